@@ -26,3 +26,24 @@ class _DefaultToCheck(click.Group):
 @click.version_option(package_name="dfopt", prog_name="dfopt")
 def main() -> None:
     """dfopt: find and fix what makes Dockerfile builds slow or leaky."""
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "buildkit"]),
+    default="text",
+    show_default=True,
+    help="text: an outline; json: one JSON object per file (JSON Lines); "
+    "buildkit: BuildKit's parser-test dump.",
+)
+def parse_command(files: tuple[str, ...], fmt: str) -> None:
+    """Print the syntax tree of each FILE (``-`` reads standard input).
+
+    Exit status: 0 when every file parsed, 2 when any could not be read or parsed.
+    """
+    from rewriter.emit.parse_output import print_parse_results
+
+    raise SystemExit(print_parse_results(files, fmt))

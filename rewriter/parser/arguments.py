@@ -1,0 +1,362 @@
+"""BuildKit's per-instruction argument parsing, over one logical line.
+
+BuildKit first joins an instruction's physical lines into one *logical* line, then splits off
+the keyword and the ``--flags`` and hands the rest to a parser chosen by the keyword (JSON or
+shell form, ``k=v`` pairs, whitespace-separated words...). This module does the same, so that
+our values, flags and JSON/shell decisions are exactly what ``docker build`` sees. It also keeps
+the offset of every flag and of the arguments inside the logical line, which lets fixes edit
+them in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rewriter.parser.errors import ParseError
+from rewriter.parser.gotext import (
+    GO_SPACES,
+    WHITESPACE_RUN,
+    go_json_array,
+    trim_left,
+    trim_space,
+)
+
+_ASCII_SPACE = frozenset("\t\n\v\f\r ")
+NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One ``--name[=value]`` word before the arguments, as BuildKit sees it."""
+
+    text: str  # after BuildKit's quote and escape removal, e.g. ``--mount=type=cache,target=/x``
+    start: int  # offsets in the logical line of the word as written (quotes included)
+    end: int
+
+    @property
+    def name(self) -> str:
+        return self.text[2:].split("=", 1)[0]
+
+    @property
+    def value(self) -> str | None:
+        parts = self.text.split("=", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+@dataclass
+class InstructionSyntax:
+    """What BuildKit's parser produces for one instruction (``Node`` in BuildKit)."""
+
+    keyword: str  # as written, e.g. ``run`` or ``RUN``
+    keyword_start: int
+    flags: list[Flag]
+    args: str  # the text after the flags, trimmed
+    args_start: int  # offset of ``args`` in the logical line (== len(line) when empty)
+    values: list[str] = field(default_factory=list)
+    json: bool = False
+    children: list[InstructionSyntax] = field(default_factory=list)  # ONBUILD's instruction
+
+    @property
+    def name(self) -> str:
+        """The keyword in lower case (``run``, ``copy``...)."""
+        return self.keyword.lower()
+
+
+def split_command(line: str, escape: str) -> InstructionSyntax:
+    """Split a logical line into keyword, flags and arguments, then parse the arguments."""
+    stripped = trim_space(line)
+    lead = len(line) - len(trim_left(line))
+    match = WHITESPACE_RUN.search(stripped)
+    if match is None:
+        keyword, rest, rest_start = stripped, "", lead + len(stripped)
+    else:
+        keyword = stripped[: match.start()]
+        rest = stripped[match.end() :]
+        rest_start = lead + match.end()
+    flags: list[Flag] = []
+    args = ""
+    args_start = lead + len(stripped)
+    if rest:
+        remaining_at, flags = extract_flags(rest, escape, rest_start)
+        remaining = rest[remaining_at:] if remaining_at is not None else ""
+        args = trim_space(remaining)
+        if args:
+            args_start = rest_start + remaining_at + (len(remaining) - len(trim_left(remaining)))
+    syntax = InstructionSyntax(keyword, lead, flags, args, args_start)
+    _DISPATCH.get(keyword.lower(), _parse_ignore)(syntax, escape)
+    return syntax
+
+
+def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, list[Flag]]:
+    """BuildKit's ``extractBuilderFlags``: leading words that start with ``--``.
+
+    Returns the index in ``line`` where the arguments begin (None when the line is all flags) and
+    the flags. A bare ``--`` ends the flags and is dropped. BuildKit scans bytes here; we scan
+    characters, which is the same for every flag that is valid UTF-8 text.
+    """
+    flags: list[Flag] = []
+    n = len(line)
+    pos = 0
+    while True:
+        while pos < n and line[pos] in _ASCII_SPACE:
+            pos += 1
+        if pos >= n:
+            return None, flags
+        if not (line[pos] == "-" and pos + 1 < n and line[pos + 1] == "-"):
+            return pos, flags
+        start = pos
+        chars: list[str] = []
+        blank_ok = False
+        quote = ""
+        while pos < n:
+            ch = line[pos]
+            if quote:
+                if ch == quote:
+                    quote = ""
+                    pos += 1
+                    continue
+                if ch == escape:
+                    if pos + 1 == n:
+                        quote = ""
+                        pos += 1
+                        continue
+                    pos += 1
+                    ch = line[pos]
+                chars.append(ch)
+                pos += 1
+                continue
+            if ch in _ASCII_SPACE:
+                break
+            if ch in "'\"":
+                quote = ch
+                blank_ok = True
+                pos += 1
+                continue
+            if ch == escape:
+                if pos + 1 == n:
+                    pos += 1
+                    continue
+                pos += 1
+                ch = line[pos]
+            chars.append(ch)
+            pos += 1
+        word = "".join(chars)
+        if word == "--":
+            if pos >= n:
+                return None, flags
+            return pos, flags
+        if blank_ok or word:
+            flags.append(Flag(word, base + start, base + pos))
+        if pos >= n:
+            return None, flags
+
+
+def parse_words(rest: str, escape: str) -> list[str]:
+    """BuildKit's ``parseWords``: split on spaces outside quotes, keeping quotes and escapes."""
+    words: list[str] = []
+    buf: list[str] = []
+    in_word = False
+    quote = ""
+    blank_ok = False
+    i = 0
+    n = len(rest)
+    while i < n:
+        ch = rest[i]
+        if not in_word:
+            if ch in GO_SPACES:
+                i += 1
+                continue
+            in_word = True
+        if quote:
+            if ch == quote:
+                quote = ""
+            if ch == escape and quote != "'" and ch != quote:
+                if i + 1 == n:
+                    quote = ""
+                    i += 1
+                    continue
+                buf.append(ch)
+                i += 1
+                ch = rest[i]
+            buf.append(ch)
+            i += 1
+            continue
+        if ch in GO_SPACES:
+            if blank_ok or buf:
+                words.append("".join(buf))
+            buf = []
+            blank_ok = False
+            in_word = False
+            i += 1
+            continue
+        if ch in "'\"":
+            quote = ch
+            blank_ok = True
+        elif ch == escape:
+            if i + 1 == n:
+                i += 1
+                continue
+            buf.append(ch)
+            i += 1
+            ch = rest[i]
+        buf.append(ch)
+        i += 1
+    if in_word and (blank_ok or buf):
+        words.append("".join(buf))
+    return words
+
+
+def _parse_ignore(syntax: InstructionSyntax, escape: str) -> None:
+    """Unknown instruction words keep no values (BuildKit ignores their arguments)."""
+
+
+def _parse_string(syntax: InstructionSyntax, escape: str) -> None:
+    if syntax.args:
+        syntax.values = [syntax.args]
+
+
+def _split_whitespace(rest: str) -> list[str]:
+    return WHITESPACE_RUN.split(rest) if rest else []
+
+
+def _parse_whitespace_delimited(syntax: InstructionSyntax, escape: str) -> None:
+    syntax.values = _split_whitespace(syntax.args)
+
+
+def _json_values(rest: str) -> list[str] | None:
+    """Values of a JSON array of strings, None when ``rest`` is not one (shell form).
+
+    Raises ParseError for a valid JSON array with a non-string element (BuildKit rejects it).
+    """
+    rest = trim_left(rest)
+    if not rest.startswith("["):
+        return None
+    items = go_json_array(rest)
+    if items is None:
+        return None
+    if not all(isinstance(item, str) for item in items):
+        raise ParseError(NOT_STRING_ARRAY)
+    return items  # type: ignore[return-value]
+
+
+def _parse_maybe_json(syntax: InstructionSyntax, escape: str) -> None:
+    syntax.values, syntax.json = _maybe_json(syntax.args)
+
+
+def _maybe_json(rest: str) -> tuple[list[str], bool]:
+    if not rest:
+        return [], False
+    items = _json_values(rest)
+    if items is not None:
+        return items, True
+    return [rest], False
+
+
+def _parse_maybe_json_to_list(syntax: InstructionSyntax, escape: str) -> None:
+    items = _json_values(syntax.args)
+    if items is not None:
+        syntax.values, syntax.json = items, True
+    else:
+        syntax.values = _split_whitespace(syntax.args)
+
+
+def _parse_name_val(syntax: InstructionSyntax, escape: str) -> None:
+    rest = syntax.args
+    words = parse_words(rest, escape)
+    if not words:
+        return
+    if "=" not in words[0]:
+        parts = WHITESPACE_RUN.split(rest, maxsplit=1)
+        if len(parts) < 2:
+            raise ParseError(f"{syntax.keyword.upper()} must have two arguments")
+        syntax.values = [parts[0], parts[1], ""]
+        return
+    values: list[str] = []
+    for word in words:
+        if "=" not in word:
+            raise ParseError(
+                f"Syntax error - can't find = in {_go_quote(word)}. Must be of the form: name=value"
+            )
+        key, value = word.split("=", 1)
+        values += [key, value, "="]
+    syntax.values = values
+
+
+def _parse_name_or_name_val(syntax: InstructionSyntax, escape: str) -> None:
+    syntax.values = parse_words(syntax.args, escape)
+
+
+def _parse_health(syntax: InstructionSyntax, escape: str) -> None:
+    rest = syntax.args
+    sep = 0
+    while sep < len(rest) and rest[sep] not in _ASCII_SPACE:
+        sep += 1
+    if sep == 0:
+        return
+    nxt = sep
+    while nxt < len(rest) and rest[nxt] in _ASCII_SPACE:
+        nxt += 1
+    values, syntax.json = _maybe_json(rest[nxt:])
+    syntax.values = [rest[:sep], *values]
+
+
+def _parse_sub_command(syntax: InstructionSyntax, escape: str) -> None:
+    if syntax.args:
+        child = split_command(syntax.args, escape)
+        _shift(child, syntax.args_start)
+        syntax.children = [child]
+
+
+def _shift(syntax: InstructionSyntax, offset: int) -> None:
+    """Make a nested instruction's offsets relative to the outer logical line."""
+    syntax.keyword_start += offset
+    syntax.args_start += offset
+    syntax.flags = [Flag(f.text, f.start + offset, f.end + offset) for f in syntax.flags]
+    for child in syntax.children:
+        _shift(child, offset)
+
+
+def _go_quote(s: str) -> str:
+    """Go's ``%q`` for the plain strings that appear in BuildKit's messages."""
+    out = ['"']
+    for ch in s:
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_DISPATCH = {
+    "add": _parse_maybe_json_to_list,
+    "arg": _parse_name_or_name_val,
+    "cmd": _parse_maybe_json,
+    "copy": _parse_maybe_json_to_list,
+    "entrypoint": _parse_maybe_json,
+    "env": _parse_name_val,
+    "expose": _parse_whitespace_delimited,
+    "from": _parse_whitespace_delimited,
+    "healthcheck": _parse_health,
+    "label": _parse_name_val,
+    "maintainer": _parse_string,
+    "onbuild": _parse_sub_command,
+    "run": _parse_maybe_json,
+    "shell": _parse_maybe_json,
+    "stopsignal": _parse_string,
+    "user": _parse_string,
+    "volume": _parse_maybe_json_to_list,
+    "workdir": _parse_string,
+}
+
+#: Instructions whose arguments may open heredocs (ONBUILD may wrap one of them).
+HEREDOC_INSTRUCTIONS = frozenset({"add", "copy", "run"})
+KNOWN_INSTRUCTIONS = frozenset(_DISPATCH)
