@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from rewriter.analyse.expand import (
     Expansion,
     ExpansionError,
+    LexerOptions,
     expand,
     expand_word,
     expand_words,
@@ -227,6 +228,8 @@ def test_quotes_inside_a_modifier_word_protect_the_closing_brace() -> None:
         ("${A=x}", "unsupported modifier (=) in substitution"),
         ("${A:=x}", "unsupported modifier (:=) in substitution"),
         ("${A.b}", "unsupported modifier (.) in substitution"),
+        ("${A:#x}", "unsupported modifier (:#) in substitution"),
+        ("${A:%x}", "unsupported modifier (:%) in substitution"),
         ("${A/x", "missing '/' in ${}"),
         ("${A/x/y", "missing '}'"),
         ("'open", "unexpected end of statement while looking for matching single-quote"),
@@ -261,7 +264,6 @@ def test_invalid_pattern_escape_is_an_error() -> None:
         ("${P%\\*}", "/usr/local/bin/tool.tar.gz"),
         ("${P#/usr?}", "local/bin/tool.tar.gz"),
         ("${UNSET#x}", ""),
-        ("${P:#/usr}", "/local/bin/tool.tar.gz"),  # ':' before '#' changes nothing
     ],
 )
 def test_pattern_modifiers_trim_and_replace(word: str, expected: str) -> None:
@@ -333,10 +335,10 @@ def test_words_split_on_unicode_spaces_go_accepts() -> None:
 # --- windows --------------------------------------------------------------------------------
 
 
-def test_windows_matches_names_case_insensitively_and_prefers_the_exact_key() -> None:
+def test_windows_matches_names_case_insensitively_and_the_later_key_wins() -> None:
     assert expand_word("$path", {"PATH": "C:\\bin"}, windows=True) == "C:\\bin"
     assert expand_word("$path", {"PATH": "C:\\bin"}) == ""
-    assert expand_word("$Path", {"PATH": "upper", "Path": "exact"}, windows=True) == "exact"
+    assert expand_word("$Path", {"Path": "first", "PATH": "later"}, windows=True) == "later"
     assert unmatched_names("$path $x", {"PATH": "p"}, windows=True) == ["x"]
 
 
@@ -370,13 +372,48 @@ def test_expand_reports_value_words_and_which_names_were_defined() -> None:
     assert result == Expansion("x b c ", ("x", "b", "c"), ("B",), ("A",))
 
 
+_KEEP = LexerOptions(keep_unset=True)
+
+
 def test_keep_unset_leaves_unknown_references_in_place() -> None:
     env = {"KNOWN": "k"}
-    assert expand("$KNOWN/$X/${Y}", env, keep_unset=True).value == "k/$X/${Y}"
-    assert expand("${X:-$KNOWN}", env, keep_unset=True).value == "${X:-k}"
-    assert expand("${X?}", env, keep_unset=True).value == "${X?}"
-    assert expand("${X//a/b}", env, keep_unset=True).value == "${X//a/b}"
-    assert expand("${KNOWN:-z}", env, keep_unset=True).value == "k"
+    assert expand("$KNOWN/$X/${Y}", env, options=_KEEP).value == "k/$X/${Y}"
+    assert expand("${X:-$KNOWN}", env, options=_KEEP).value == "${X:-k}"
+    assert expand("${X?}", env, options=_KEEP).value == "${X?}"
+    assert expand("${X:zz}", env, options=_KEEP).value == "${X:zz}"
+    assert expand("${X//a/b}", env, options=_KEEP).value == "${X//a/b}"
+    assert expand("${KNOWN:-z}", env, options=_KEEP).value == "k"
+    with pytest.raises(ExpansionError):
+        expand("${KNOWN:zz}", env, options=_KEEP)
+
+
+def test_raw_modes_keep_quotes_and_escapes_in_the_output() -> None:
+    word = "'a b'" + "\\ " + '"c\\d\\$"'  # 'a b'\ "c\d\$"
+    assert expand(word, {}) == Expansion("a b c\\d$", ("a b c\\d$",), (), ())
+    assert expand(word, {}, options=LexerOptions(raw_quotes=True)).value == "'a b' \"c\\d$\""
+    # raw escapes keep each escape; inside quotes a non-escaping one even comes out doubled
+    raw_escapes = LexerOptions(raw_escapes=True)
+    assert expand(word, {}, options=raw_escapes).value == "a b\\ c\\\\d\\$"
+
+
+def test_skip_quotes_treats_quotes_as_ordinary_characters() -> None:
+    result = expand("'$A' \"x y\"", {"A": "1"}, options=LexerOptions(skip_quotes=True))
+    assert result.value == "'1' \"x y\""
+    assert result.words == ("'1'", '"x', 'y"')
+
+
+def test_heredoc_marker_keeps_the_blanks_after_double_angle_in_one_field() -> None:
+    assert expand_words("cat << EOF", {}) == ["cat", "<< EOF"]
+    assert expand_words("a < b", {}) == ["a", "<", "b"]
+    assert expand_word("cat <<  EOF", {}) == "cat <<  EOF"
+
+
+def test_field_reset_bug_mode_drops_the_field_prefix_before_a_modifier() -> None:
+    bug = LexerOptions(field_reset_bug=True)
+    assert expand("80${P:-80} 90", {}).words == ("8080", "90")
+    assert expand("80${P:-80} 90", {}, options=bug).words == ("80", "90")
+    assert expand("80${P:-80} 90", {}, options=bug).value == "8080 90"
+    assert expand("80$P 90", {"P": "1"}, options=bug).words == ("801", "90")
 
 
 # --- robustness -----------------------------------------------------------------------------
