@@ -1,0 +1,163 @@
+"""The result types of the shell parser: words, redirections, simple commands and the script.
+
+Why frozen dataclasses with offsets: rules ask questions ("is `apt-get` called with `update`?")
+and fixes edit text. Both need the exact span of every word and command in the script that was
+parsed, so that an edit can remove one word and leave every other byte alone. Nothing here
+imports lark: rules that only look at results pay nothing for the parser.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Kinds of WordPart. Only "lit" is a plain literal; the others are expansions.
+LIT = "lit"  # literal text after quote removal
+VAR = "var"  # $NAME or ${NAME}: text is NAME
+TILDE = "tilde"  # unquoted ~ or ~user at the start of a word: text is "~" or "~user"
+PARAM = "param"  # ${...} with an operator, or a special parameter ($1, $@, $?): text is raw
+CMDSUB = "cmdsub"  # $(...) or `...`: text is raw
+ARITH = "arith"  # $((...)): text is raw
+ANSI = "ansi"  # bash $'...': text is raw
+
+
+@dataclass(frozen=True, slots=True)
+class WordPart:
+    """One piece of a word: a literal run or one expansion, as the shell would see it."""
+
+    kind: str
+    text: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A shell word as written (``raw``) and, when static, its quote-removed ``value``.
+
+    ``value`` is None when the word holds an expansion that cannot be resolved without running
+    the shell (``$VAR``, ``$(...)``, a leading ``~``); ``expand`` resolves variables and the
+    tilde when the caller knows the environment. ``glob`` says that an unquoted ``*``, ``?`` or
+    ``[`` is present: ``value`` keeps those characters literally (``/var/lib/apt/lists/*``).
+    """
+
+    raw: str
+    value: str | None
+    start: int
+    end: int
+    parts: tuple[WordPart, ...] = ()
+    glob: bool = False
+
+    @property
+    def quoted(self) -> bool:
+        """True when any part of the word was quoted or escaped."""
+        return any(p.quoted for p in self.parts)
+
+    def expand(self, env: Mapping[str, str] | None = None, home: str | None = None) -> str | None:
+        """Resolve ``$NAME``/``${NAME}`` from ``env`` and a bare ``~`` from ``home``.
+
+        Returns None when something stays unknown (an unset variable, ``$(...)``, ``~user``).
+        """
+        env = env or {}
+        out: list[str] = []
+        for part in self.parts:
+            if part.kind == LIT:
+                out.append(part.text)
+            elif part.kind == VAR and part.text in env:
+                out.append(env[part.text])
+            elif part.kind == TILDE and part.text == "~" and home is not None:
+                out.append(home)
+            else:
+                return None
+        return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class HereDoc:
+    """A here-document attached to a ``<<`` / ``<<-`` redirection.
+
+    ``body_start``/``body_end`` delimit the body (without the delimiter line); ``quoted`` means
+    the delimiter was quoted, so the body is literal (no expansions).
+    """
+
+    delimiter: str
+    quoted: bool
+    strip_tabs: bool
+    body_start: int
+    body_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An I/O redirection such as ``2>&1``, ``> /dev/null`` or ``<<EOF``."""
+
+    fd: int | None
+    op: str
+    target: Word
+    start: int
+    end: int
+    heredoc: HereDoc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command, with its position in the script and what we know about it.
+
+    ``connector`` is the operator before it in its own list (``&&``, ``||``, ``;``, ``|``,
+    ``\\n``, ``&``) or None for the first command of a list (the script, or the body of a
+    ``( )``, ``{ }``, ``if``, loop, ``case`` item, function, ``$( )``). ``cwd`` is the directory
+    after earlier ``cd`` in the same script: ``"."`` when no ``cd`` ran (the WORKDIR), a path as
+    written (``"src"``, ``"/app"``, may start with ``~``), or None when it cannot be known.
+    ``known`` is False for a span that could not be parsed: it then has no words.
+    ``sole`` is True when the command is the only item of its list, so removing it would leave
+    an empty (invalid) body. ``depth`` counts the nested lists around it (0 at the top level).
+    """
+
+    words: tuple[Word, ...]
+    assignments: tuple[Word, ...]
+    redirects: tuple[Redirect, ...]
+    start: int
+    end: int
+    connector: str | None
+    cwd: str | None
+    known: bool = True
+    sole: bool = False
+    depth: int = 0
+
+    @property
+    def argv(self) -> list[str | None]:
+        """The static values of the words (None where a word holds an expansion)."""
+        return [w.value for w in self.words]
+
+    @property
+    def name(self) -> str | None:
+        """The basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None."""
+        if not self.words or self.words[0].value is None:
+            return None
+        return posixpath.basename(self.words[0].value) or None
+
+    def env(self) -> dict[str, str | None]:
+        """The ``NAME=value`` prefixes as a dict (value None when it is not static)."""
+        result: dict[str, str | None] = {}
+        for word in self.assignments:
+            name, _, _ = word.raw.partition("=")
+            value = word.value
+            result[name] = value.partition("=")[2] if value is not None else None
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A parsed script: every simple command in source order, nested ones included.
+
+    ``ok`` is False when some span could not be parsed (it shows up as a command with
+    ``known=False``) or when a quote, ``$(`` or backtick is left open.
+    """
+
+    text: str
+    commands: tuple[Command, ...]
+    ok: bool
+
+    def find(self, name: str) -> list[Command]:
+        """The known commands whose ``name`` is ``name``."""
+        return [c for c in self.commands if c.known and c.name == name]

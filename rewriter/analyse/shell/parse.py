@@ -1,0 +1,381 @@
+"""Parse a POSIX sh script into simple commands: the lark LALR grammar driven token by token.
+
+Why drive lark by hand instead of ``Lark.parse``: two things need the parser state while tokens
+are fed. Reserved words are keywords only where the grammar can accept them (``echo if`` is two
+plain words), so each word is classified by looking at the LALR table of the current state. And
+bad input must not lose the whole script: the state is saved after every top-level separator,
+and a syntax error turns the span up to the next separator into one unknown command, after which
+parsing resumes from the saved state.
+
+Everything lark-related is imported inside functions (see ``rewriter.grammar``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from .lexer import Lexer, Tok
+from .model import Command, Redirect, Script, Word
+
+_KEYWORDS = {
+    "if": "IF",
+    "then": "THEN",
+    "else": "ELSE",
+    "elif": "ELIF",
+    "fi": "FI",
+    "do": "DO",
+    "done": "DONE",
+    "case": "CASE",
+    "esac": "ESAC",
+    "while": "WHILE",
+    "until": "UNTIL",
+    "for": "FOR",
+    "in": "IN",
+    "{": "LBRACE",
+    "}": "RBRACE",
+    "!": "BANG",
+    "function": "FUNCTION",
+}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_SEPARATORS = frozenset({"NEWLINE", "SEMI", "AMP"})
+_CONNECTORS = {
+    "AND_IF": "&&",
+    "OR_IF": "||",
+    "SEMI": ";",
+    "AMP": "&",
+    "NEWLINE": "\n",
+    "PIPE": "|",
+}
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+_CLAUSES_CONDITIONAL = frozenset({"if_clause", "while_clause", "until_clause", "for_clause"})
+
+
+def parse_shell(script: str) -> Script:
+    """Split ``script`` into its simple commands; never raises on bad input.
+
+    Spans in the result are offsets into ``script``. Commands nested in ``( )``, ``{ }``,
+    ``$( )``, backticks (without escapes), compound commands, function bodies and
+    ``sh -c '...'`` bodies are included, in source order.
+    """
+    state = _State(script)
+    try:
+        state.parse_region(0, len(script), cwd=".", depth=0)
+    except RecursionError:  # absurd nesting: report the whole script as not understood
+        return Script(script, (_unknown(0, len(script), 0),), False)
+    commands = tuple(sorted(state.commands, key=lambda c: (c.start, -c.end)))
+    return Script(script, commands, state.ok)
+
+
+def _parser() -> Any:
+    from rewriter.grammar import load
+
+    return load("shell", lexer="basic")
+
+
+def _unknown(start: int, end: int, depth: int) -> Command:
+    return Command((), (), (), start, end, None, None, known=False, depth=depth)
+
+
+class _State:
+    """Collects commands while regions of one script text are parsed (recursively)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.commands: list[Command] = []
+        self.ok = True
+
+    # -- parsing a region ------------------------------------------------------------------
+
+    def parse_region(self, start: int, end: int, cwd: str | None, depth: int) -> None:
+        lexer = Lexer(self.text, start, end)
+        tokens = lexer.tokens()
+        if not lexer.ok:
+            self.ok = False
+        tree, unknown = _feed(tokens)
+        for first, last in unknown:
+            self.ok = False
+            self.commands.append(_unknown(tokens[first].start, tokens[last].end, depth))
+        if tree is not None:
+            _Walker(self, tokens, depth).walk_list(tree.children, cwd)
+
+
+def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
+    """Feed ``tokens`` to the LALR parser; return the tree and unknown token ranges."""
+    from lark import Token
+    from lark.exceptions import UnexpectedToken
+
+    state = _parser().parse_interactive().parser_state
+    states = state.parse_conf.states
+    end_state = state.parse_conf.end_state
+    snapshot, snap_i = state.copy(deepcopy_values=False), 0
+    unknown: list[tuple[int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "WORD":
+            keyword = _KEYWORDS.get(tok.text)
+            if keyword is not None and _accepts(states, state.state_stack, keyword):
+                kind = keyword
+            elif _ASSIGNMENT.match(tok.text) and _accepts(
+                states, state.state_stack, "ASSIGNMENT_WORD"
+            ):
+                kind = "ASSIGNMENT_WORD"
+        try:
+            state.feed_token(Token(kind, tok.text, start_pos=i))
+        except UnexpectedToken:
+            j = i
+            while j < n and tokens[j].type not in _SEPARATORS:
+                j += 1
+            last = max(j - 1, snap_i) if j < n else n - 1
+            unknown.append((snap_i, max(last, snap_i)))
+            state = snapshot.copy(deepcopy_values=False)
+            i = snap_i = max(j + 1, snap_i + 1)
+            continue
+        if kind in _SEPARATORS and _accepts(states, state.state_stack, "$END", end_state):
+            snapshot, snap_i = state.copy(deepcopy_values=False), i + 1
+        i += 1
+    try:
+        tree = state.feed_token(Token("$END", ""), True)
+    except UnexpectedToken:
+        if snap_i < n:
+            unknown.append((snap_i, n - 1))
+        tree = snapshot.feed_token(Token("$END", ""), True)
+    return tree, unknown
+
+
+def _accepts(states: Any, stack: list[Any], kind: str, end_state: Any = None) -> bool:
+    """Whether the parser can shift a ``kind`` token now, reductions included.
+
+    The table of the current state alone is not enough: LALR merges the lookaheads of reduce
+    actions from every context, so ``THEN`` may look acceptable after ``echo`` until the
+    reductions run. This replays them on a copy of the state stack, without building trees.
+    """
+    from lark.parsers.lalr_analysis import Shift
+
+    stack = list(stack)
+    while True:
+        action = states[stack[-1]].get(kind)
+        if action is None:
+            return False
+        what, arg = action
+        if what is Shift:
+            return True
+        size = len(arg.expansion)
+        if size:
+            del stack[-size:]
+        goto = states[stack[-1]][arg.origin.name][1]
+        if goto == end_state:
+            return True
+        stack.append(goto)
+
+
+class _Walker:
+    """Walks the lark tree of one region, emitting Commands and tracking ``cd``."""
+
+    def __init__(self, state: _State, tokens: list[Tok], depth: int) -> None:
+        self.state = state
+        self.tokens = tokens
+        self.base_depth = depth
+
+    def tok(self, lark_token: Any) -> Tok:
+        return self.tokens[lark_token.start_pos]
+
+    # -- lists -----------------------------------------------------------------------------
+
+    def walk_list(self, children: list[Any], cwd: str | None, depth: int | None = None) -> Any:
+        """Walk a flat list (the script or a compound_list); return the cwd after it."""
+        from lark import Token
+
+        depth = self.base_depth if depth is None else depth
+        # and-or groups: [(connector, node), ...] and the separator that ends each group
+        groups: list[tuple[list[tuple[str | None, Any]], str | None]] = []
+        current: list[tuple[str | None, Any]] = []
+        pending: str | None = None
+        for child in children:
+            if isinstance(child, Token):
+                if pending is None and child.type in _CONNECTORS:
+                    pending = _CONNECTORS[child.type]
+                    if pending in (";", "&", "\n") and current:
+                        groups.append((current, pending))
+                        current = []
+                continue
+            current.append((pending, child))
+            pending = None
+        if current:
+            groups.append((current, None))
+        sole = sum(len(g) for g, _ in groups) == 1
+        for items, terminator in groups:
+            before = cwd
+            cwd = self.walk_and_or(items, cwd, depth, sole)
+            if terminator == "&":  # a background job runs in a subshell
+                cwd = before
+        return cwd
+
+    def walk_and_or(
+        self, items: list[tuple[str | None, Any]], cwd: str | None, depth: int, sole: bool
+    ) -> str | None:
+        """Walk ``a && b || c``; a ``cd`` reached only on a failure path makes cwd unknown."""
+        start = cwd
+        seen_or = False
+        for connector, node in items:
+            if connector == "||":
+                seen_or = True
+            run_in = None if seen_or and cwd != start else cwd
+            after = self.walk_node(node, run_in, connector, depth, sole)
+            if not seen_or:
+                cwd = after
+            elif after != run_in:
+                cwd = None
+        return cwd
+
+    # -- nodes -----------------------------------------------------------------------------
+
+    def walk_node(
+        self, node: Any, cwd: str | None, connector: str | None, depth: int, sole: bool
+    ) -> str | None:
+        kind = node.data
+        if kind == "simple_command":
+            return self.simple_command(node, cwd, connector, depth, sole)
+        if kind == "pipeline":
+            elements = [c for c in node.children if not _is_token(c)]
+            if len(elements) == 1:  # `! cmd`
+                return self.walk_node(elements[0], cwd, connector, depth, sole)
+            for k, element in enumerate(elements):
+                self.walk_node(element, cwd, connector if k == 0 else "|", depth, False)
+            return cwd  # pipeline elements run in subshells
+        if kind == "compound_command":
+            return self.compound(node.children[0], cwd, depth)
+        if kind == "function_def":
+            body = node.children[-1]
+            self.walk_node(body, cwd, None, depth, False)
+            return cwd
+        return cwd  # pragma: no cover - the grammar has no other command kinds
+
+    def compound(self, clause: Any, cwd: str | None, depth: int) -> str | None:
+        lists = [c for c in clause.children if not _is_token(c) and c.data == "compound_list"]
+        for child in clause.children:
+            if _is_token(child) and child.type == "WORD":  # for/case words: nested $( )
+                self.nested(self.tok(child), cwd, depth)
+            elif not _is_token(child) and child.data in ("case_item", "case_item_ns"):
+                lists.extend(
+                    c for c in child.children if not _is_token(c) and c.data == "compound_list"
+                )
+        if clause.data == "brace_group":
+            return self.walk_list(lists[0].children, cwd, depth + 1)
+        if clause.data == "subshell":
+            self.walk_list(lists[0].children, cwd, depth + 1)
+            return cwd
+        current = cwd
+        for compound_list in lists:
+            current = self.walk_list(compound_list.children, current, depth + 1)
+        if clause.data in _CLAUSES_CONDITIONAL or clause.data == "case_clause":
+            return cwd if current == cwd else None
+        return current  # pragma: no cover
+
+    def simple_command(
+        self, node: Any, cwd: str | None, connector: str | None, depth: int, sole: bool
+    ) -> str | None:
+        words: list[Word] = []
+        assignments: list[Word] = []
+        redirects: list[Redirect] = []
+        start = end = -1
+        for child in node.children:
+            if _is_token(child):
+                tok = self.tok(child)
+                assert tok.word is not None
+                (assignments if child.type == "ASSIGNMENT_WORD" else words).append(tok.word)
+                self.nested(tok, cwd, depth)
+                first, last = tok.start, tok.end
+            else:
+                redirect = self.redirect(child)
+                self.nested(self.tok(child.children[-1]), cwd, depth)
+                redirects.append(redirect)
+                first, last = redirect.start, redirect.end
+            start = first if start < 0 else start
+            end = last
+        command = Command(
+            tuple(words),
+            tuple(assignments),
+            tuple(redirects),
+            start,
+            end,
+            connector,
+            cwd,
+            known=True,
+            sole=sole,
+            depth=depth,
+        )
+        self.state.commands.append(command)
+        self.shell_c_body(command, cwd, depth)
+        return _cwd_after(command, cwd)
+
+    def redirect(self, node: Any) -> Redirect:
+        toks = [self.tok(c) for c in node.children]
+        fd = int(toks[0].text) if toks[0].type == "IO_NUMBER" else None
+        op = toks[-2]
+        target = toks[-1].word
+        assert target is not None
+        return Redirect(fd, op.text, target, toks[0].start, toks[-1].end, op.heredoc)
+
+    # -- nested scripts --------------------------------------------------------------------
+
+    def nested(self, tok: Tok, cwd: str | None, depth: int) -> None:
+        """Parse the ``$( )`` and backtick bodies of one word as scripts of their own."""
+        for start, end in tok.subs:
+            self.state.parse_region(start, end, cwd, depth + 1)
+
+    def shell_c_body(self, command: Command, cwd: str | None, depth: int) -> None:
+        """Parse the script of ``sh -c '...'`` when its text maps 1:1 onto the source."""
+        if command.name not in _SHELLS or len(command.words) < 3:
+            return
+        words = command.words[1:]
+        if command.name == "busybox":
+            if words[0].value != "sh":
+                return
+            words = words[1:]
+        for k, word in enumerate(words[:-1]):
+            flag = word.value
+            if flag is None or not flag.startswith("-") or flag == "--":
+                return
+            if "c" in flag[1:] and not flag.startswith("--"):
+                body = words[k + 1]
+                raw = body.raw
+                if (
+                    len(raw) >= 2
+                    and raw[0] == raw[-1]
+                    and raw[0] in "'\""
+                    and body.value == raw[1:-1]
+                ):
+                    self.state.parse_region(body.start + 1, body.end - 1, cwd, depth + 1)
+                return
+
+
+def _is_token(node: Any) -> bool:
+    return not hasattr(node, "data")
+
+
+def _cwd_after(command: Command, cwd: str | None) -> str | None:
+    """The working directory after ``command`` runs (only ``cd``/``pushd``/``popd`` move it)."""
+    name = command.name
+    if name == "popd":
+        return None
+    if name not in ("cd", "pushd"):
+        return cwd
+    args = list(command.words[1:])
+    while args and args[0].value in ("-L", "-P", "-e", "--"):
+        args.pop(0)
+    if not args:
+        return "~"
+    if len(args) > 1:
+        return None
+    target = args[0].expand({}, home="~")
+    if target is None or target == "-" or not target:
+        return None
+    if target.startswith(("/", "~")):
+        return posixpath.normpath(target) if target.startswith("/") else target.rstrip("/")
+    if cwd is None:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, target))
