@@ -207,7 +207,8 @@ def parse_words(rest: str, escape: str) -> list[str]:
 
 
 def _parse_ignore(syntax: InstructionSyntax, escape: str) -> None:
-    """Unknown instruction words keep no values (BuildKit ignores their arguments)."""
+    """Unknown instruction words keep no arguments: BuildKit records one empty value node."""
+    syntax.values = [""]
 
 
 def _parse_string(syntax: InstructionSyntax, escape: str) -> None:
