@@ -64,7 +64,9 @@ class LexerOptions(namedtuple("LexerOptions", _OPTION_NAMES, defaults=(False,) *
     """BuildKit's lexer switches, plus two of ours. All default to plain ``docker build`` use.
 
     * ``keep_unset`` (BuildKit ``SkipUnsetEnv``): leave references to unset variables in the
-      text instead of substituting ``""``.
+      text instead of substituting ``""`` (``$X``, ``${X}``, ``${X:-w}`` with ``w`` already
+      expanded). One deliberate deviation: a kept ``${X//p/r}`` keeps both slashes, where
+      BuildKit writes ``${X/p/r}`` and so changes its meaning.
     * ``raw_quotes`` (``RawQuotes``): keep the quote characters in the output.
     * ``raw_escapes`` (``RawEscapes``): keep the escape characters in the output.
     * ``skip_quotes`` (``SkipProcessQuotes``): quotes are ordinary characters.
