@@ -23,7 +23,7 @@ class LineLexer(Lexer):
 
     def lex(self, tokens):
         for tok in tokens:
-            yield Token(tok.type, tok, tok.offset, tok.number, 1, tok.number, 1)
+            yield Token(tok.type, tok.text, tok.offset, tok.number)
 
 
 _current = threading.local()
@@ -46,24 +46,24 @@ class NodeBuilder(Transformer):
         return children
 
     def directive(self, children):
-        return children[0].value
+        return children[0]
 
     def comment(self, children):
-        tok = children[0].value
-        return Comment(tok.text, tok.number, tok.offset)
+        tok = children[0]
+        return Comment(tok.value, tok.line, tok.start_pos)
 
     def blank(self, children):
-        tok = children[0].value
-        return Blank(tok.text, tok.number, tok.offset)
+        tok = children[0]
+        return Blank(tok.value, tok.line, tok.start_pos)
 
     def continuation(self, children):
-        return children[0].value
+        return children[0]
 
     def heredoc(self, children):
-        return [c.value for c in children]
+        return children
 
     def instruction(self, children):
-        lines = [children[0].value]
+        lines = [children[0]]
         for child in children[1:]:
             if isinstance(child, list):
                 lines.extend(child)
@@ -71,7 +71,7 @@ class NodeBuilder(Transformer):
                 lines.append(child)
         info = next(_current.infos)
         return Instruction(
-            lines=tuple(SourceLine(t.type, t.text, t.number, t.offset) for t in lines),
+            lines=tuple(SourceLine(t.type, t.value, t.line, t.start_pos) for t in lines),
             logical=info.logical,
             syntax=info.syntax,
             heredocs=info.heredocs,

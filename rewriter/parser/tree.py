@@ -30,13 +30,13 @@ def build_tree(text: str) -> Dockerfile:
         raise ParseError(f"internal grammar error: {exc}", getattr(exc, "line", 1), 1) from None
     bom = ""
     if elements and isinstance(elements[0], Token) and elements[0].type == "BOM":
-        bom = elements.pop(0).value.text
+        bom = elements.pop(0).value
     nodes = []
     directive_values = iter(result.directives)
     for element in elements:
-        if isinstance(element, LineToken):
+        if isinstance(element, Token):  # a DIRECTIVE line
             name, value = next(directive_values)
-            nodes.append(Directive(name, value, element.text, element.number, element.offset))
+            nodes.append(Directive(name, value, element.value, element.line, element.start_pos))
         else:
             nodes.append(element)
     return Dockerfile(nodes=nodes, bom=bom, escape=result.escape)
