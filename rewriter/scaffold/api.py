@@ -1,0 +1,59 @@
+"""The scaffold as a function: folder + choices -> file texts and warnings.
+
+The click command is a thin shell around ``scaffold``; tests and other tools call this directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.scaffold.model import LANGUAGES, Notes, Project, ScaffoldError
+from rewriter.scaffold.options import Overrides, apply_overrides, normalise_package_manager
+
+DOCKERFILE = "Dockerfile"
+DOCKERIGNORE = ".dockerignore"
+
+__all__ = ["DOCKERFILE", "DOCKERIGNORE", "Scaffold", "ScaffoldError", "scaffold"]
+
+
+@dataclass
+class Scaffold:
+    """What ``dfopt new`` produces: the project it saw, the files, and the warnings."""
+
+    project: Project
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.project.notes.warnings
+
+
+def scaffold(folder: Path, lang: str | None = None, overrides: Overrides | None = None) -> Scaffold:
+    """Detect the project in ``folder`` and render its Dockerfile and .dockerignore."""
+    from rewriter.scaffold.detect import detect_project
+    from rewriter.scaffold.dockerignore import render_dockerignore
+    from rewriter.scaffold.recipes import recipe_for
+    from rewriter.scaffold.render import render_template
+
+    overrides = overrides or Overrides()
+    if not folder.is_dir():
+        raise ScaffoldError(f"{folder} is not a directory")
+    if lang is not None and lang not in LANGUAGES:
+        raise ScaffoldError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    notes = Notes()
+    manager = None
+    if overrides.package_manager is not None:
+        if lang is None:
+            from rewriter.scaffold.detect.language import detect_language
+
+            lang = detect_language(folder, notes)
+        manager = normalise_package_manager(lang, overrides.package_manager)
+    project = detect_project(folder, lang, notes, manager)
+    apply_overrides(project, overrides)
+    template, values = recipe_for(project)
+    dockerfile = render_template(template, values)
+    return Scaffold(
+        project=project,
+        files={DOCKERFILE: dockerfile, DOCKERIGNORE: render_dockerignore(project)},
+    )

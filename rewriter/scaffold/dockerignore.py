@@ -1,0 +1,185 @@
+"""Write a .dockerignore from what the folder holds and what the language's tools produce.
+
+Two kinds of entries: those a language always produces locally (node_modules, __pycache__,
+target/ ...), written whether or not they exist yet, and those written only when the folder has
+them (editor folders, coverage reports ...). Then a safety pass drops any pattern that would hide
+a file the Dockerfile copies: an ignored manifest would make the build fail, an ignored entry
+point would make the image fail.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+from pathlib import Path
+
+from rewriter.scaffold.detect.common import SKIP_DIRS
+from rewriter.scaffold.model import Project
+
+# (section title, patterns written always)
+ALWAYS: dict[str, tuple[str, ...]] = {
+    "Version control": (".git",),
+    "Docker files (BuildKit reads the Dockerfile even when it is ignored)": (
+        "Dockerfile*",
+        ".dockerignore",
+    ),
+    "Secrets: pass them at run time (docker run --env-file .env), never bake them in": (
+        ".env",
+        ".env.*",
+    ),
+}
+# Patterns written when the folder (top level, or anywhere for **/) has a match.
+WHEN_PRESENT: dict[str, tuple[str, ...]] = {
+    "Version control": (".gitignore", ".gitattributes", ".github", ".gitlab-ci.yml"),
+    "Docker files (BuildKit reads the Dockerfile even when it is ignored)": (
+        "compose*.yaml",
+        "compose*.yml",
+        "docker-compose*.yaml",
+        "docker-compose*.yml",
+        "docker-bake.hcl",
+    ),
+    "Editors and operating systems": (".idea", ".vscode", "*.swp", "**/.DS_Store", "Thumbs.db"),
+    "Logs, reports and local tooling": (
+        "*.log",
+        "coverage",
+        "htmlcov",
+        ".coverage",
+        ".nyc_output",
+        ".terraform",
+    ),
+}
+LANGUAGE_ALWAYS: dict[str, tuple[str, ...]] = {
+    "node": ("**/node_modules", "npm-debug.log*", "yarn-debug.log*", "yarn-error.log*"),
+    "python": ("**/__pycache__", "**/*.py[cod]", ".venv", ".pytest_cache", "*.egg-info"),
+    "go": ("*.test", "*.out"),
+    "maven": ("**/target",),
+    "gradle": ("**/build", ".gradle"),
+}
+LANGUAGE_WHEN_PRESENT: dict[str, tuple[str, ...]] = {
+    "node": (".next", ".nuxt", ".turbo", ".parcel-cache", ".cache", ".pnpm-store", ".npm"),
+    "python": ("venv", ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".hypothesis"),
+    "go": ("bin",),
+    "maven": ("out",),
+    "gradle": ("out", ".kotlin"),
+}
+
+
+@functools.cache
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Docker's pattern syntax (filepath.Match plus ``**``) as a regex over a relative path."""
+    out, i = "", 0
+    pattern = pattern.strip("/")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        elif pattern[i] == "[":
+            end = pattern.find("]", i)
+            if end == -1:
+                out, i = out + re.escape(pattern[i]), i + 1
+            else:
+                out, i = out + "[" + pattern[i + 1 : end].replace("\\", "\\\\") + "]", end + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def ignores(pattern: str, path: str) -> bool:
+    """Does ``pattern`` exclude ``path`` (it or one of its parent folders matches)?"""
+    parts = path.strip("/").split("/")
+    regex = _pattern_regex(pattern)
+    return any(regex.fullmatch("/".join(parts[:n])) for n in range(1, len(parts) + 1))
+
+
+def present(root: Path, pattern: str, max_depth: int = 4) -> bool:
+    """Whether something in ``root`` matches ``pattern``.
+
+    ``**/`` patterns are searched for a few levels deep, never inside node_modules, .git or a
+    virtualenv, so that a big project does not make ``dfopt new`` slow.
+    """
+    if not pattern.startswith("**/"):
+        return next(iter(root.glob(pattern)), None) is not None
+    name = pattern[3:]
+    for folder, dirs, files in os.walk(root):
+        depth = len(Path(folder).relative_to(root).parts)
+        if any(fnmatch.fnmatchcase(entry, name) for entry in (*dirs, *files)):
+            return True
+        dirs[:] = [] if depth >= max_depth else [d for d in dirs if d not in SKIP_DIRS]
+    return False
+
+
+def protected_paths(project: Project) -> list[str]:
+    """Paths the Dockerfile needs from the context: manifests, and files named by the command."""
+    paths = list(project.manifests) + list(project.requirements)
+    for arg in [
+        *project.command,
+        *(project.cmd_override or []),
+        *(project.entrypoint_override or []),
+    ]:
+        candidate = arg.removeprefix("./")
+        if (
+            candidate
+            and not candidate.startswith(("/", "-"))
+            and (project.root / candidate).exists()
+        ):
+            paths.append(candidate)
+    if project.lang == "python":
+        paths += [p.name for p in project.root.glob("README*")] + ["pyproject.toml", "setup.py"]
+    if project.lang == "node" and not project.build_script:
+        paths.append(project.out_dir)  # a prebuilt output folder is part of the app
+    return paths
+
+
+def _language_key(project: Project) -> str:
+    return project.package_manager if project.lang == "java" else project.lang
+
+
+def dockerignore_entries(project: Project) -> list[tuple[str, list[str]]]:
+    """(section, patterns) pairs, before the safety pass."""
+    root = project.root
+    sections: dict[str, list[str]] = {}
+    for title in dict.fromkeys([*ALWAYS, *WHEN_PRESENT]):
+        patterns = list(ALWAYS.get(title, ()))
+        patterns += [p for p in WHEN_PRESENT.get(title, ()) if present(root, p)]
+        sections[title] = patterns
+    key = _language_key(project)
+    label = {"node": "Node.js", "python": "Python", "go": "Go"}.get(key, key.capitalize())
+    language = list(LANGUAGE_ALWAYS[key])
+    language += [p for p in LANGUAGE_WHEN_PRESENT[key] if present(root, p)]
+    if project.lang == "node" and project.build_script:
+        language.append(project.out_dir)  # rebuilt inside the image
+    if project.lang == "node" and project.package_manager == "yarn-berry":
+        language += [".yarn/cache", ".yarn/install-state.gz", ".pnp.*"]
+    if project.lang == "python" and project.is_package:
+        language += ["build", "dist"]
+    if project.lang == "go" and (root / project.binary).is_file():
+        language.append(project.binary)  # a binary built on the host
+    sections[f"{label}: built or installed inside the image"] = language
+    return [(title, patterns) for title, patterns in sections.items() if patterns]
+
+
+def render_dockerignore(project: Project) -> str:
+    """The .dockerignore text, with every pattern that would hide a needed file left out."""
+    needed = protected_paths(project)
+    lines = ["# Keeps the build context small and `COPY . .` from changing on unrelated edits."]
+    lines.append("# Written by `dfopt new` from what this folder holds.")
+    for title, patterns in dockerignore_entries(project):
+        kept = []
+        for pattern in dict.fromkeys(patterns):
+            hidden = [path for path in needed if ignores(pattern, path)]
+            if hidden:
+                project.notes.warn(
+                    f".dockerignore: left out {pattern!r}, which would hide {', '.join(hidden)}"
+                )
+                continue
+            kept.append(pattern)
+        if kept:
+            lines += ["", f"# {title}", *kept]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,52 @@
+{{! Node.js: base -> deps (production dependencies) [-> build] -> runtime. }}
+# syntax=docker/dockerfile:1
+{{header}}
+
+ARG NODE_VERSION={{version}}
+
+# ---- base: the image every build stage starts from
+FROM node:${NODE_VERSION}-{{flavor}} AS base
+WORKDIR /app
+{{#if corepack}}
+# corepack runs the {{pm_label}} version pinned by package.json "packageManager".
+RUN corepack enable
+{{/if}}
+{{#if pm_env}}
+{{pm_env}}
+{{/if}}
+
+# ---- deps: production dependencies only
+# Only the manifests are copied, so this step stays cached until a dependency changes. The cache
+# mount keeps downloaded packages between builds without putting them in any layer.
+FROM base AS deps
+{{copy_manifests}}
+RUN --mount=type=cache,target={{cache}}{{cache_options}} \
+    {{install_prod}}
+{{#if build_script}}
+
+# ---- build: every dependency (dev included) and the sources -> {{out_dir}}/
+FROM base AS build
+{{copy_manifests}}
+RUN --mount=type=cache,target={{cache}}{{cache_options}} \
+    {{install_all}}
+COPY . .
+RUN {{build_command}}
+{{/if}}
+
+# ---- runtime: production node_modules + the app, run as an unprivileged user
+FROM {{runtime_image}} AS runtime
+ENV NODE_ENV=production \
+    PORT={{port}}{{extra_env}}
+WORKDIR /app
+# The files stay owned by root: the app can read its code but not rewrite it.
+COPY --from=deps /app/node_modules ./node_modules
+{{#if build_script}}
+COPY --from=build /app/package.json ./
+COPY --from=build /app/{{out_dir}} ./{{out_dir}}
+{{else}}
+COPY . .
+{{/if}}
+# {{user_comment}}
+USER {{user}}
+EXPOSE {{port}}
+{{start}}
