@@ -1,0 +1,548 @@
+"""Interpret the tool table (``specs.py``) for one parsed shell command.
+
+Why this split: ``specs.py`` says *what* each tool does; this module only knows *how* to read a
+command line (wrappers such as ``sudo``/``env``, options that take values, subcommands of one or
+more words, goal lists) and how to turn the table into absolute cache paths for the image's
+HOME, USER and environment. A cleanup that is not a package manager (``rm -rf`` of a cache
+folder) is recognised by comparing its paths with every cache the table knows.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rewriter.analyse.shell.model import Command, Word
+
+from .model import BUILD, CLEANUP, DEPENDENCY_INSTALL, DOWNLOAD, OTHER, CacheDefeater, PackageAction
+from .specs import EXTRA_CLEANUP_PATHS, TOOLS, WRAPPERS, Cache, Sub, Tool
+
+_KIND_STRENGTH = {BUILD: 4, DOWNLOAD: 3, DEPENDENCY_INSTALL: 2, CLEANUP: 1, OTHER: 0}
+_TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+_GLOBAL_FLAGS = frozenset({"-g", "--global"})
+_PYTHON_PROJECT = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+@dataclass(frozen=True, slots=True)
+class _Option:
+    """One option as written: ``--cache-dir=/x`` or ``-r req.txt`` (value from the next word)."""
+
+    name: str
+    value: str | None
+    word: Word
+    value_word: Word | None
+
+
+def recognise(
+    cmd: Command,
+    *,
+    env: Mapping[str, str] | None = None,
+    home: str = "/root",
+    user: str = "root",
+    workdir: str = "/",
+) -> PackageAction | None:
+    """Recognise a package-manager or cache-cleanup command, or return None.
+
+    ``env`` is the stage's environment (ENV and ARG values known at this RUN), ``home`` and
+    ``user`` those of the image user running it, ``workdir`` the WORKDIR in effect.
+    """
+    if not cmd.known or not cmd.words:
+        return None
+    env = dict(env or {})
+    words, prefix_words = _unwrap(list(cmd.words), list(cmd.assignments))
+    if not words:
+        return None
+    for word in prefix_words:
+        name, _, _ = word.raw.partition("=")
+        if word.value is not None:
+            env[name] = word.value.partition("=")[2]
+        else:
+            env.pop(name, None)
+    directory = _directory(cmd.cwd, home, workdir)
+    for tool in TOOLS:
+        for launcher in tool.launchers:
+            if _launched(words, launcher):
+                return _recognise_tool(
+                    tool, cmd, words[len(launcher) :], prefix_words, env, home, user, directory
+                )
+    if posixpath.basename(words[0].value or "") == "rm":
+        return _recognise_rm(cmd, words[1:], env, home, user, directory)
+    return None
+
+
+def cache_dir(
+    cache: Cache,
+    *,
+    env: Mapping[str, str],
+    home: str,
+    user: str,
+    directory: str | None = None,
+    options: Sequence[_Option] = (),
+) -> str | None:
+    """The absolute directory of ``cache`` (None when it is relative and cwd is unknown)."""
+    path = _cache_location(cache, env, user, options)
+    path = _expand_home(path, home)
+    if not path.startswith("/"):
+        if directory is None:
+            return None
+        path = posixpath.join(directory, path)
+    return posixpath.normpath(path)
+
+
+# -- reading the command line -----------------------------------------------------------------
+
+
+def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[Word]]:
+    """Drop ``sudo``/``env``/``exec``... in front of the real command; collect ``A=b`` words."""
+    prefixes = list(prefixes)
+    while words:
+        name = posixpath.basename(words[0].value or "")
+        if name not in WRAPPERS:
+            break
+        value_options = WRAPPERS[name]
+        k = 1
+        while k < len(words):
+            value = words[k].value or ""
+            if name == "env" and "=" in value and not value.startswith("-"):
+                prefixes.append(words[k])
+            elif value == "--":
+                k += 1
+                break
+            elif value.startswith("-") and len(value) > 1:
+                if value in value_options:
+                    k += 1
+            else:
+                break
+            k += 1
+        words = words[k:]
+    return words, prefixes
+
+
+def _launched(words: list[Word], launcher: tuple[str, ...]) -> bool:
+    if len(words) < len(launcher):
+        return False
+    first = words[0].value
+    if first is None or not fnmatch.fnmatchcase(posixpath.basename(first), launcher[0]):
+        return False
+    return all(w.value == part for w, part in zip(words[1:], launcher[1:], strict=False))
+
+
+def _scan(
+    words: list[Word], value_options: frozenset[str], single_dash_long: bool = False
+) -> tuple[list[Word], list[_Option]]:
+    """Split arguments into positionals and options, pairing options with their values.
+
+    With ``single_dash_long`` (go, maven, gradle) ``-modcache`` is one option, not ``-m -o ...``.
+    """
+    positionals: list[Word] = []
+    options: list[_Option] = []
+    k = 0
+    while k < len(words):
+        word = words[k]
+        value = word.value
+        k += 1
+        if value is None or not value.startswith("-") or value == "-":
+            positionals.append(word)
+            continue
+        if value == "--":
+            positionals.extend(words[k:])
+            break
+        if value.startswith("--") or single_dash_long:
+            name, eq, attached = value.partition("=")
+            if eq and (value.startswith("--") or name in value_options):
+                options.append(_Option(name, attached, word, None))
+                continue
+        else:
+            name = value[:2]
+            attached = value[2:]
+            if attached and name in value_options:
+                options.append(_Option(name, attached.removeprefix("="), word, None))
+                continue
+            if attached and not value[1:].isalpha():  # -Dkey=value, -Xmx1g: a flag of its own
+                options.append(_Option(value, None, word, None))
+                continue
+            if attached:  # combined short flags: -yq
+                options.extend(_Option("-" + ch, None, word, None) for ch in value[1:])
+                continue
+        if value in value_options and k < len(words):
+            options.append(_Option(value, words[k].value, word, words[k]))
+            k += 1
+        else:
+            options.append(_Option(value, None, word, None))
+    return positionals, options
+
+
+def _subcommand(tool: Tool, positionals: list[Word]) -> tuple[str | None, Sub | None, int]:
+    """Return (name, spec, number of positionals it used)."""
+    values = [w.value for w in positionals]
+    if tool.goals:
+        best: tuple[str | None, Sub | None] = (None, None)
+        for value in values:
+            sub = tool.subcommands.get(value or "")
+            if sub and (best[1] is None or _KIND_STRENGTH[sub.kind] > _KIND_STRENGTH[best[1].kind]):
+                best = (value, sub)
+        return best[0], best[1], len(values)
+    for size in (3, 2, 1):
+        if len(values) >= size and None not in values[:size]:
+            key = " ".join(v for v in values[:size] if v is not None)
+            if key in tool.subcommands:
+                return key, tool.subcommands[key], size
+    if not values and tool.default_sub:
+        return tool.default_sub, tool.subcommands[tool.default_sub], 0
+    return values[0] if values else None, None, min(1, len(values))
+
+
+# -- one tool ---------------------------------------------------------------------------------
+
+
+def _recognise_tool(
+    tool: Tool,
+    cmd: Command,
+    args: list[Word],
+    prefix_words: list[Word],
+    env: dict[str, str],
+    home: str,
+    user: str,
+    directory: str | None,
+) -> PackageAction:
+    positionals, options = _scan(args, tool.value_options, tool.single_dash_long)
+    flags = {o.name for o in options}
+    name, sub, used = _subcommand(tool, positionals)
+    packages = tuple(positionals[used:]) if not tool.goals else ()
+    for option in options:
+        if option.name in tool.dir_options and option.value and directory is not None:
+            directory = posixpath.normpath(posixpath.join(directory, option.value))
+        elif option.name in tool.dir_options:
+            directory = None
+    if sub is None:
+        return PackageAction(
+            tool.tool,
+            tool.ecosystem,
+            OTHER,
+            cmd,
+            subcommand=name,
+            packages=packages,
+            directory=directory,
+            cache_defeaters=_defeaters(tool, cmd, options, prefix_words, env, None),
+        )
+    kind = sub.with_packages_kind if packages and sub.with_packages_kind else sub.kind
+    manifests = list(sub.manifests)
+    optional = list(sub.optional)
+    needs_sources = sub.needs_sources and not (flags & set(sub.no_source_flags))
+    lockfile = sub.lockfile or bool(flags & set(sub.lockfile_flags))
+    downloads = sub.downloads and not (flags & set(sub.offline_flags))
+    caches = tool.caches if sub.caches is None else [c for c in tool.caches if c.name in sub.caches]
+
+    if tool.ecosystem == "python" and name in ("install", "sync", "download", "wheel"):
+        needs_sources, local = _python_locals(positionals[used:], options, needs_sources)
+        if local:
+            optional.extend(p for p in _PYTHON_PROJECT if p not in optional)
+        manifests.extend(
+            o.value for o in options if o.name in tool.manifest_flags and o.value is not None
+        )
+        if tool.tool == "pip" and env.get("PIP_REQUIRE_HASHES", "").lower() in _TRUE:
+            lockfile = True
+        if tool.tool == "uv" and name == "sync" and not sub.manifests:  # uv pip sync req.txt
+            manifests.extend(w.value for w in packages if w.value is not None)
+    elif tool.tool == "go":
+        kind, manifests, optional, needs_sources, downloads = _go_adjust(
+            name, packages, options, env, kind, manifests, optional, needs_sources, downloads
+        )
+    elif tool.tool == "cargo" and name == "install" and "--path" not in flags and packages:
+        kind, manifests, optional, needs_sources = DEPENDENCY_INSTALL, [], [], False
+    elif tool.tool in ("mvn",) and {"-f", "--file"} & flags:
+        manifests = [o.value for o in options if o.name in ("-f", "--file") and o.value]
+    elif tool.tool == "bundle" and any(
+        env.get(v, "").lower() in _TRUE for v in ("BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT")
+    ):
+        lockfile = True
+    if tool.tool == "cargo" and "--manifest-path" in flags:
+        manifests = [o.value for o in options if o.name == "--manifest-path" and o.value]
+    if tool.ecosystem == "node" and (
+        flags & _GLOBAL_FLAGS
+        or any(o.name == "--location" and o.value == "global" for o in options)
+    ):
+        manifests, optional, needs_sources = [], [], False
+    if kind == CLEANUP:
+        defeated = _cleanup_targets(tool, name, flags, caches)
+        caches = [c for c in tool.caches if c.name in defeated]
+        if not defeated:
+            kind = OTHER
+    lockfile_alternative = sub.lockfile_alternative and not lockfile and not packages
+    cache_dirs = tuple(
+        d
+        for c in caches
+        if (d := cache_dir(c, env=env, home=home, user=user, directory=directory, options=options))
+    )
+    defeaters = _defeaters(tool, cmd, options, prefix_words, env, caches)
+    if kind == CLEANUP:
+        defeaters += tuple(
+            CacheDefeater(c.name, f"`{name}` empties the {c.name} cache", cmd.start, cmd.end,
+                          command=cmd)
+            for c in caches
+        )  # fmt: skip
+    return PackageAction(
+        tool=tool.tool,
+        ecosystem=tool.ecosystem,
+        kind=kind,
+        command=cmd,
+        subcommand=name,
+        installs_from_lockfile=lockfile and kind in (DEPENDENCY_INSTALL, DOWNLOAD, BUILD),
+        lockfile_mode_available=lockfile_alternative,
+        manifests=tuple(dict.fromkeys(manifests)),
+        optional_manifests=tuple(dict.fromkeys(optional)),
+        needs_sources=needs_sources,
+        cache_dirs=tuple(dict.fromkeys(cache_dirs)),
+        cache_defeaters=defeaters,
+        downloads=downloads,
+        packages=packages,
+        directory=directory,
+    )
+
+
+def _python_locals(
+    args: list[Word], options: list[_Option], needs_sources: bool
+) -> tuple[bool, bool]:
+    """pip/uv: a local path (``.``, ``./pkg``, ``-e .``, a wheel) means the sources are needed."""
+    candidates = [w.value for w in args] + [
+        o.value for o in options if o.name in ("-e", "--editable")
+    ]
+    local = False
+    for value in candidates:
+        if value is None:
+            continue
+        if "://" in value or value.startswith("git+"):
+            continue
+        base = value.split("[", 1)[0]
+        is_path = base in (".", "..") or "/" in base
+        if is_path or base.endswith((".whl", ".tar.gz", ".zip")):
+            local = True
+    return needs_sources or local, local
+
+
+def _go_adjust(
+    name: str | None,
+    packages: tuple[Word, ...],
+    options: list[_Option],
+    env: Mapping[str, str],
+    kind: str,
+    manifests: list[str],
+    optional: list[str],
+    needs_sources: bool,
+    downloads: bool,
+) -> tuple[str, list[str], list[str], bool, bool]:
+    """``go install tool@v1`` installs a tool (no module needed); vendoring stops downloads."""
+    if (
+        name in ("install", "get", "run")
+        and packages
+        and all("@" in (w.value or "") for w in packages)
+    ):
+        return DEPENDENCY_INSTALL, [], [], False, True
+    mod_flags = [o.value for o in options if o.name == "-mod"] + [
+        o.name.partition("=")[2] for o in options if o.name.startswith("-mod=")
+    ]
+    goflags = env.get("GOFLAGS", "")
+    if "vendor" in mod_flags or "-mod=vendor" in goflags.split() or env.get("GOPROXY") == "off":
+        downloads = False
+        optional = [*optional, "vendor/"]
+    return kind, manifests, optional, needs_sources, downloads
+
+
+def _cleanup_targets(tool: Tool, name: str | None, flags: set[str], caches: Sequence[Cache]):
+    """Which caches a cleanup subcommand really empties (``go clean`` only with flags)."""
+    if tool.tool == "go":
+        chosen = set()
+        if "-modcache" in flags:
+            chosen.add("go-mod")
+        if "-cache" in flags:
+            chosen.add("go-build")
+        return chosen
+    return {c.name for c in caches}
+
+
+def _defeaters(
+    tool: Tool,
+    cmd: Command,
+    options: list[_Option],
+    prefix_words: list[Word],
+    env: Mapping[str, str],
+    caches: Sequence[Cache] | None,
+) -> tuple[CacheDefeater, ...]:
+    found: list[CacheDefeater] = []
+    for option in options:
+        cache = tool.defeat_flags.get(option.name)
+        if cache is not None:
+            found.append(
+                CacheDefeater(
+                    cache,
+                    f"`{option.word.raw}` disables the {cache} cache",
+                    option.word.start,
+                    option.word.end,
+                    word=option.word,
+                    command=cmd,
+                )
+            )
+    in_prefix = set()
+    for word in prefix_words:
+        name, _, _ = word.raw.partition("=")
+        in_prefix.add(name)
+        cache = tool.defeat_env.get(name)
+        if cache is not None and _defeating_value(name, env.get(name)):
+            found.append(
+                CacheDefeater(
+                    cache,
+                    f"`{word.raw}` disables the {cache} cache",
+                    word.start,
+                    word.end,
+                    word=word,
+                    command=cmd,
+                )
+            )
+    for name, cache in tool.defeat_env.items():
+        if name not in in_prefix and _defeating_value(name, env.get(name)):
+            found.append(
+                CacheDefeater(cache, f"{name} in the environment disables the {cache} cache",
+                              None, None)
+            )  # fmt: skip
+    return tuple(found)
+
+
+def _defeating_value(name: str, value: str | None) -> bool:
+    """pip disables its cache for any boolean value of PIP_NO_CACHE_DIR, even "false"."""
+    if value is None or value == "":
+        return False
+    if name == "PIP_NO_CACHE_DIR":
+        return True
+    return value.lower() in _TRUE
+
+
+# -- paths ------------------------------------------------------------------------------------
+
+
+def _directory(cwd: str | None, home: str, workdir: str) -> str | None:
+    if cwd is None:
+        return None
+    cwd = _expand_home(cwd, home)
+    return posixpath.normpath(posixpath.join(workdir or "/", cwd))
+
+
+def _expand_home(path: str, home: str) -> str:
+    if path == "~" or path.startswith("~/"):
+        return home.rstrip("/") + path[1:] if home != "/" else "/" + path[2:]
+    return path
+
+
+def _is_root(user: str) -> bool:
+    name = user.split(":", 1)[0]
+    return name in ("", "root", "0")
+
+
+def _cache_location(
+    cache: Cache, env: Mapping[str, str], user: str, options: Sequence[_Option]
+) -> str:
+    for flag in cache.flags:
+        for option in options:
+            if flag.endswith("=") and option.name.startswith(flag):
+                return option.name[len(flag) :]
+            if option.name == flag and option.value:
+                return option.value
+        if flag.endswith("="):
+            for var in cache.env_options:
+                for item in env.get(var, "").split():
+                    if item.startswith(flag):
+                        return item[len(flag) :]
+    for entry in cache.env:
+        var, _, sub = entry.partition("/")
+        value = env.get(var)
+        if value:
+            if var == "GOPATH":
+                value = value.split(":", 1)[0]
+            return posixpath.join(value, sub) if sub else value
+    if cache.root_default and _is_root(user):
+        return cache.root_default
+    return cache.default
+
+
+def _known_caches(
+    env: Mapping[str, str], home: str, user: str, directory: str | None
+) -> list[tuple[str, str, Tool | None]]:
+    """Every cache location for this image: (absolute path, cache name, tool)."""
+    found: list[tuple[str, str, Tool | None]] = []
+    for tool in TOOLS:
+        for cache in tool.caches:
+            path = cache_dir(cache, env=env, home=home, user=user, directory=directory)
+            if path is not None:
+                found.append((path, cache.name, tool))
+    found.extend((path, name, None) for path, name in EXTRA_CLEANUP_PATHS)
+    return found
+
+
+def _overlaps(target: str, cache: str) -> bool:
+    """Whether removing ``target`` (may end in a glob) touches ``cache``."""
+    t = [p for p in target.split("/") if p]
+    c = [p for p in cache.split("/") if p]
+    n = min(len(t), len(c))
+    return all(fnmatch.fnmatchcase(c[i], t[i]) for i in range(n))
+
+
+def _recognise_rm(
+    cmd: Command,
+    args: list[Word],
+    env: Mapping[str, str],
+    home: str,
+    user: str,
+    directory: str | None,
+) -> PackageAction | None:
+    positionals, _ = _scan(args, frozenset())
+    caches = _known_caches(env, home, user, directory)
+    expand_env = {"HOME": home, **env}
+    defeaters: list[CacheDefeater] = []
+    tools: dict[str, Tool | None] = {}
+    for word in positionals:
+        path = word.expand(expand_env, home)
+        if path is None:
+            continue
+        if not path.startswith("/"):
+            if directory is None:
+                continue
+            path = posixpath.join(directory, path)
+        path = posixpath.normpath(path)
+        if path == "/":
+            continue
+        hit: set[str] = set()
+        for cache_path, name, tool in caches:
+            if name not in hit and _overlaps(path, cache_path):
+                hit.add(name)
+                defeaters.append(
+                    CacheDefeater(
+                        name,
+                        f"`rm {word.raw}` empties the {name} cache",
+                        word.start,
+                        word.end,
+                        word=word,
+                        command=cmd,
+                        path=path,
+                    )
+                )
+                tools[name] = tool or tools.get(name)
+    if not defeaters:
+        return None
+    owners = {(t.tool if t else _EXTRA_OWNER.get(n, n)) for n, t in tools.items()}
+    tool_name = owners.pop() if len(owners) == 1 else "rm"
+    ecosystem = next((t.ecosystem for t in tools.values() if t and t.tool == tool_name), "")
+    if not ecosystem:
+        ecosystem = {"apt-get": "deb", "apk": "apk"}.get(tool_name, "")
+    return PackageAction(
+        tool=tool_name,
+        ecosystem=ecosystem,
+        kind=CLEANUP,
+        command=cmd,
+        subcommand="rm",
+        cache_defeaters=tuple(defeaters),
+        directory=directory,
+    )
+
+
+_EXTRA_OWNER = {"apt-lists": "apt-get", "apt": "apt-get", "apk": "apk"}
