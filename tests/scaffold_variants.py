@@ -98,3 +98,15 @@ def variants(root: Path) -> Iterator[tuple[str, Project]]:
             wrapper=wrapper, artifact=artifact, multi_module=multi,
             command=["java", "-jar", "/app/app.jar"], port=8080, runtime=runtime,
         )  # fmt: skip
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Create ``files`` (relative path -> text; a trailing "/" makes a folder) under ``root``."""
+    for name, text in files.items():
+        path = root / name
+        if name.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
