@@ -1,0 +1,139 @@
+"""dfopt settings: ``[tool.dfopt]`` in ``pyproject.toml`` or a ``.dfopt.toml``, found by walking up.
+
+The nearest file wins (``.dfopt.toml`` before ``pyproject.toml`` in the same folder); command-line
+options override it. Keys (all optional)::
+
+    select = ["DF1", "DF201"]        # codes, code prefixes or rule names; default: all
+    ignore = ["DF402"]
+    failure-threshold = "warning"    # style | info | warning | error
+    legacy-builder = false           # the files must also build without BuildKit
+    [severity]                       # per-rule severity overrides
+    DF101 = "error"
+    [per-file-ignores]               # glob (relative to the config file) -> codes
+    "legacy/*.Dockerfile" = ["DF4"]
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rewriter.rules.base import Severity
+
+
+class ConfigError(ValueError):
+    """A config file dfopt cannot use; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    failure_threshold: Severity = Severity.INFO
+    legacy_builder: bool = False
+    root: Path | None = None  # folder of the config file (per-file-ignores are relative to it)
+    source: Path | None = None
+
+    def ignores_for(self, file: Path | None) -> tuple[str, ...]:
+        if file is None or not self.per_file_ignores:
+            return ()
+        try:
+            rel = file.resolve().relative_to((self.root or Path.cwd()).resolve()).as_posix()
+        except ValueError:
+            rel = file.as_posix()
+        codes: list[str] = []
+        for pattern, pattern_codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(file.name, pattern):
+                codes.extend(pattern_codes)
+        return tuple(codes)
+
+    def merged(self, **overrides: object) -> Config:
+        return replace(self, **{k: v for k, v in overrides.items() if v not in (None, ())})
+
+
+def _string_list(data: dict, key: str, where: Path) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _from_table(data: dict, path: Path) -> Config:
+    known = {
+        "select",
+        "ignore",
+        "severity",
+        "per-file-ignores",
+        "failure-threshold",
+        "legacy-builder",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in dfopt settings: {', '.join(sorted(unknown))}")
+    try:
+        severity = {
+            code.upper(): Severity.parse(level) for code, level in data.get("severity", {}).items()
+        }
+        threshold = Severity.parse(data.get("failure-threshold", "info"))
+    except (ValueError, AttributeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    per_file = {
+        pattern: _string_list({"codes": codes}, "codes", path)
+        for pattern, codes in data.get("per-file-ignores", {}).items()
+    }
+    legacy = data.get("legacy-builder", False)
+    if not isinstance(legacy, bool):
+        raise ConfigError(f"{path}: legacy-builder must be true or false")
+    return Config(
+        select=_string_list(data, "select", path),
+        ignore=_string_list(data, "ignore", path),
+        severity=severity,
+        per_file_ignores=per_file,
+        failure_threshold=threshold,
+        legacy_builder=legacy,
+        root=path.parent,
+        source=path,
+    )
+
+
+def _load_toml(path: Path) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+@functools.cache
+def _config_for_dir(folder: Path) -> Config:
+    for current in (folder, *folder.parents):
+        dotfile = current / ".dfopt.toml"
+        if dotfile.is_file():
+            data = _load_toml(dotfile)
+            return _from_table(data.get("tool", {}).get("dfopt", data), dotfile)
+        pyproject = current / "pyproject.toml"
+        if pyproject.is_file():
+            data = _load_toml(pyproject)
+            table = data.get("tool", {}).get("dfopt")
+            if table is not None:
+                return _from_table(table, pyproject)
+    return Config()
+
+
+def find_config(start: Path) -> Config:
+    """The settings that apply to a file or folder (defaults when no config file is found)."""
+    start = start.resolve()
+    return _config_for_dir(start if start.is_dir() else start.parent)
+
+
+def load_config_file(path: Path) -> Config:
+    data = _load_toml(path)
+    table = data.get("tool", {}).get("dfopt", data) if path.name == "pyproject.toml" else data
+    return _from_table(table, path)

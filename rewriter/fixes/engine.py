@@ -1,0 +1,119 @@
+"""Apply fixes until the file is stable, and prove the result before anyone writes it.
+
+The loop (ruff's): lint, take the fixes allowed by the applicability threshold, apply those that
+do not overlap (the others wait for the next pass), re-parse, re-lint, repeat. It stops when no
+fix applies. Failing to converge within ``MAX_PASSES``, or producing text that does not parse,
+is a bug in a rule: the engine raises :class:`FixError` and the caller leaves the file alone.
+Before returning, it checks that the output re-parses to the same text and that one more run
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.config import Config
+from rewriter.parser import ParseError, parse
+from rewriter.rules.base import Applicability, Edit, Finding
+from rewriter.rules.engine import LintResult, lint_source
+
+MAX_PASSES = 12
+
+
+class FixError(RuntimeError):
+    """The fixes could not be applied safely; nothing must be written."""
+
+
+@dataclass
+class FixResult:
+    source: str
+    output: str
+    applied: list[Finding] = field(default_factory=list)  # findings whose fix was applied
+    remaining: list[Finding] = field(default_factory=list)  # findings in the fixed output
+    passes: int = 0
+    error: ParseError | None = None  # the input did not parse: nothing was done
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+
+def apply_edits(source: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted or not) to ``source``."""
+    out = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos:
+            raise FixError(f"overlapping edits at offset {edit.start}")
+        out.append(source[pos : edit.start])
+        out.append(edit.text)
+        pos = edit.end
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def _choose(findings: list[Finding], threshold: Applicability) -> list[Finding]:
+    """Fixable findings whose edits do not overlap each other, in source order."""
+    chosen: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    candidates = [f for f in findings if f.fix and f.fix.applicability >= threshold and f.fix.edits]
+    for f in sorted(candidates, key=lambda f: f.fix.span):  # type: ignore[union-attr]
+        start, end = f.fix.span  # type: ignore[union-attr]
+        if any(
+            (start < t_end and t_start < end) or start == t_start == end for t_start, t_end in taken
+        ):
+            continue
+        if any(t_start <= start <= t_end and start == end for t_start, t_end in taken):
+            continue
+        chosen.append(f)
+        taken.append((start, end))
+    return chosen
+
+
+def _lint(text: str, path, context_dir, config) -> LintResult:
+    return lint_source(text, path=path, context_dir=context_dir, config=config)
+
+
+def fix_source(
+    source: str,
+    *,
+    path: str | None = None,
+    context_dir: Path | None = None,
+    config: Config | None = None,
+    unsafe: bool = False,
+) -> FixResult:
+    """Fix ``source``; raises FixError when the result cannot be trusted."""
+    threshold = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    result = _lint(source, path, context_dir, config)
+    if result.error is not None:
+        return FixResult(source, source, error=result.error)
+    text = source
+    applied: list[Finding] = []
+    for passes in range(1, MAX_PASSES + 1):
+        chosen = _choose(result.findings, threshold)
+        if not chosen:
+            break
+        edits = [e for f in chosen for e in f.fix.edits]  # type: ignore[union-attr]
+        new_text = apply_edits(text, edits)
+        try:
+            parse(new_text)
+        except ParseError as exc:
+            codes = ", ".join(sorted({f.code for f in chosen}))
+            raise FixError(
+                f"fixes for {codes} produced a file that does not parse: {exc}"
+            ) from None
+        applied.extend(chosen)
+        if new_text == text:
+            break
+        text = new_text
+        result = _lint(text, path, context_dir, config)
+        if result.error is not None:
+            raise FixError(f"fixed output does not lint: {result.error}")
+    else:
+        raise FixError(f"fixes did not converge after {MAX_PASSES} passes (please report)")
+    if parse(text).to_source() != text:
+        raise FixError("fixed output does not round-trip through the parser (please report)")
+    if _choose(result.findings, threshold):
+        raise FixError("a second fix pass would change the file again (please report)")
+    return FixResult(source, text, applied, result.findings, passes)

@@ -1,0 +1,151 @@
+"""What every rule is made of: findings, fixes, edits, severities and the Rule base class.
+
+A rule reads the build model and yields :class:`Finding` objects; a finding may carry a
+:class:`Fix`, which is a set of byte-range :class:`Edit` objects with an :class:`Applicability`
+(ruff's model: the fixer applies SAFE fixes by default, UNSAFE ones only when asked, and
+DISPLAY_ONLY ones never). Rules never write text themselves and never re-parse.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rewriter.rules.context import RuleContext
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ``--failure-threshold`` compares against this order."""
+
+    STYLE = 1
+    INFO = 2
+    WARNING = 3
+    ERROR = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Applicability(enum.IntEnum):
+    """How safe a fix is to apply unattended (higher is safer)."""
+
+    DISPLAY_ONLY = 0  # shown as a suggestion, never applied
+    UNSAFE = 1  # may change behaviour or the build command: only with --unsafe-fixes
+    SAFE = 2  # same image contents; only caches, temporary files and speed differ
+
+    def __str__(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``source[start:end]`` (file offsets, BOM included) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def insert(cls, at: int, text: str) -> Edit:
+        return cls(at, at, text)
+
+    @classmethod
+    def delete(cls, start: int, end: int) -> Edit:
+        return cls(start, end, "")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A set of edits that must be applied together, with a one-line title."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    notes: tuple[str, ...] = ()  # e.g. the new build command a secret mount needs
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return min(e.start for e in self.edits), max(e.end for e in self.edits)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one file."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0  # file offsets of the reported span
+    end: int = 0
+    fix: Fix | None = None
+    file: str | None = None
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # values to mask in any display
+
+    def with_file(self, file: str) -> Finding:
+        return replace(self, file=file)
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``.
+
+    The docstring of a rule is its documentation (``dfopt explain CODE``) and must have the
+    sections "What it does", "Why it matters", "Example" and "Fix".
+    """
+
+    code: ClassVar[
+        str
+    ]  # DF + 3 digits: DF1xx cache, DF2xx security, DF3xx stages, DF4xx correctness
+    name: ClassVar[str]  # kebab-case, names the problem
+    severity: ClassVar[Severity] = Severity.WARNING
+    hadolint: ClassVar[tuple[str, ...]] = ()  # hadolint codes this rule corresponds to
+    buildkit: ClassVar[tuple[str, ...]] = ()  # BuildKit check names (docker build --check)
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = (cls.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else cls.name
+
+
+_SECRET_KEEP = 2
+
+
+def mask_secret(value: str) -> str:
+    """A display form of a secret that is never the secret: ``gh****`` (length hidden too)."""
+    if not value:
+        return value
+    return value[:_SECRET_KEEP] + "****" if len(value) > 6 else "****"
+
+
+def mask_text(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret in ``text`` with its masked form."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= 3:
+            text = text.replace(secret, mask_secret(secret))
+    return text
+
+
+CODE_PATTERN = re.compile(r"^DF\d{3}$")

@@ -1,0 +1,1 @@
+"""One module per rule. Module names say what the rule finds; the class inside has the code."""

@@ -1,0 +1,111 @@
+"""What a rule is given: the tree, the build model, the build context and the settings.
+
+The model and the context scan are built lazily and once per file, so a run that selects only
+rules reading the tree never pays for them. ``finding()`` turns a node or a file span into a
+:class:`Finding` with 1-based line/column positions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rewriter.rules.base import Finding, Fix, Rule
+
+if TYPE_CHECKING:
+    from rewriter.parser import Dockerfile, Instruction
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options that change what rules do (from config files and the command line)."""
+
+    legacy_builder: bool = False  # the file must also build without BuildKit: no --mount fixes
+    build_args: dict[str, str] = field(default_factory=dict)
+
+
+class RuleContext:
+    """Everything a rule may read about one Dockerfile."""
+
+    def __init__(
+        self,
+        source: str,
+        tree: Dockerfile,
+        *,
+        path: str | None = None,
+        context_dir: Path | None = None,
+        settings: Settings | None = None,
+    ):
+        self.source = source
+        self.tree = tree
+        self.path = path
+        self.context_dir = context_dir
+        self.settings = settings or Settings()
+        self._line_starts = [0]
+        for i, ch in enumerate(source):
+            if ch == "\n":
+                self._line_starts.append(i + 1)
+
+    # -- lazily computed views ----------------------------------------------------------------
+    @functools.cached_property
+    def build_context(self) -> Any | None:
+        """The scanned build context, or None when there is no context folder to read."""
+        if self.context_dir is None or not self.context_dir.is_dir():
+            return None
+        from rewriter.analyse.context import scan_context
+
+        return scan_context(self.context_dir)
+
+    @functools.cached_property
+    def model(self) -> Any:
+        """The build model (stages, state per instruction, RUN commands, copies)."""
+        from rewriter.analyse.model import build_model
+
+        return build_model(
+            self.tree, context=self.build_context, build_args=self.settings.build_args
+        )
+
+    # -- positions -----------------------------------------------------------------------------
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a file offset."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def finding(
+        self,
+        rule: Rule,
+        where: Instruction | tuple[int, int],
+        message: str,
+        *,
+        fix: Fix | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> Finding:
+        """A finding of ``rule`` at an instruction (its first line) or at a file span."""
+        if isinstance(where, tuple):
+            start, end = where
+        else:
+            start = where.start_offset + (
+                len(where.lines[0].text) - len(where.lines[0].text.lstrip())
+            )
+            first = where.lines[0].text.rstrip("\r\n")
+            end = where.start_offset + len(first)
+        line, column = self.position(start)
+        end_line, end_column = self.position(max(end, start))
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            severity=rule.severity,
+            message=message,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            start=start,
+            end=end,
+            fix=fix,
+            file=self.path,
+            secrets=secrets,
+        )

@@ -1,0 +1,80 @@
+"""Run the selected rules over one Dockerfile and return its findings.
+
+The engine parses, builds a :class:`RuleContext`, runs each rule, applies config and inline
+suppressions and severity overrides, and sorts the findings by position. A rule that crashes
+is reported as a finding of its own (DF000) rather than hiding every other result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.config import Config
+from rewriter.parser import Dockerfile, ParseError, parse
+from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.context import RuleContext, Settings
+from rewriter.rules.registry import select_rules
+from rewriter.rules.suppressions import read_suppressions
+
+
+@dataclass
+class LintResult:
+    path: str | None
+    source: str
+    tree: Dockerfile | None
+    findings: list[Finding] = field(default_factory=list)
+    error: ParseError | None = None
+
+
+def lint_source(
+    source: str,
+    *,
+    path: str | None = None,
+    context_dir: Path | None = None,
+    config: Config | None = None,
+) -> LintResult:
+    """Lint Dockerfile text. ``context_dir`` is the build context (None: no context checks)."""
+    config = config or Config()
+    try:
+        tree = parse(source)
+    except ParseError as exc:
+        return LintResult(path, source, None, error=exc.with_file(path) if path else exc)
+    suppressions = read_suppressions(tree)
+    settings = Settings(legacy_builder=config.legacy_builder or suppressions.legacy_builder)
+    ctx = RuleContext(source, tree, path=path, context_dir=context_dir, settings=settings)
+    ignore = list(config.ignore) + list(config.ignores_for(Path(path) if path else None))
+    rules = select_rules(list(config.select), ignore)
+    findings: list[Finding] = []
+    for rule_cls in rules:
+        findings.extend(_run_rule(rule_cls, ctx, path))
+    by_code = {r.code: r for r in rules}
+    kept = []
+    for f in findings:
+        if not suppressions.allows(f, by_code.get(f.code)):
+            continue
+        if f.code in config.severity:
+            f = f.with_severity(config.severity[f.code])
+        kept.append(f)
+    kept.sort(key=lambda f: (f.line, f.column, f.code))
+    return LintResult(path, source, tree, kept)
+
+
+def _run_rule(rule_cls: type[Rule], ctx: RuleContext, path: str | None) -> list[Finding]:
+    try:
+        return list(rule_cls().check(ctx))
+    except Exception as exc:
+        line = ctx.tree.instructions[0].start_line if ctx.tree.instructions else 1
+        return [
+            Finding(
+                code="DF000",
+                name="internal-error",
+                severity=Severity.ERROR,
+                message=f"rule {rule_cls.code} failed: {type(exc).__name__}: {exc} (please report)",
+                line=line,
+                column=1,
+                end_line=line,
+                end_column=1,
+                file=path,
+            )
+        ]

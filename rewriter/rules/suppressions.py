@@ -1,0 +1,91 @@
+"""Inline controls: ``# dfopt: ignore=...``, ``# hadolint ignore=...`` and ``# check=skip=...``.
+
+- ``# dfopt: ignore=DF101,DF203`` on the comment line(s) right above an instruction silences
+  those codes for that instruction (``# dfopt: ignore`` alone silences every code there);
+- ``# dfopt: ignore-file`` (or ``ignore-file=DF101,...``) anywhere silences the whole file;
+- ``# hadolint ignore=DL3008`` works like ``dfopt: ignore`` for the rules mapped to those codes,
+  so files already annotated for hadolint keep working;
+- the BuildKit ``# check=skip=StageNameCasing,...`` (or ``skip=all``) directive silences the
+  rules mapped to those BuildKit checks;
+- ``# dfopt: legacy-builder`` says the file must also build without BuildKit (no mount fixes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rewriter.parser import Comment, Dockerfile, Instruction
+from rewriter.rules.base import Finding, Rule
+
+_DFOPT = re.compile(r"^#\s*dfopt:\s*(?P<body>.*)$", re.IGNORECASE)
+_HADOLINT = re.compile(r"^#\s*hadolint\s+ignore=(?P<codes>[\w,\s-]+)$", re.IGNORECASE)
+ALL = "*"
+
+
+def _codes(text: str) -> set[str]:
+    return {c.strip().upper() for c in text.split(",") if c.strip()}
+
+
+@dataclass
+class Suppressions:
+    file_codes: set[str] = field(default_factory=set)  # ALL for the whole file
+    by_line: dict[int, set[str]] = field(default_factory=dict)  # instruction lines -> codes
+    hadolint_by_line: dict[int, set[str]] = field(default_factory=dict)
+    buildkit_skips: set[str] = field(default_factory=set)
+    legacy_builder: bool = False
+
+    def allows(self, finding: Finding, rule: type[Rule] | None) -> bool:
+        if ALL in self.file_codes or finding.code in self.file_codes:
+            return False
+        codes = self.by_line.get(finding.line, set())
+        if ALL in codes or finding.code in codes:
+            return False
+        if rule is not None:
+            hadolint = self.hadolint_by_line.get(finding.line, set())
+            if hadolint & {c.upper() for c in rule.hadolint}:
+                return False
+            skips = self.buildkit_skips
+            if "ALL" in skips or skips & {c.upper() for c in rule.buildkit}:
+                return False
+        return True
+
+
+def read_suppressions(tree: Dockerfile) -> Suppressions:
+    result = Suppressions()
+    check = tree.directive("check")
+    if check:
+        for part in check.value.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "skip":
+                result.buildkit_skips |= _codes(value)
+    pending: set[str] = set()
+    pending_hadolint: set[str] = set()
+    for node in tree.nodes:
+        if isinstance(node, Comment):
+            text = node.text.strip()
+            m = _DFOPT.match(text)
+            if m:
+                body = m.group("body").strip()
+                key, _, value = body.partition("=")
+                key = key.strip().lower()
+                if key == "ignore-file":
+                    result.file_codes |= _codes(value) if value.strip() else {ALL}
+                elif key == "ignore":
+                    pending |= _codes(value) if value.strip() else {ALL}
+                elif key == "legacy-builder":
+                    result.legacy_builder = True
+                continue
+            h = _HADOLINT.match(text)
+            if h:
+                pending_hadolint |= _codes(h.group("codes"))
+            continue
+        if isinstance(node, Instruction):
+            lines = range(node.start_line, node.end_line + 1)
+            for line in lines:
+                if pending:
+                    result.by_line.setdefault(line, set()).update(pending)
+                if pending_hadolint:
+                    result.hadolint_by_line.setdefault(line, set()).update(pending_hadolint)
+        pending, pending_hadolint = set(), set()
+    return result
