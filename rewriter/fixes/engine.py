@@ -90,7 +90,11 @@ def fix_source(
         return FixResult(source, source, error=result.error)
     text = source
     applied: list[Finding] = []
-    for passes in range(1, MAX_PASSES + 1):
+    passes = 0
+    while True:
+        passes += 1
+        if passes > MAX_PASSES:
+            raise FixError(f"fixes did not converge after {MAX_PASSES} passes (please report)")
         chosen = _choose(result.findings, threshold)
         if not chosen:
             break
@@ -110,8 +114,6 @@ def fix_source(
         result = _lint(text, path, context_dir, config)
         if result.error is not None:
             raise FixError(f"fixed output does not lint: {result.error}")
-    else:
-        raise FixError(f"fixes did not converge after {MAX_PASSES} passes (please report)")
     if parse(text).to_source() != text:
         raise FixError("fixed output does not round-trip through the parser (please report)")
     if _choose(result.findings, threshold):
