@@ -1,0 +1,3 @@
+import requests
+
+VERSION = "0.1.0"
