@@ -1,10 +1,10 @@
 """Build the offline stand-in base images that the BuildKit tests build FROM.
 
 Docker Hub is out of reach in CI, so every image a test Dockerfile names (``node:20-slim``,
-``golang:1.22``, ...) is made here from Debian's static busybox plus small POSIX-sh stand-ins for the
-package managers (``tools/``), then ``docker import``-ed under the REAL reference. Each image gets
-its own marker file (``/etc/standin/image``): identical layers would let BuildKit treat stages built
-on different tags as one.
+``golang:1.22``, ...) is made here from Debian's static busybox plus small POSIX-sh stand-ins for
+the package managers (``tools/``), then ``docker import``-ed under the REAL reference. Each image
+gets its own marker file (``/etc/standin/image``): identical layers would let BuildKit treat stages
+built on different tags as one.
 
 Images are rebuilt only when their fingerprint changes (this file, the tools, the entry in
 ``images.toml``, the busybox binary or ``STANDIN_COST``); the fingerprint is stored as an image
@@ -126,7 +126,8 @@ OS_RELEASE = {
     'VERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
     "ubuntu": 'PRETTY_NAME="Ubuntu 24.04 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\n'
     "VERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n",
-    "alpine": 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.1\nPRETTY_NAME="Alpine Linux v3.20"\n',
+    "alpine": 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.1\n'
+    'PRETTY_NAME="Alpine Linux v3.20"\n',
     "busybox": 'NAME="BusyBox"\nID=busybox\n',
     "distroless": 'PRETTY_NAME="Distroless"\nNAME="Debian GNU/Linux"\nID="debian"\n'
     'VERSION_ID="12"\n',
@@ -346,7 +347,7 @@ def fingerprint(spec: ImageSpec, busybox: Path, cost: str) -> str:
 
 
 def current_fingerprint(docker: str, ref: str) -> str | None:
-    fmt = "{{ index .Config.Labels %s }}" % json.dumps(FINGERPRINT_LABEL)
+    fmt = "{{ index .Config.Labels " + json.dumps(FINGERPRINT_LABEL) + " }}"
     out = subprocess.run(
         [docker, "image", "inspect", "-f", fmt, ref], capture_output=True, text=True
     )
