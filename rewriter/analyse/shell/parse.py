@@ -38,6 +38,9 @@ _KEYWORDS = {
     "!": "BANG",
     "function": "FUNCTION",
 }
+# Reserved words that close a construct: in command position they are keywords even where the
+# grammar cannot take them, so that a stray `fi` is a syntax error rather than a command.
+_CLOSERS = frozenset({"THEN", "ELSE", "ELIF", "FI", "DO", "DONE", "ESAC", "RBRACE"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = frozenset({"NEWLINE", "SEMI", "AMP"})
 _CONNECTORS = {
@@ -117,8 +120,11 @@ def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
         kind = tok.type
         if kind == "WORD":
             keyword = _KEYWORDS.get(tok.text)
-            if keyword is not None and _accepts(states, state.state_stack, keyword):
-                kind = keyword
+            if keyword is not None and (
+                _accepts(states, state.state_stack, keyword)
+                or (keyword in _CLOSERS and _accepts(states, state.state_stack, "IF"))
+            ):
+                kind = keyword  # a closer in command position (`fi` alone) is a syntax error
             elif _ASSIGNMENT.match(tok.text) and _accepts(
                 states, state.state_stack, "ASSIGNMENT_WORD"
             ):
