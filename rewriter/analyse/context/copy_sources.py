@@ -1,0 +1,413 @@
+"""What a COPY/ADD instruction copies out of the build context.
+
+Why model BuildKit here instead of globbing: the fixes ask precise questions ("does
+``COPY . .`` bring ``package.json``?", "does ``COPY package*.json ./`` match anything, or would
+the build fail?"), and the answers follow BuildKit's rules, not a shell's:
+
+* a source is cleaned as a path under ``/`` of the context: a trailing ``/`` is dropped and
+  ``../x`` means ``x`` (the context root clamps it);
+* only what `.dockerignore` lets through exists; an excluded literal source fails the build,
+  exactly like a missing one;
+* a source without ``*``, ``?`` or ``[`` must exist; symlinks along it (and at its end) are
+  followed, but never out of the context;
+* with a wildcard, the path splits at the first segment that has one: the literal folder
+  before it must exist (else the build fails), and every entry below it whose relative path
+  matches the rest (Go ``filepath.Match``, so ``*`` stays inside one segment) is copied; a
+  matching folder is copied whole and not searched further; matching nothing is *not* an error;
+* a folder source copies its contents, recursively, with symlinks inside it kept as links.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rewriter.analyse.context import gopath
+from rewriter.analyse.context.dockerignore import DockerIgnore, IgnorePattern
+from rewriter.analyse.context.scan import BuildContext, scan_context
+
+__all__ = ["CopyResolution", "SourceResolution", "copies_path", "resolve_copy_sources"]
+
+_REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
+_MAX_LINK_HOPS = 40
+
+
+@dataclass(frozen=True)
+class SourceResolution:
+    """The verdict for one COPY/ADD source.
+
+    ``path`` is the cleaned context-relative source (``.`` for the root). ``matches`` are the
+    context entries it names (after globbing and following symlinks); ``files`` every file or
+    symlink it copies. ``unlisted`` are paths it copies whose content the scan did not list
+    (``node_modules``, a truncated or unreadable part), so ``files`` is then a lower bound.
+    ``would_fail`` means the build stops at this instruction; ``matched_nothing`` that nothing
+    is copied (for a wildcard that is allowed). ``pattern_excluded`` is BuildKit's
+    ``CopyIgnoredFile`` test: `.dockerignore` matches the source text itself or a parent of it.
+    """
+
+    source: str
+    path: str
+    remote: bool
+    wildcard: bool
+    matches: tuple[str, ...]
+    files: frozenset[str]
+    unlisted: tuple[str, ...]
+    matched_nothing: bool
+    would_fail: bool
+    pattern_excluded: bool
+    excluded_by: IgnorePattern | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyResolution:
+    """All sources of one instruction. ``complete`` is False when some answer is a lower bound
+    (opaque folders, or a scan that was truncated)."""
+
+    sources: tuple[SourceResolution, ...]
+    files: frozenset[str]
+    unlisted: tuple[str, ...]
+    complete: bool
+
+    @property
+    def would_fail(self) -> bool:
+        """Whether any source makes the build fail."""
+        return any(source.would_fail for source in self.sources)
+
+    @property
+    def matched_nothing(self) -> bool:
+        """Whether the instruction copies nothing at all from the context."""
+        return not self.files and not self.unlisted
+
+
+class _SentTree:
+    """The context as BuildKit receives it: listed entries minus what `.dockerignore` drops."""
+
+    def __init__(self, context: BuildContext, ignore: DockerIgnore | None) -> None:
+        self.context = context
+        self.ignore = ignore
+        self.files: set[str] = set()
+        self.dirs: set[str] = {"."}
+        self.opaque: set[str] = set()
+        self.children: dict[str, list[str]] = {}
+        for path in context.files:
+            if ignore is None or not ignore.is_excluded(path):
+                self.files.add(path)
+                self._add_parents(path)
+        for path in context.dirs:
+            if ignore is None or not ignore.is_excluded(path, is_dir=True):
+                self.dirs.add(path)
+                self._add_parents(path)
+        for unlisted in context.unlisted:
+            if ignore is not None and ignore.excludes_subtree(unlisted.path):
+                continue
+            self.opaque.add(unlisted.path)
+            self.dirs.add(unlisted.path)
+            self._add_parents(unlisted.path)
+        for path in self.files | self.dirs:
+            if path != ".":
+                parent = path.rpartition("/")[0] or "."
+                self.children.setdefault(parent, []).append(path)
+        for names in self.children.values():
+            names.sort()
+
+    def _add_parents(self, path: str) -> None:
+        head = path.rpartition("/")[0]
+        while head and head not in self.dirs:
+            self.dirs.add(head)
+            head = head.rpartition("/")[0]
+
+    def exists(self, path: str) -> bool:
+        return path in self.files or path in self.dirs
+
+    def follow(self, path: str) -> str:
+        """Resolve symlinks in every component of ``path``, clamped to the context root."""
+        parts = [] if path == "." else path.split("/")
+        done: list[str] = []
+        hops = 0
+        while parts:
+            done.append(parts.pop(0))
+            current = "/".join(done)
+            link = self.context.symlink(current)
+            if link is None or current not in self.files:
+                continue
+            hops += 1
+            if hops > _MAX_LINK_HOPS:
+                break
+            base = "" if link.target.startswith("/") else "/".join(done[:-1])
+            target = gopath.clean(f"/{base}/{link.target}").lstrip("/")
+            parts = ([] if target == "" else target.split("/")) + parts
+            done = []
+        return "/".join(done) or "."
+
+    def under(self, folder: str) -> tuple[set[str], set[str]]:
+        """Every sent file below ``folder`` and every opaque folder at or below it."""
+        files: set[str] = set()
+        opaque: set[str] = set()
+        stack = [folder]
+        while stack:
+            current = stack.pop()
+            if current in self.opaque:
+                opaque.add(current)
+            for child in self.children.get(current, ()):
+                if child in self.files:
+                    files.add(child)
+                else:
+                    stack.append(child)
+        return files, opaque
+
+
+@functools.lru_cache(maxsize=8)
+def _sent_tree(context: BuildContext, ignore: DockerIgnore | None) -> _SentTree:
+    return _SentTree(context, ignore)
+
+
+def _relative(path: str, base: str) -> str:
+    return path if base == "." else path[len(base) + 1 :]
+
+
+def _split_wildcards(path: str) -> tuple[str, str]:
+    """Split at the first segment with a wildcard: (literal folder, pattern below it)."""
+    parts = [] if path == "." else path.split("/")
+    for index, part in enumerate(parts):
+        if gopath.has_wildcards(part):
+            return "/".join(parts[:index]) or ".", "/".join(parts[index:])
+    return path, ""
+
+
+class _Resolver:
+    def __init__(self, tree: _SentTree, ignore: DockerIgnore | None) -> None:
+        self.tree = tree
+        self.ignore = ignore
+
+    def copy_entry(self, path: str) -> tuple[set[str], set[str]]:
+        """Files and opaque folders copied for one named entry (a file, link or folder)."""
+        tree = self.tree
+        resolved = tree.follow(path)
+        if resolved in tree.files:
+            return {path, resolved}, set()
+        if resolved in tree.dirs:
+            return tree.under(resolved)
+        return set(), set()
+
+    def missing_reason(self, path: str) -> tuple[str, IgnorePattern | None]:
+        listed = self.tree.context.has(path)
+        if listed and self.ignore is not None:
+            decision = self.ignore.decide(path, is_dir=path in self.tree.context.dirs)
+            if decision.excluded:
+                where = f" (line {decision.pattern.line})" if decision.pattern else ""
+                return f"{path} is excluded by .dockerignore{where}", decision.pattern
+        return f"{path} does not exist in the build context", None
+
+    def resolve(self, source: str) -> SourceResolution:
+        if source.startswith(_REMOTE_PREFIXES):
+            return SourceResolution(
+                source,
+                source,
+                True,
+                False,
+                (),
+                frozenset(),
+                (),
+                False,
+                False,
+                False,
+                reason="remote source, not from the build context",
+            )
+        path = gopath.clean("/" + source).lstrip("/") or "."
+        excluded_text = (
+            self.ignore.matches_or_parent_matches(path) if self.ignore is not None else False
+        )
+        base, pattern = _split_wildcards(path)
+        if not pattern:
+            return self._literal(source, path, excluded_text)
+        return self._glob(source, path, base, pattern, excluded_text)
+
+    def _literal(self, source: str, path: str, excluded_text: bool) -> SourceResolution:
+        tree = self.tree
+        resolved = tree.follow(path)
+        if tree.exists(resolved):
+            files, unlisted = self.copy_entry(path)
+            return SourceResolution(
+                source,
+                path,
+                False,
+                False,
+                (path,),
+                frozenset(files),
+                tuple(sorted(unlisted)),
+                not files and not unlisted,
+                False,
+                excluded_text,
+            )
+        holder = self._inside_opaque(resolved)
+        if holder is not None or tree.context.truncated:
+            return SourceResolution(
+                source,
+                path,
+                False,
+                False,
+                (),
+                frozenset(),
+                (holder or resolved,),
+                False,
+                False,
+                excluded_text,
+                reason=f"{resolved} is in a part of the context that was not listed",
+            )
+        reason, pattern = self.missing_reason(resolved)
+        return SourceResolution(
+            source,
+            path,
+            False,
+            False,
+            (),
+            frozenset(),
+            (),
+            True,
+            True,
+            excluded_text,
+            excluded_by=pattern,
+            reason=reason,
+        )
+
+    def _inside_opaque(self, path: str) -> str | None:
+        for folder in self.tree.opaque:
+            if path == folder or path.startswith(folder + "/"):
+                return folder
+        return None
+
+    def _glob(
+        self, source: str, path: str, base: str, pattern: str, excluded_text: bool
+    ) -> SourceResolution:
+        tree = self.tree
+        folder = tree.follow(base)
+        if not tree.exists(folder):
+            holder = self._inside_opaque(folder)
+            if holder is not None or tree.context.truncated:
+                return SourceResolution(
+                    source,
+                    path,
+                    False,
+                    True,
+                    (),
+                    frozenset(),
+                    (holder or folder,),
+                    False,
+                    False,
+                    excluded_text,
+                    reason=f"{folder} is in a part of the context that was not listed",
+                )
+            reason, excluded_by = self.missing_reason(folder)
+            return SourceResolution(
+                source,
+                path,
+                False,
+                True,
+                (),
+                frozenset(),
+                (),
+                True,
+                True,
+                excluded_text,
+                excluded_by=excluded_by,
+                reason=reason,
+            )
+        try:
+            gopath.validate_glob(pattern)
+        except gopath.BadPattern:
+            return SourceResolution(
+                source,
+                path,
+                False,
+                True,
+                (),
+                frozenset(),
+                (),
+                True,
+                False,
+                excluded_text,
+                reason=f"malformed pattern {pattern!r}: BuildKit matches nothing",
+            )
+        matches: list[str] = []
+        unknown: set[str] = set()
+        # `*` and `?` stay inside one segment, so deeper entries cannot match, unless a
+        # [...] class (which may match "/") is in the pattern.
+        depth = pattern.count("/") if "[" not in pattern else None
+        stack = [folder] if folder in tree.dirs else []
+        while stack:
+            current = stack.pop()
+            if current in tree.opaque and current != folder:
+                continue
+            if current in tree.opaque:
+                unknown.add(current)
+            for child in reversed(tree.children.get(current, ())):
+                rel = _relative(child, folder)
+                if gopath.match(pattern, rel):
+                    matches.append(child)
+                elif child in tree.dirs and (depth is None or rel.count("/") < depth):
+                    if child in tree.opaque:
+                        unknown.add(child)
+                    else:
+                        stack.append(child)
+        matches.sort()
+        files: set[str] = set()
+        opaque: set[str] = set(unknown)
+        for match in matches:
+            got_files, got_opaque = self.copy_entry(match)
+            files |= got_files
+            opaque |= got_opaque
+        return SourceResolution(
+            source,
+            path,
+            False,
+            True,
+            tuple(matches),
+            frozenset(files),
+            tuple(sorted(opaque)),
+            not matches,
+            False,
+            excluded_text,
+        )
+
+
+def resolve_copy_sources(
+    context: BuildContext | str | os.PathLike[str],
+    sources: Sequence[str],
+    ignore: DockerIgnore | Literal["context"] | None = "context",
+) -> CopyResolution:
+    """Resolve COPY/ADD ``sources`` (already variable-expanded) against the build context.
+
+    ``context`` is a scan result or a folder (scanned here). ``ignore="context"`` applies the
+    `.dockerignore` the scan used; pass a :class:`DockerIgnore` or None to override.
+    """
+    if not isinstance(context, BuildContext):
+        context = scan_context(Path(context))
+    active = context.dockerignore if ignore == "context" else ignore
+    resolver = _Resolver(_sent_tree(context, active), active)
+    results = tuple(resolver.resolve(source) for source in sources)
+    files = frozenset().union(*(result.files for result in results))
+    unlisted = tuple(sorted({d for result in results for d in result.unlisted}))
+    complete = not context.truncated and not unlisted
+    return CopyResolution(results, files, unlisted, complete)
+
+
+def copies_path(resolution: CopyResolution, rel_path: str) -> bool:
+    """Whether the instruction copies the context path ``rel_path`` (a file, or anything
+    below a folder). Inside an unlisted folder the answer is True when that folder is copied:
+    check ``resolution.complete`` when "maybe" matters."""
+    path = gopath.clean("/" + rel_path).lstrip("/") or "."
+    if path == ".":
+        return not resolution.matched_nothing
+    if path in resolution.files:
+        return True
+    prefix = path + "/"
+    if any(name.startswith(prefix) for name in resolution.files):
+        return True
+    return any(
+        path == d or path.startswith(d + "/") or d.startswith(prefix) for d in resolution.unlisted
+    )

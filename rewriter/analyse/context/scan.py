@@ -1,0 +1,428 @@
+"""A bounded scan of the build context folder.
+
+Why bounded and careful: dfopt runs on whatever folder it is pointed at, which may hold a
+``node_modules`` with 100,000 files, a symlink to ``/``, or files the user cannot read. The scan
+lists the context the way BuildKit walks it (symlinks are entries, never followed; folders that
+`.dockerignore` excludes outright are not entered), never descends into dependency or VCS folders
+(it records them instead), stops at ``max_files`` entries or ``max_seconds`` with ``truncated``
+set, and turns every read error into a note. Its result is a frozen value that rules and fixes
+can share.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rewriter.analyse.context.dockerignore import DockerIgnore, IgnoreState, find_dockerignore
+from rewriter.analyse.context.manifests import (
+    InstallHook,
+    Manifest,
+    PackageManagerChoice,
+    choose_package_managers,
+    classify,
+    classify_dir,
+    read_manifest,
+)
+from rewriter.analyse.context.requirements import RequirementsFile, resolve_requirements
+
+__all__ = ["BuildContext", "IgnorablePath", "Symlink", "UnlistedDir", "scan_context"]
+
+DEFAULT_MAX_FILES = 50_000
+DEFAULT_MAX_SECONDS = 5.0
+DEFAULT_MANIFEST_DEPTH = 3
+
+# Folders never entered: their content is generated or fetched, and can be huge.
+_OPAQUE_DIRS = {
+    "node_modules": "node_modules",
+    ".git": "git",
+    ".hg": "vcs",
+    ".svn": "vcs",
+    "__pycache__": "pycache",
+    ".gradle": "gradle-cache",
+    ".tox": "python-cache",
+    ".nox": "python-cache",
+    ".mypy_cache": "python-cache",
+    ".pytest_cache": "python-cache",
+    ".ruff_cache": "python-cache",
+}
+# Entered (they may hold real sources), but reported as usually worth ignoring.
+_USUALLY_IGNORED_DIRS = {
+    "target": "target",
+    "build": "build",
+    "dist": "dist",
+    ".idea": "ide",
+    ".vscode": "ide",
+}
+_VENV_NAMES = {".venv", "venv", "env", ".env", "virtualenv"}
+
+
+@dataclass(frozen=True)
+class Symlink:
+    """A symbolic link in the context. BuildKit sends it as a link, never its target.
+
+    ``resolved`` is the context-relative path it points at, or None when it points outside
+    the context (or nowhere resolvable); such links are never followed by the scan.
+    """
+
+    path: str
+    target: str
+    resolved: str | None
+
+
+@dataclass(frozen=True)
+class UnlistedDir:
+    """A folder whose content the scan did not list, and why.
+
+    ``reason`` is a kind from the opaque-folder table (``node_modules``, ``git``, ``virtualenv``
+    ...), ``dockerignore`` (excluded outright, so BuildKit does not send it either) or
+    ``unreadable``.
+    """
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IgnorablePath:
+    """A folder or file that usually belongs in `.dockerignore`, and whether it is there."""
+
+    path: str
+    kind: str
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What dfopt knows about the build context after one scan.
+
+    Paths are relative to ``root`` and use ``/``. ``files`` holds regular files and symlinks,
+    ``dirs`` every folder seen (including unlisted ones). ``manifests`` covers the root and
+    sub-folders down to the scan's ``manifest_depth``. ``truncated`` means the listing stopped
+    early (``message`` says why) and anything not listed may still exist.
+    """
+
+    root: Path
+    files: frozenset[str]
+    dirs: frozenset[str]
+    symlinks: tuple[Symlink, ...]
+    unlisted: tuple[UnlistedDir, ...]
+    manifests: tuple[Manifest, ...]
+    requirements: tuple[RequirementsFile, ...]
+    package_managers: tuple[PackageManagerChoice, ...]
+    install_hooks: tuple[InstallHook, ...]
+    ignorable: tuple[IgnorablePath, ...]
+    dockerignore: DockerIgnore | None
+    notes: tuple[str, ...]
+    truncated: bool
+    message: str | None
+    entries_seen: int
+    elapsed: float
+    manifest_depth: int = DEFAULT_MANIFEST_DEPTH
+    _symlink_index: dict[str, Symlink] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._symlink_index.update((link.path, link) for link in self.symlinks)
+
+    def has(self, rel_path: str) -> bool:
+        """Whether the file or folder exists in the context (as listed)."""
+        return rel_path in self.files or rel_path in self.dirs
+
+    def symlink(self, rel_path: str) -> Symlink | None:
+        """The symlink at ``rel_path``, if that entry is one."""
+        return self._symlink_index.get(rel_path)
+
+    def manifest(self, rel_path: str) -> Manifest | None:
+        """The manifest recorded at ``rel_path``, if any."""
+        return next((m for m in self.manifests if m.path == rel_path), None)
+
+    def manifests_in(self, directory: str = ".") -> tuple[Manifest, ...]:
+        """Manifests directly in ``directory`` (``.`` is the context root)."""
+        return tuple(m for m in self.manifests if m.directory == directory)
+
+    def package_manager(
+        self, directory: str = ".", ecosystem: str | None = None
+    ) -> PackageManagerChoice | None:
+        """The package-manager choice for a folder (and ecosystem, when several apply)."""
+        for choice in self.package_managers:
+            if choice.directory == directory and ecosystem in (None, choice.ecosystem):
+                return choice
+        return None
+
+    def requirements_file(self, rel_path: str) -> RequirementsFile | None:
+        """The resolved requirements file at ``rel_path``, if one was found."""
+        return next((r for r in self.requirements if r.path == rel_path), None)
+
+    def hooks_in(self, directory: str = ".") -> tuple[InstallHook, ...]:
+        """Install hooks declared by manifests directly in ``directory``."""
+        return tuple(
+            h for h in self.install_hooks if (h.path.rpartition("/")[0] or ".") == directory
+        )
+
+
+class _Budget:
+    """Counts entries and time; says when the scan must stop."""
+
+    def __init__(self, max_files: int, max_seconds: float) -> None:
+        self.max_files = max_files
+        self.deadline = time.monotonic() + max_seconds
+        self.max_seconds = max_seconds
+        self.seen = 0
+        self.stop_message: str | None = None
+
+    def take(self) -> bool:
+        self.seen += 1
+        if self.seen > self.max_files:
+            self.stop_message = (
+                f"stopped after {self.max_files} entries (max_files); the rest of the context "
+                "was not listed"
+            )
+            return False
+        if time.monotonic() > self.deadline:
+            self.stop_message = (
+                f"stopped after {self.max_seconds:g} s (max_seconds) and {self.seen - 1} entries"
+            )
+            return False
+        return True
+
+
+def _is_virtualenv(path: str, name: str) -> bool:
+    """A folder made by ``python -m venv``/virtualenv (it has ``pyvenv.cfg``, or is named like
+    one and has ``bin/activate``)."""
+    if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+        return True
+    return name in _VENV_NAMES and os.path.isfile(os.path.join(path, "bin", "activate"))
+
+
+def _is_env_file(name: str) -> bool:
+    return name == ".env" or (
+        name.startswith(".env.")
+        and not name.endswith((".example", ".sample", ".template", ".dist"))
+    )
+
+
+class _Scanner:
+    def __init__(
+        self, root: Path, ignore: DockerIgnore | None, budget: _Budget, manifest_depth: int
+    ) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.ignore = ignore
+        self.budget = budget
+        self.manifest_depth = manifest_depth
+        self.files: set[str] = set()
+        self.dirs: set[str] = set()
+        self.symlinks: list[Symlink] = []
+        self.unlisted: list[UnlistedDir] = []
+        self.ignorable: list[IgnorablePath] = []
+        self.candidates: list[tuple[str, tuple[str, str, str, str | None]]] = []
+        self.notes: list[str] = []
+
+    # -- walking --------------------------------------------------------------------------
+
+    def _entries(self, rel_dir: str) -> Iterator[os.DirEntry[str]] | None:
+        path = os.path.join(self.root, rel_dir) if rel_dir else str(self.root)
+        try:
+            with os.scandir(path) as iterator:
+                entries = sorted(iterator, key=lambda entry: entry.name)
+        except OSError as error:
+            self.notes.append(f"{rel_dir or '.'}: cannot list folder ({error.strerror or error})")
+            if rel_dir:
+                self.unlisted.append(UnlistedDir(rel_dir, "unreadable"))
+            return None
+        return iter(entries)
+
+    def _excluded(self, state: IgnoreState | None) -> bool:
+        return state is not None and state.excluded
+
+    def walk(self) -> None:
+        stack: list[tuple[str, IgnoreState | None]] = [("", None)]
+        while stack:
+            rel_dir, parent_state = stack.pop()
+            entries = self._entries(rel_dir)
+            if entries is None:
+                continue
+            subdirs: list[tuple[str, IgnoreState | None]] = []
+            for entry in entries:
+                if not self.budget.take():
+                    return
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                try:
+                    is_link = entry.is_symlink()
+                    is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                except OSError as error:
+                    self.notes.append(f"{rel}: cannot stat ({error.strerror or error})")
+                    continue
+                state = self.ignore.enter(rel, parent_state, is_dir=is_dir) if self.ignore else None
+                if is_link:
+                    self._symlink(rel, entry)
+                elif is_dir:
+                    if self._directory(rel, entry, state):
+                        subdirs.append((rel, state))
+                else:
+                    self._file(rel, entry.name, state)
+            stack.extend(reversed(subdirs))
+
+    def _directory(self, rel: str, entry: os.DirEntry[str], state: IgnoreState | None) -> bool:
+        """Record a folder; return whether to descend into it."""
+        self.dirs.add(rel)
+        depth = rel.count("/")
+        kind = _OPAQUE_DIRS.get(entry.name)
+        if kind is None and _is_virtualenv(entry.path, entry.name):
+            kind = "virtualenv"
+        if kind is not None:
+            self.ignorable.append(IgnorablePath(rel, kind, self._excluded(state)))
+            self.unlisted.append(UnlistedDir(rel, kind))
+            return False
+        if entry.name in _USUALLY_IGNORED_DIRS and depth < self.manifest_depth:
+            self.ignorable.append(
+                IgnorablePath(rel, _USUALLY_IGNORED_DIRS[entry.name], self._excluded(state))
+            )
+        if depth <= self.manifest_depth:
+            info = classify_dir(rel)
+            if info is not None:
+                self.candidates.append((rel, info))
+        if state is not None and state.skip_subtree:
+            self.unlisted.append(UnlistedDir(rel, "dockerignore"))
+            return False
+        return True
+
+    def _file(self, rel: str, name: str, state: IgnoreState | None) -> None:
+        self.files.add(rel)
+        if _is_env_file(name):
+            self.ignorable.append(IgnorablePath(rel, "env-file", self._excluded(state)))
+        if rel.count("/") <= self.manifest_depth:
+            info = classify(name, rel)
+            if info is not None:
+                self.candidates.append((rel, info))
+
+    def _symlink(self, rel: str, entry: os.DirEntry[str]) -> None:
+        self.files.add(rel)
+        try:
+            target = os.readlink(entry.path)
+        except OSError as error:
+            self.notes.append(f"{rel}: cannot read symlink ({error.strerror or error})")
+            return
+        resolved = self._inside(entry.path)
+        if resolved is None:
+            self.notes.append(f"{rel}: symlink to {target!r} points outside the context")
+        self.symlinks.append(Symlink(rel, target, resolved))
+        if resolved is not None and rel.count("/") <= self.manifest_depth:
+            info = classify(entry.name, rel)
+            if info is not None and os.path.isfile(entry.path):
+                self.candidates.append((rel, info))
+
+    def _inside(self, path: str) -> str | None:
+        """Context-relative real path of ``path``, or None if it leaves the context."""
+        real = os.path.realpath(path)
+        if real == self.real_root:
+            return "."
+        prefix = self.real_root.rstrip(os.sep) + os.sep
+        if not real.startswith(prefix):
+            return None
+        return real[len(prefix) :].replace(os.sep, "/")
+
+    # -- reading --------------------------------------------------------------------------
+
+    def read(self, rel: str, limit: int) -> str | None:
+        """Read at most ``limit`` characters of a context file, never leaving the context."""
+        path = os.path.join(self.root, rel)
+        if self._inside(path) is None:
+            self.notes.append(f"{rel}: not read, it resolves outside the context")
+            return None
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                return handle.read(limit)
+        except OSError as error:
+            self.notes.append(f"{rel}: unreadable, skipped ({error.strerror or error})")
+            return None
+
+
+def scan_context(
+    context_dir: str | os.PathLike[str],
+    *,
+    dockerfile: str | os.PathLike[str] | None = None,
+    ignore: DockerIgnore | Literal["auto"] | None = "auto",
+    max_files: int = DEFAULT_MAX_FILES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    manifest_depth: int = DEFAULT_MANIFEST_DEPTH,
+) -> BuildContext:
+    """List the build context and what its manifests imply.
+
+    ``ignore="auto"`` reads the `.dockerignore` BuildKit would use for ``dockerfile`` (default
+    ``<context>/Dockerfile``); pass a :class:`DockerIgnore` or None to override. Folders the
+    ignore file excludes outright are not entered (BuildKit does not send them), but files it
+    excludes are still listed, so that "exists but is ignored" can be reported.
+    """
+    started = time.monotonic()
+    root = Path(context_dir)
+    notes: list[str] = []
+    if ignore == "auto":
+        found = find_dockerignore(root, dockerfile)
+        ignore = None
+        if found is not None:
+            try:
+                ignore = DockerIgnore.from_file(found)
+            except OSError as error:
+                notes.append(f"{found}: unreadable, ignored ({error.strerror or error})")
+    if ignore is not None:
+        notes.extend(f"{ignore.path or '.dockerignore'}: {problem}" for problem in ignore.errors)
+
+    budget = _Budget(max_files, max_seconds)
+    scanner = _Scanner(root, ignore, budget, manifest_depth)
+    scanner.walk()
+
+    manifests: list[Manifest] = []
+    hooks: list[InstallHook] = []
+    for rel, (kind, ecosystem, role, implied) in scanner.candidates:
+        if kind.endswith("/"):
+            manifests.append(Manifest(rel, kind, ecosystem, role, implied, is_dir=True))
+            continue
+        manifest, found_hooks = read_manifest(
+            rel, kind, ecosystem, role, implied, scanner.read, scanner.notes
+        )
+        manifests.append(manifest)
+        hooks.extend(found_hooks)
+
+    requirements: list[RequirementsFile] = []
+    for manifest in manifests:
+        if manifest.kind != "requirements.txt":
+            continue
+        resolved = resolve_requirements(
+            manifest.path,
+            read=lambda rel: scanner.read(rel, 2_000_000),
+            exists=lambda rel: rel in scanner.files,
+        )
+        requirements.append(resolved)
+        hooks.extend(
+            InstallHook(path, "requirements-local", line) for path, line in resolved.local_sources
+        )
+    # A file included by another one is not a separate entry point for the folder's choice.
+    included = {path for r in requirements for path in r.closure[1:]}
+    closures = {r.path: r.closure for r in requirements if r.path not in included}
+    choices = choose_package_managers(manifests, closures)
+
+    truncated = budget.stop_message is not None
+    return BuildContext(
+        root=root,
+        files=frozenset(scanner.files),
+        dirs=frozenset(scanner.dirs),
+        symlinks=tuple(scanner.symlinks),
+        unlisted=tuple(scanner.unlisted),
+        manifests=tuple(manifests),
+        requirements=tuple(requirements),
+        package_managers=choices,
+        install_hooks=tuple(dict.fromkeys(hooks)),
+        ignorable=tuple(scanner.ignorable),
+        dockerignore=ignore,
+        notes=tuple(notes + scanner.notes),
+        truncated=truncated,
+        message=budget.stop_message,
+        entries_seen=min(budget.seen, max_files),
+        elapsed=time.monotonic() - started,
+        manifest_depth=manifest_depth,
+    )
