@@ -217,3 +217,7 @@ def test_forced_package_manager_wins_with_a_warning(tmp_path):
     project = detect_node(tmp_path, notes, "pnpm")
     assert project.package_manager == "pnpm"
     assert any("as asked" in w for w in notes.warnings)
+
+
+def test_started_file_folder_is_the_build_output_without_main(tmp_path):
+    assert detect_out_dir(tmp_path, {}, ["node", "build/entry.js"]) == "build"

@@ -34,10 +34,18 @@ class Notes:
     """Warnings for stderr: conflicting or missing signals and the default chosen instead."""
 
     warnings: list[str] = field(default_factory=list)
+    topics: dict[str, str] = field(default_factory=dict)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, topic: str | None = None) -> None:
+        """Record ``message``; a ``topic`` ("port", "version") lets an override withdraw it."""
         if message not in self.warnings:
             self.warnings.append(message)
+        if topic:
+            self.topics[message] = topic
+
+    def withdraw(self, topic: str) -> None:
+        """Forget the warnings about ``topic``: the user has decided it on the command line."""
+        self.warnings = [w for w in self.warnings if self.topics.get(w) != topic]
 
 
 @dataclass

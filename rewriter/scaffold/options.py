@@ -75,6 +75,14 @@ def parse_platforms(text: str) -> list[str]:
 def apply_overrides(project: Project, overrides: Overrides) -> Project:
     """Apply the user's choices to ``project`` (in place) and return it."""
     notes = project.notes
+    # What the user decides on the command line needs no warning about how it was guessed.
+    for topic, value in (
+        ("version", overrides.version),
+        ("port", overrides.port),
+        ("entry", overrides.cmd or overrides.entrypoint),
+    ):
+        if value is not None:
+            notes.withdraw(topic)
     if overrides.version is not None:
         if not _VERSION.match(overrides.version):
             raise ScaffoldError(f"--version {overrides.version!r} is not an image tag version")

@@ -63,12 +63,16 @@ def choose_port(signals: list[tuple[str, int]], default: int, notes) -> tuple[in
     Returns ``(port, declared)``: ``declared`` is False when the port is only the default.
     """
     if not signals:
-        notes.warn(f"no port declared (.env PORT, config, scripts); using {default}: pass --port")
+        notes.warn(
+            f"no port declared (.env PORT, config, scripts); using {default}: pass --port", "port"
+        )
         return default, False
     source, port = signals[0]
     others = [f"{src} {p}" for src, p in signals[1:] if p != port]
     if others:
-        notes.warn(f"conflicting ports: using {port} from {source} over {', '.join(others)}")
+        notes.warn(
+            f"conflicting ports: using {port} from {source} over {', '.join(others)}", "port"
+        )
     return port, True
 
 

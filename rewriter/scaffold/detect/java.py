@@ -179,7 +179,9 @@ def detect_java(root: Path, notes: Notes, forced_manager: str | None = None) -> 
         )
     if version is None:
         version = DEFAULT_VERSIONS["java"]
-        notes.warn(f"no Java release declared (compiler release, toolchain): using {version}")
+        notes.warn(
+            f"no Java release declared (compiler release, toolchain): using {version}", "version"
+        )
     signals = shared_port_signals(root)
     port = spring_port(root)
     if port is not None:

@@ -100,7 +100,7 @@ def detect_node_version(root: Path, package: dict[str, Any], notes: Notes) -> st
             continue
         version = _version_from_text(text.splitlines()[0])
         if version is None:
-            notes.warn(f"{name} says {text.strip()!r}: using node {default}")
+            notes.warn(f"{name} says {text.strip()!r}: using node {default}", "version")
             return default
         major = int(version.split(".")[0])
         if intervals is not None and not choose_line(intervals, [[major]], [major]):
@@ -119,7 +119,7 @@ def detect_node_version(root: Path, package: dict[str, Any], notes: Notes) -> st
         version = _version_from_text(volta["node"])
         if version:
             return version
-    notes.warn(f"no node version declared (.nvmrc, engines.node): using node {default}")
+    notes.warn(f"no node version declared (.nvmrc, engines.node): using node {default}", "version")
     return default
 
 
@@ -147,15 +147,18 @@ def split_start_script(script: str) -> tuple[dict[str, str], list[str]] | None:
     return (env, tokens) if tokens else None
 
 
-def detect_out_dir(root: Path, package: dict[str, Any]) -> str:
-    """Where ``npm run build`` writes: tsconfig ``outDir``, else main's folder, else ``dist``."""
+def detect_out_dir(root: Path, package: dict[str, Any], command: list[str] | None = None) -> str:
+    """Where ``npm run build`` writes: tsconfig ``outDir``, else the folder of ``main`` or of the
+    started file, else ``dist``."""
     tsconfig = read_text(root / "tsconfig.json") or ""
     match = re.search(r'"outDir"\s*:\s*"\.?/?([^"/]+)', tsconfig)
     if match:
         return match.group(1)
     main = package.get("main")
-    if isinstance(main, str) and "/" in main.lstrip("./"):
-        return main.lstrip("./").split("/", 1)[0]
+    started = command[1] if command and len(command) > 1 and command[0] == "node" else None
+    for path in (main, started):
+        if isinstance(path, str) and "/" in path.removeprefix("./"):
+            return path.removeprefix("./").split("/", 1)[0]
     return "dist"
 
 
@@ -180,7 +183,7 @@ def detect_node_command(
     for candidate in ("server.js", "index.js", "app.js", "main.js", "src/index.js"):
         if (root / candidate).is_file():
             return ["node", candidate], {}
-    notes.warn("no entry point (scripts.start, main, index.js): using `node index.js`")
+    notes.warn("no entry point (scripts.start, main, index.js): using `node index.js`", "entry")
     return ["node", "index.js"], {}
 
 
@@ -270,7 +273,7 @@ def detect_node(root: Path, notes: Notes, forced_manager: str | None = None) -> 
         port=port,
         port_declared=declared,
         build_script=isinstance(scripts.get("build"), str),
-        out_dir=detect_out_dir(root, package),
+        out_dir=detect_out_dir(root, package, command),
         corepack=corepack,
         notes=notes,
     )

@@ -105,10 +105,15 @@ def detect_python_version(root: Path, pyproject: dict[str, Any] | None, notes: N
         preferred = [int(p) for p in default.split(".")]
         line = choose_line(intervals, PYTHON_LINES, preferred) if intervals is not None else None
         if line is None:
-            notes.warn(f"cannot satisfy requires-python {spec!r} with an image: using {default}")
+            notes.warn(
+                f"cannot satisfy requires-python {spec!r} with an image: using {default}", "version"
+            )
             return default
         return f"{line[0]}.{line[1]}"
-    notes.warn(f"no Python version declared (.python-version, requires-python): using {default}")
+    notes.warn(
+        f"no Python version declared (.python-version, requires-python): using {default}",
+        "version",
+    )
     return default
 
 
@@ -199,7 +204,9 @@ def detect_python_command(
                 name,
                 *(["runserver", "0.0.0.0:{port}"] if name == "manage.py" else []),
             ]
-    notes.warn("no entry point ([project.scripts], __main__.py, main.py): using `python main.py`")
+    notes.warn(
+        "no entry point ([project.scripts], __main__.py, main.py): using `python main.py`", "entry"
+    )
     return ["python", "main.py"]
 
 

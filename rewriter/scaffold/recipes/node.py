@@ -99,6 +99,7 @@ def node_recipe(project: Project) -> tuple[str, dict[str, object]]:
         "install_prod": install_prod,
         "install_all": install_all,
         "build_script": project.build_script,
+        "workspaces": any(m.endswith("/package.json") for m in project.manifests),
         "build_command": build,
         "out_dir": project.out_dir,
         "runtime_image": runtime_image,

@@ -39,7 +39,13 @@ ENV NODE_ENV=production \
     PORT={{port}}{{extra_env}}
 WORKDIR /app
 # The files stay owned by root: the app can read its code but not rewrite it.
+{{#if workspaces}}
+# Workspaces: every package has its own node_modules (links into the root one), so the deps stage
+# is copied whole; it holds only manifests and production dependencies.
+COPY --from=deps /app ./
+{{else}}
 COPY --from=deps /app/node_modules ./node_modules
+{{/if}}
 {{#if build_script}}
 COPY --from=build /app/package.json ./
 COPY --from=build /app/{{out_dir}} ./{{out_dir}}

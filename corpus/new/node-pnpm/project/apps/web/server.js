@@ -1,0 +1,1 @@
+require("@storefront/shared"); require("http").createServer().listen(3000);

@@ -1,0 +1,5 @@
+from aiohttp import web
+
+
+def main() -> None:
+    web.run_app(web.Application(), port=8000)
