@@ -1,0 +1,169 @@
+"""``dfopt check`` / ``--fix`` / ``--diff``: find the files, lint or fix each, report, exit.
+
+Each file is handled on its own (``process_file`` is a pure function of the path and the
+options), so many files can run in parallel worker processes with ``--jobs``. Exit status:
+0 nothing at or above the failure threshold (or nothing left to change), 1 findings or changes,
+2 a usage, config, read, parse or write error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.config import Config, ConfigError, find_config
+from rewriter.emit.report import FileReport
+from rewriter.parser import ParseError, decode
+from rewriter.rules.base import Finding, Severity
+
+DOCKERFILE_PATTERNS = (
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Containerfile",
+)
+SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
+
+
+@dataclass(frozen=True)
+class Options:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    check_only: bool = False  # --check: exit 1 if anything would change, print a summary
+    show_fixes: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    failure_threshold: Severity | None = None
+    context: Path | None = None
+    config_file: Path | None = None
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff or self.check_only
+
+
+@dataclass
+class Outcome:
+    report: FileReport
+    original: bytes = b""
+    output: str | None = None  # the fixed text when it differs from the source
+    applied: list[Finding] = field(default_factory=list)
+    threshold: Severity = Severity.STYLE
+
+
+def is_dockerfile_name(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in DOCKERFILE_PATTERNS) and not name.endswith(
+        ".dockerignore"
+    )
+
+
+def discover(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files to check (in order, no duplicates) and error messages for paths that do not exist."""
+    found: list[str] = []
+    errors: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            found.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                found.extend(str(Path(root) / f) for f in sorted(files) if is_dockerfile_name(f))
+        elif path.exists() or path.is_symlink():
+            found.append(raw)
+        else:
+            errors.append(f"{raw}: no such file or directory")
+    seen: set[str] = set()
+    unique = [p for p in found if not (p in seen or seen.add(p))]
+    return unique, errors
+
+
+def _config_for(path: str, options: Options) -> Config:
+    from rewriter.config import load_config_file
+
+    base = (
+        load_config_file(options.config_file)
+        if options.config_file
+        else (find_config(Path.cwd() if path == "-" else Path(path)))
+    )
+    return base.merged(
+        select=options.select,
+        ignore=tuple(base.ignore) + tuple(options.ignore),
+        failure_threshold=options.failure_threshold,
+    )
+
+
+def process_file(path: str, options: Options) -> Outcome:
+    """Lint (and maybe fix) one file. Never raises for problems with the file itself."""
+    from rewriter.fixes.engine import FixError, fix_source
+    from rewriter.rules.engine import lint_source
+
+    name = "<stdin>" if path == "-" else path
+    report = FileReport(name)
+    try:
+        config = _config_for(path, options)
+    except ConfigError as exc:
+        report.error = exc
+        return Outcome(report)
+    outcome = Outcome(report, threshold=config.failure_threshold)
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            if Path(path).is_dir():
+                raise ParseError("is a directory, not a Dockerfile", 1, 1, name)
+            data = Path(path).read_bytes()
+        source = decode(data)
+    except ParseError as exc:
+        report.error = exc.with_file(name)
+        return outcome
+    except OSError as exc:
+        report.error = ParseError(exc.strerror or str(exc), 1, 1, name)
+        return outcome
+    outcome.original = data
+    report.source = source
+    context = options.context or (Path.cwd() if path == "-" else Path(path).resolve().parent)
+    if options.fixing:
+        try:
+            result = fix_source(
+                source, path=name, context_dir=context, config=config, unsafe=options.unsafe_fixes
+            )
+        except FixError as exc:
+            report.error = RuntimeError(f"{name}: not fixed: {exc}")
+            return outcome
+        if result.error is not None:
+            report.error = result.error.with_file(name)
+            return outcome
+        report.findings = result.remaining
+        outcome.applied = result.applied
+        if result.changed:
+            outcome.output = result.output
+            report.fixed = True
+        return outcome
+    lint = lint_source(source, path=name, context_dir=context, config=config)
+    if lint.error is not None:
+        report.error = lint.error
+    report.findings = lint.findings
+    return outcome
+
+
+def run_all(
+    paths: list[str], options: Options, jobs: int = 1, progress: bool = False
+) -> list[Outcome]:
+    if jobs <= 1 or len(paths) < 2:
+        return [process_file(p, options) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(process_file, p, options) for p in paths]
+        if progress:
+            from rich.progress import track
+
+            return [f.result() for f in track(futures, description="dfopt", transient=True)]
+        return [f.result() for f in futures]
