@@ -255,3 +255,14 @@ def test_empty_and_blank_scripts_have_no_commands() -> None:
     for text in ("", "   ", "\n\n", "# only a comment"):
         s = parse_shell(text)
         assert s.ok and s.commands == ()
+
+
+def test_bash_double_bracket_test_keeps_its_operators_inside() -> None:
+    s = parse_shell("if [[ -f a && ! -d b || x < y ]]; then make; fi && echo [[ a && b")
+    assert s.ok
+    assert _argvs(s) == [
+        ["[[", "-f", "a", "&&", "!", "-d", "b", "||", "x", "<", "y", "]]"],
+        ["make"],
+        ["echo", "[[", "a"],
+        ["b"],
+    ]

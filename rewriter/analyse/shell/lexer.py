@@ -57,6 +57,9 @@ _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SPECIAL_PARAMS = frozenset("@*#?-$!0123456789")
 _GLOB = frozenset("*?[")
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
+_ARGUMENT_TYPES = frozenset({"WORD", "IO_NUMBER", "REDIR_OP"})  # `[[` after these is an argument
+_LEADERS = frozenset({"if", "then", "elif", "else", "do", "while", "until", "!", "{"})
+_WORD_SPECIAL = _META | frozenset("\\'\"$`")
 
 
 class Tok:
@@ -105,6 +108,7 @@ class Lexer:
         depth = 0
         case_depth = 0
         heredoc_next = False
+        dbracket = False
         while True:
             pos = self._skip_blanks(self.pos)
             self.pos = pos
@@ -119,6 +123,14 @@ class Lexer:
                 out.append(Tok("NEWLINE", pos, pos + 1, "\n"))
                 self.pos = pos + 1
                 self._read_heredocs()
+                continue
+            if c in _META and dbracket and c not in "\n;":
+                # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
+                op = next(o for o in _OPERATORS if text.startswith(o, pos))
+                tok = Tok("WORD", pos, pos + len(op), op)
+                tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
+                out.append(tok)
+                self.pos = pos + len(op)
                 continue
             if c in _META:
                 op = next(o for o in _OPERATORS if text.startswith(o, pos))
@@ -141,6 +153,12 @@ class Lexer:
                 self.ok = False
                 out.append(tok)
                 break
+            if tok.text == "[[" and (
+                not out or out[-1].type not in _ARGUMENT_TYPES or out[-1].text in _LEADERS
+            ):
+                dbracket = True
+            elif tok.text == "]]":
+                dbracket = False
             if heredoc_next and tok.type == "WORD":
                 self._queue_heredoc(out[-1], tok)
             heredoc_next = False
@@ -246,11 +264,15 @@ class Lexer:
                 pos = self._scan_dollar(pos, b, quoted=False)
             elif c == "`":
                 pos = self._scan_backtick(pos, b, quoted=False)
-            else:
-                if c in _GLOB:
+            else:  # a run of ordinary characters in one go
+                stop = pos + 1
+                while stop < end and text[stop] not in _WORD_SPECIAL:
+                    stop += 1
+                run = text[pos:stop]
+                if not b.glob and any(g in run for g in _GLOB):
                     b.glob = True
-                b.lit(c, quoted=False)
-                pos += 1
+                b.lit(run, quoted=False)
+                pos = stop
         return pos
 
     def _scan_double(self, pos: int, b: _WordBuilder) -> int:
