@@ -221,3 +221,13 @@ def test_forced_package_manager_wins_with_a_warning(tmp_path):
 
 def test_started_file_folder_is_the_build_output_without_main(tmp_path):
     assert detect_out_dir(tmp_path, {}, ["node", "build/entry.js"]) == "build"
+
+
+def test_checked_in_start_file_is_not_taken_for_build_output(tmp_path):
+    write_tree(tmp_path, {"src/index.js": ""})
+    assert detect_out_dir(tmp_path, {}, ["node", "src/index.js"]) == "dist"
+
+
+def test_gitignored_start_folder_is_the_build_output(tmp_path):
+    write_tree(tmp_path, {"out/index.js": "", ".gitignore": "out/\n"})
+    assert detect_out_dir(tmp_path, {}, ["node", "out/index.js"]) == "out"

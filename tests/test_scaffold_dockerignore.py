@@ -39,8 +39,18 @@ def test_language_outputs_are_always_ignored_and_extras_only_when_present(tmp_pa
 
 
 def test_build_output_is_ignored_only_when_the_image_builds_it(tmp_path):
-    write_tree(tmp_path, {"package.json": '{"scripts": {"build": "tsc"}}', "dist/": ""})
+    write_tree(
+        tmp_path,
+        {"package.json": '{"scripts": {"build": "tsc"}}', "dist/": "", ".gitignore": "/dist\n"},
+    )
     assert "dist" in patterns(scaffold(tmp_path).files[".dockerignore"])
+
+
+def test_build_output_folder_that_git_tracks_is_not_ignored(tmp_path):
+    write_tree(tmp_path, {"package.json": '{"scripts": {"build": "tsc"}}', "dist/x.js": ""})
+    result = scaffold(tmp_path)
+    assert "dist" not in patterns(result.files[".dockerignore"])
+    assert any("not in .gitignore" in w for w in result.warnings)
 
 
 def test_prebuilt_output_folder_is_kept_when_there_is_no_build(tmp_path):

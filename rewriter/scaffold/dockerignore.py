@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from rewriter.scaffold.detect.common import SKIP_DIRS
+from rewriter.scaffold.detect.common import SKIP_DIRS, is_gitignored
 from rewriter.scaffold.model import Project
 
 # (section title, patterns written always)
@@ -153,8 +153,15 @@ def dockerignore_entries(project: Project) -> list[tuple[str, list[str]]]:
     label = {"node": "Node.js", "python": "Python", "go": "Go"}.get(key, key.capitalize())
     language = list(LANGUAGE_ALWAYS[key])
     language += [p for p in LANGUAGE_WHEN_PRESENT[key] if present(root, p)]
+    out_dir = project.out_dir
     if project.lang == "node" and project.build_script:
-        language.append(project.out_dir)  # rebuilt inside the image
+        if not (root / out_dir).exists() or is_gitignored(root, out_dir):
+            language.append(out_dir)  # rebuilt inside the image
+        else:
+            project.notes.warn(
+                f"{out_dir}/ is the build output but is not in .gitignore: "
+                "not adding it to .dockerignore"
+            )
     if project.lang == "node" and project.package_manager == "yarn-berry":
         language += [".yarn/cache", ".yarn/install-state.gz", ".pnp.*"]
     if project.lang == "python" and project.is_package:

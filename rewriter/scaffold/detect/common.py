@@ -89,3 +89,14 @@ def expand_globs(root: Path, patterns: list[str], filename: str) -> list[str]:
             if (folder / filename).is_file():
                 found.append((rel / filename).as_posix())
     return sorted(dict.fromkeys(found))
+
+
+def is_gitignored(root: Path, folder: str) -> bool:
+    """Whether the top-level ``.gitignore`` names ``folder`` (``dist``, ``/dist``, ``dist/``).
+
+    Only plain names count: enough to tell a build output folder from a source folder.
+    """
+    for line in (read_text(root / ".gitignore") or "").splitlines():
+        if line.strip().strip("/") == folder:
+            return True
+    return False

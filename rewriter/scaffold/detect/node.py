@@ -7,7 +7,12 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from rewriter.scaffold.detect.common import choose_port, expand_globs, shared_port_signals
+from rewriter.scaffold.detect.common import (
+    choose_port,
+    expand_globs,
+    is_gitignored,
+    shared_port_signals,
+)
 from rewriter.scaffold.detect.files import existing, parse_port, read_json, read_text
 from rewriter.scaffold.detect.versions import choose_line, parse_npm_range
 from rewriter.scaffold.model import DEFAULT_PORTS, DEFAULT_VERSIONS, Notes, Project
@@ -157,8 +162,12 @@ def detect_out_dir(root: Path, package: dict[str, Any], command: list[str] | Non
     main = package.get("main")
     started = command[1] if command and len(command) > 1 and command[0] == "node" else None
     for path in (main, started):
-        if isinstance(path, str) and "/" in path.removeprefix("./"):
-            return path.removeprefix("./").split("/", 1)[0]
+        if not isinstance(path, str) or "/" not in path.removeprefix("./"):
+            continue
+        folder = path.removeprefix("./").split("/", 1)[0]
+        # A file checked in outside .gitignore is a source, not something the build writes.
+        if not (root / path).exists() or is_gitignored(root, folder):
+            return folder
     return "dist"
 
 

@@ -46,11 +46,11 @@ COPY --from=deps /app ./
 {{else}}
 COPY --from=deps /app/node_modules ./node_modules
 {{/if}}
-{{#if build_script}}
-COPY --from=build /app/package.json ./
-COPY --from=build /app/{{out_dir}} ./{{out_dir}}
-{{else}}
 COPY . .
+{{#if build_script}}
+# The build output comes from the build stage; the sources above stay for whatever the app reads
+# at run time (views, static files, config).
+COPY --from=build /app/{{out_dir}} ./{{out_dir}}
 {{/if}}
 # {{user_comment}}
 USER {{user}}
