@@ -195,12 +195,18 @@ class _Resolver:
         return set(), set()
 
     def missing_reason(self, path: str) -> tuple[str, IgnorePattern | None]:
-        listed = self.tree.context.has(path)
-        if listed and self.ignore is not None:
-            decision = self.ignore.decide(path, is_dir=path in self.tree.context.dirs)
+        context = self.tree.context
+        holder = next((u.path for u in context.unlisted if path.startswith(u.path + "/")), None)
+        if self.ignore is not None and (context.has(path) or holder is not None):
+            decision = self.ignore.decide(path, is_dir=path in context.dirs)
             if decision.excluded:
                 where = f" (line {decision.pattern.line})" if decision.pattern else ""
-                return f"{path} is excluded by .dockerignore{where}", decision.pattern
+                if context.has(path):
+                    return f"{path} is excluded by .dockerignore{where}", decision.pattern
+                return (
+                    f"{path} is inside {holder}, which .dockerignore excludes{where}",
+                    decision.pattern,
+                )
         return f"{path} does not exist in the build context", None
 
     def resolve(self, source: str) -> SourceResolution:
