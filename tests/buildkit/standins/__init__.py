@@ -1,0 +1,1 @@
+"""Stand-in base images and tools for the offline BuildKit tests (see rootfs.py)."""

@@ -1,0 +1,68 @@
+"""The stand-in image definitions: the data file, the rootfs builder and the tool scripts."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tarfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from .standins import rootfs
+
+TOOLS = sorted(rootfs.TOOLS.iterdir())
+
+
+def test_images_toml_loads_with_unique_refs_and_known_kits() -> None:
+    specs = rootfs.load_specs()
+    refs = [s.ref for s in specs]
+    assert len(refs) == len(set(refs))
+    assert {"node:20-slim", "golang:1.22", "gcr.io/distroless/static-debian12:nonroot"} <= set(refs)
+
+
+def test_unknown_keys_and_kits_are_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown keys"):
+        rootfs.ImageSpec.from_toml({"ref": "x", "os": "debian", "colour": "red"})
+    with pytest.raises(ValueError, match="unknown kit"):
+        rootfs.ImageSpec.from_toml({"ref": "x", "os": "debian", "kits": ["cobol"]})
+
+
+def test_image_env_puts_kit_folders_first_on_path() -> None:
+    spec = rootfs.ImageSpec(ref="golang:1.22", os="debian", kits=("go",))
+    env = dict(item.split("=", 1) for item in rootfs.image_env(spec))
+    assert env["PATH"].startswith("/go/bin:/usr/local/go/bin:/usr/local/sbin")
+    assert env["GOPATH"] == "/go"
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=[t.name for t in TOOLS])
+def test_stand_in_tool_is_valid_posix_sh(tool: Path) -> None:
+    shell = shutil.which("busybox")
+    cmd = [shell, "sh", "-n", str(tool)] if shell else ["sh", "-n", str(tool)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("busybox") is None, reason="busybox-static is not installed")
+def test_rootfs_is_deterministic_and_marks_each_image() -> None:
+    busybox = rootfs.busybox_path()
+    node = rootfs.ImageSpec(ref="node:20-slim", os="debian", kits=("node",))
+    other = rootfs.ImageSpec(ref="node:20", os="debian", kits=("node",))
+    first = rootfs.build_rootfs(node, busybox, "0").tar()
+    assert first == rootfs.build_rootfs(node, busybox, "0").tar()
+    assert first != rootfs.build_rootfs(other, busybox, "0").tar()
+    with tarfile.open(fileobj=BytesIO(first)) as tar:
+        names = set(tar.getnames())
+        marker = tar.extractfile("etc/standin/image")
+        assert marker is not None and marker.read() == b"node:20-slim\n"
+        assert tar.getmember("usr/local/bin/npm").linkname == "/usr/local/lib/standin/npm"
+        assert tar.getmember("tmp").mode == 0o1777
+    assert {"etc/apt/apt.conf.d/docker-clean", "bin/sh", "etc/passwd"} <= names
+
+
+@pytest.mark.skipif(shutil.which("busybox") is None, reason="busybox-static is not installed")
+def test_distroless_images_have_no_shell() -> None:
+    spec = rootfs.ImageSpec(ref="gcr.io/distroless/static-debian12:nonroot", os="distroless")
+    names = set(rootfs.build_rootfs(spec, rootfs.busybox_path(), "0").entries)
+    assert "bin/sh" not in names and "etc/passwd" in names
