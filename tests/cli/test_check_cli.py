@@ -203,7 +203,8 @@ def test_folders_are_searched_for_dockerfile_names(tmp_path: Path) -> None:
 
 def test_config_in_pyproject_selects_and_overrides_severity(project: Path) -> None:
     (project / "pyproject.toml").write_text(
-        '[tool.dfopt]\nselect = ["DF405"]\nfailure-threshold = "error"\n[tool.dfopt.severity]\nDF405 = "error"\n'
+        '[tool.dfopt]\nselect = ["DF405"]\nfailure-threshold = "error"\n'
+        '[tool.dfopt.severity]\nDF405 = "error"\n'
     )
     result = run([str(project / "Dockerfile"), "--format", "json"])
     data = json.loads(result.stdout)

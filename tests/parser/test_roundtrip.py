@@ -32,7 +32,9 @@ EDGE_CASES = {
     "heredoc-onbuild": "FROM a\nONBUILD RUN <<EOF\necho\nEOF\n",
     "heredoc-crlf": "FROM a\r\nRUN <<EOF\r\necho\r\nEOF\r\n",
     "json-forms": 'FROM a\nCMD ["a", "b"]\nENTRYPOINT [ "x" ]\nRUN ["sh", "-c", "true"]\n',
-    "invalid-json-falls-back": "FROM a\nCMD ['single', 'quotes']\nCMD [\"a\"]x\nCMD [\"unterminated\n",
+    "invalid-json-falls-back": (
+        "FROM a\nCMD ['single', 'quotes']\nCMD [\"a\"]x\nCMD [\"unterminated\n"
+    ),
     "flags": (
         "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
         "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=tok true\n"
