@@ -442,8 +442,12 @@ def huge_tree(tmp_path_factory) -> Path:
 def test_scan_stops_at_max_files_and_says_so(huge_tree):
     context = scan_context(huge_tree, max_files=500)
     assert context.truncated and "max_files" in context.message
-    assert len(context.files) + len(context.dirs) == 500
-    assert context.manifest("package.json") is None or context.truncated
+    assert len(context.files) + len(context.dirs) == context.entries_seen == 500
+
+
+def test_scan_of_a_missing_folder_is_an_error(tmp_path):
+    with pytest.raises(NotADirectoryError):
+        scan_context(tmp_path / "nope")
 
 
 def test_scan_stops_at_max_seconds(huge_tree):
@@ -656,3 +660,18 @@ def test_dockerignore_override_changes_the_answer(node_app):
     assert not everything.would_fail
     custom = resolve_copy_sources(context, ["src"], ignore=DockerIgnore.parse("src/lib"))
     assert custom.files == {"src/index.js"}
+
+
+def test_negated_class_in_a_glob_can_cross_a_folder_boundary(node_app):
+    # Go's filepath.Match lets [^x] match "/", and BuildKit walks the whole tree for globs.
+    source = resolve_copy_sources(node_app, ["src[^x]*"]).sources[0]
+    assert source.matches == ("src/index.js", "src/lib")
+    assert source.files == {"src/index.js", "src/lib/util.js"}
+
+
+def test_glob_below_an_unlisted_folder_is_incomplete_not_empty(tmp_path):
+    make(tmp_path, {"node_modules/a/package.json": package_json(), "package.json": "{}"})
+    resolution = resolve_copy_sources(tmp_path, ["node_modules/*/package.json"], ignore=None)
+    source = resolution.sources[0]
+    assert source.unlisted == ("node_modules",) and not source.would_fail
+    assert not resolution.complete

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -51,14 +51,14 @@ class SourceResolution:
 
     source: str
     path: str
-    remote: bool
-    wildcard: bool
-    matches: tuple[str, ...]
-    files: frozenset[str]
-    unlisted: tuple[str, ...]
-    matched_nothing: bool
-    would_fail: bool
-    pattern_excluded: bool
+    remote: bool = False
+    wildcard: bool = False
+    matches: tuple[str, ...] = ()
+    files: frozenset[str] = frozenset()
+    unlisted: tuple[str, ...] = ()
+    matched_nothing: bool = False
+    would_fail: bool = False
+    pattern_excluded: bool = False
     excluded_by: IgnorePattern | None = None
     reason: str | None = None
 
@@ -212,73 +212,46 @@ class _Resolver:
     def resolve(self, source: str) -> SourceResolution:
         if source.startswith(_REMOTE_PREFIXES):
             return SourceResolution(
-                source,
-                source,
-                True,
-                False,
-                (),
-                frozenset(),
-                (),
-                False,
-                False,
-                False,
-                reason="remote source, not from the build context",
+                source, source, remote=True, reason="remote source, not from the build context"
             )
         path = gopath.clean("/" + source).lstrip("/") or "."
-        excluded_text = (
-            self.ignore.matches_or_parent_matches(path) if self.ignore is not None else False
+        verdict = SourceResolution(
+            source,
+            path,
+            pattern_excluded=(
+                self.ignore.matches_or_parent_matches(path) if self.ignore is not None else False
+            ),
         )
         base, pattern = _split_wildcards(path)
         if not pattern:
-            return self._literal(source, path, excluded_text)
-        return self._glob(source, path, base, pattern, excluded_text)
+            return self._literal(verdict)
+        return self._glob(replace(verdict, wildcard=True), base, pattern)
 
-    def _literal(self, source: str, path: str, excluded_text: bool) -> SourceResolution:
-        tree = self.tree
-        resolved = tree.follow(path)
-        if tree.exists(resolved):
-            files, unlisted = self.copy_entry(path)
-            return SourceResolution(
-                source,
-                path,
-                False,
-                False,
-                (path,),
-                frozenset(files),
-                tuple(sorted(unlisted)),
-                not files and not unlisted,
-                False,
-                excluded_text,
+    def _not_found(self, verdict: SourceResolution, path: str) -> SourceResolution:
+        """``path`` (the source, or a glob's literal folder) is absent from what is sent."""
+        holder = self._inside_opaque(path)
+        if holder is not None or self.tree.context.truncated:
+            return replace(
+                verdict,
+                unlisted=(holder or path,),
+                reason=f"{path} is in a part of the context that was not listed",
             )
-        holder = self._inside_opaque(resolved)
-        if holder is not None or tree.context.truncated:
-            return SourceResolution(
-                source,
-                path,
-                False,
-                False,
-                (),
-                frozenset(),
-                (holder or resolved,),
-                False,
-                False,
-                excluded_text,
-                reason=f"{resolved} is in a part of the context that was not listed",
-            )
-        reason, pattern = self.missing_reason(resolved)
-        return SourceResolution(
-            source,
-            path,
-            False,
-            False,
-            (),
-            frozenset(),
-            (),
-            True,
-            True,
-            excluded_text,
-            excluded_by=pattern,
-            reason=reason,
+        reason, pattern = self.missing_reason(path)
+        return replace(
+            verdict, matched_nothing=True, would_fail=True, excluded_by=pattern, reason=reason
+        )
+
+    def _literal(self, verdict: SourceResolution) -> SourceResolution:
+        resolved = self.tree.follow(verdict.path)
+        if not self.tree.exists(resolved):
+            return self._not_found(verdict, resolved)
+        files, unlisted = self.copy_entry(verdict.path)
+        return replace(
+            verdict,
+            matches=(verdict.path,),
+            files=frozenset(files),
+            unlisted=tuple(sorted(unlisted)),
+            matched_nothing=not files and not unlisted,
         )
 
     def _inside_opaque(self, path: str) -> str | None:
@@ -287,97 +260,48 @@ class _Resolver:
                 return folder
         return None
 
-    def _glob(
-        self, source: str, path: str, base: str, pattern: str, excluded_text: bool
-    ) -> SourceResolution:
+    def _glob(self, verdict: SourceResolution, base: str, pattern: str) -> SourceResolution:
         tree = self.tree
         folder = tree.follow(base)
         if not tree.exists(folder):
-            holder = self._inside_opaque(folder)
-            if holder is not None or tree.context.truncated:
-                return SourceResolution(
-                    source,
-                    path,
-                    False,
-                    True,
-                    (),
-                    frozenset(),
-                    (holder or folder,),
-                    False,
-                    False,
-                    excluded_text,
-                    reason=f"{folder} is in a part of the context that was not listed",
-                )
-            reason, excluded_by = self.missing_reason(folder)
-            return SourceResolution(
-                source,
-                path,
-                False,
-                True,
-                (),
-                frozenset(),
-                (),
-                True,
-                True,
-                excluded_text,
-                excluded_by=excluded_by,
-                reason=reason,
-            )
+            return self._not_found(verdict, folder)
         try:
             gopath.validate_glob(pattern)
         except gopath.BadPattern:
-            return SourceResolution(
-                source,
-                path,
-                False,
-                True,
-                (),
-                frozenset(),
-                (),
-                True,
-                False,
-                excluded_text,
+            # BuildKit ignores filepath.Match's error here, so nothing matches.
+            return replace(
+                verdict,
+                matched_nothing=True,
                 reason=f"malformed pattern {pattern!r}: BuildKit matches nothing",
             )
         matches: list[str] = []
-        unknown: set[str] = set()
+        unlisted: set[str] = set()
         # `*` and `?` stay inside one segment, so deeper entries cannot match, unless a
         # [...] class (which may match "/") is in the pattern.
         depth = pattern.count("/") if "[" not in pattern else None
         stack = [folder] if folder in tree.dirs else []
         while stack:
             current = stack.pop()
-            if current in tree.opaque and current != folder:
-                continue
             if current in tree.opaque:
-                unknown.add(current)
-            for child in reversed(tree.children.get(current, ())):
+                unlisted.add(current)
+                continue
+            for child in tree.children.get(current, ()):
                 rel = _relative(child, folder)
                 if gopath.match(pattern, rel):
                     matches.append(child)
                 elif child in tree.dirs and (depth is None or rel.count("/") < depth):
-                    if child in tree.opaque:
-                        unknown.add(child)
-                    else:
-                        stack.append(child)
-        matches.sort()
+                    stack.append(child)
         files: set[str] = set()
-        opaque: set[str] = set(unknown)
-        for match in matches:
-            got_files, got_opaque = self.copy_entry(match)
+        for match in sorted(matches):
+            got_files, got_unlisted = self.copy_entry(match)
             files |= got_files
-            opaque |= got_opaque
-        return SourceResolution(
-            source,
-            path,
-            False,
-            True,
-            tuple(matches),
-            frozenset(files),
-            tuple(sorted(opaque)),
-            not matches,
-            False,
-            excluded_text,
+            unlisted |= got_unlisted
+        return replace(
+            verdict,
+            matches=tuple(sorted(matches)),
+            files=frozenset(files),
+            unlisted=tuple(sorted(unlisted)),
+            matched_nothing=not matches,
         )
 
 

@@ -161,7 +161,7 @@ class PackageManagerChoice:
     conflicts: tuple[str, ...] = ()
 
 
-def classify(name: str, rel_path: str) -> tuple[str, str, str, str | None] | None:
+def classify(name: str) -> tuple[str, str, str, str | None] | None:
     """(kind, ecosystem, role, implied manager) for a file name, or None if not a manifest."""
     if name in _FILES:
         return (name, *_FILES[name])

@@ -296,7 +296,7 @@ class _Scanner:
         if _is_env_file(name):
             self.ignorable.append(IgnorablePath(rel, "env-file", self._excluded(state)))
         if rel.count("/") <= self.manifest_depth:
-            info = classify(name, rel)
+            info = classify(name)
             if info is not None:
                 self.candidates.append((rel, info))
 
@@ -312,7 +312,7 @@ class _Scanner:
             self.notes.append(f"{rel}: symlink to {target!r} points outside the context")
         self.symlinks.append(Symlink(rel, target, resolved))
         if resolved is not None and rel.count("/") <= self.manifest_depth:
-            info = classify(entry.name, rel)
+            info = classify(entry.name)
             if info is not None and os.path.isfile(entry.path):
                 self.candidates.append((rel, info))
 
@@ -360,6 +360,8 @@ def scan_context(
     """
     started = time.monotonic()
     root = Path(context_dir)
+    if not root.is_dir():
+        raise NotADirectoryError(f"build context {str(root)!r} is not a folder")
     notes: list[str] = []
     if ignore == "auto":
         found = find_dockerignore(root, dockerfile)
