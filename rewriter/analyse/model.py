@@ -1,0 +1,1260 @@
+"""The build model: stages, ARG/ENV scopes, state per instruction, RUN commands and COPYs.
+
+Rules must not re-derive BuildKit's semantics each on their own (and each slightly wrong), so
+this module walks a parsed Dockerfile once, the way BuildKit dispatches it, and answers the
+questions rules ask: which stage is this, which variables are in scope and with what value,
+which directory and user does it run as, which package manager does this RUN call and where
+does its cache live, what does this COPY bring in from the context.
+
+``build_model`` does the cheap part eagerly (stages, scopes, references, reachability) and
+parses RUN scripts only when :meth:`BuildModel.runs` is first called, so that rules that never
+look at shell code cost nothing extra.
+
+Reading BuildKit's rules (dockerfile2llb ``dispatch``), reproduced here:
+
+* global ARGs (before the first FROM) are expanded in order with earlier global ARGs and the
+  predefined platform ARGs; ``--build-arg`` replaces a default. FROM (image and ``--platform``)
+  sees only this global scope.
+* inside a stage, ``ARG NAME`` without default takes ``--build-arg NAME`` or, failing that, the
+  global ARG's value; ``ARG NAME=default`` takes ``--build-arg`` or the default expanded in the
+  stage. ARG values join the stage's environment (a later ENV/ARG of the same name wins).
+* ENV expands every value with the variables as they were before the instruction
+  (``ENV A=1 B=$A`` gives B the *old* A).
+* a stage built ``FROM`` an earlier stage inherits its variables (ARGs included), WORKDIR, USER
+  and SHELL.
+
+An ARG without default that ``build_args`` does not set has an *unknown* value, not an empty
+one: BuildKit would leave it unset, but a linter cannot know which ``--build-arg`` a build passes.
+References to unknown or undefined variables stay in expanded text as written.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rewriter.analyse.expand import ExpansionError, LexerOptions, expand, referenced_names
+from rewriter.analyse.images import (
+    WINDOWS,
+    guess_family,
+    guess_toolchains,
+    image_defaults,
+)
+from rewriter.analyse.mounts import Mount, parse_mount
+from rewriter.analyse.stages import Stage, find_stage, mark_used
+from rewriter.analyse.state import (
+    DEFAULT_SHELL,
+    PLATFORM_ARGS,
+    WINDOWS_SHELL,
+    ArgDecl,
+    InstructionState,
+    home_for,
+)
+from rewriter.parser import Dockerfile, Heredoc, Instruction
+
+if TYPE_CHECKING:
+    from rewriter.analyse.shell import Command, Script
+
+__all__ = [
+    "ArgDecl",
+    "BuildModel",
+    "CopyStep",
+    "InstructionState",
+    "Mount",
+    "RunCommand",
+    "RunScript",
+    "RunStep",
+    "Stage",
+    "build_model",
+    "model_json",
+]
+
+_KEEP_UNSET = LexerOptions(keep_unset=True)
+_PLAIN = LexerOptions()
+#: Instructions whose words BuildKit expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK are not).
+_EXPANDED = frozenset(
+    {"add", "copy", "env", "expose", "label", "stopsignal", "user", "volume", "workdir", "arg"}
+)
+
+
+# -- scope -----------------------------------------------------------------------------------
+
+
+class _Scope:
+    """The mutable state while walking one stage; snapshots become InstructionStates.
+
+    Dicts are replaced, never mutated, once a snapshot shares them (copy on write), so a
+    stage of 200 instructions does not copy its variables 200 times.
+    """
+
+    __slots__ = (
+        "args",
+        "declared",
+        "env",
+        "env_complete",
+        "homes",
+        "known",
+        "shell",
+        "user",
+        "variables",
+        "workdir",
+    )
+
+    def __init__(self) -> None:
+        self.variables: dict[str, str | None] = {}
+        self.known: dict[str, str] = {}
+        self.args: dict[str, str | None] = {}
+        self.env: dict[str, str | None] = {}
+        self.declared: frozenset[str] = frozenset()
+        self.workdir = "/"
+        self.user = "root"
+        self.shell: tuple[str, ...] = DEFAULT_SHELL
+        self.homes: dict[str, str] = {}
+        self.env_complete = False
+
+    def copy(self) -> _Scope:
+        other = _Scope()
+        for name in self.__slots__:
+            setattr(other, name, getattr(self, name))
+        return other
+
+    def set_variable(self, name: str, value: str | None) -> None:
+        self.variables = {**self.variables, name: value}
+        known = dict(self.known)
+        if value is None:
+            known.pop(name, None)
+        else:
+            known[name] = value
+        self.known = known
+
+
+@dataclass
+class _Expanded:
+    value: str
+    undefined: list[str]
+    error: str | None = None
+
+
+class _Expander:
+    """BuildKit word expansion against a scope, keeping unknown references as written."""
+
+    def __init__(self, escape: str) -> None:
+        self.escape = escape
+        self._special = frozenset("$'\"" + escape)
+
+    def word(
+        self, text: str, scope: _Scope, extra_defined: frozenset[str] = frozenset()
+    ) -> _Expanded:
+        if not any(ch in self._special for ch in text):
+            return _Expanded(text, [])
+        names = referenced_names(text, self.escape) if "$" in text else []
+        variables = scope.variables
+        undefined = [
+            n
+            for n in names
+            if n not in variables and n not in scope.declared and n not in extra_defined
+        ]
+        keep = any(variables.get(n) is None for n in names)
+        try:
+            result = expand(text, scope.known, self.escape, options=_KEEP_UNSET if keep else _PLAIN)
+            if undefined:  # BuildKit expands those as unset: ``${X:?msg}`` fails the build
+                expand(text, scope.known, self.escape)
+        except ExpansionError as exc:
+            return _Expanded(text, undefined, str(exc))
+        return _Expanded(result.value, undefined)
+
+
+# -- steps -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RunScript:
+    """One shell script a RUN executes, with the map from script offsets to file offsets.
+
+    ``origin``: ``shell`` (shell-form arguments), ``heredoc`` (a heredoc body run as the
+    script), ``heredoc-stdin`` (a heredoc fed to a shell command such as ``bash <<EOF``),
+    ``json`` (exec form: one command built from the argv) or ``json-shell`` (the script of
+    ``["sh", "-c", "..."]``). ``pieces`` maps script offsets to file offsets like
+    :class:`rewriter.parser.LogicalLine`; it is empty when the text does not appear verbatim in
+    the file (a JSON string with escapes), and then :meth:`file_span` returns None.
+    """
+
+    script: Script
+    origin: str
+    pieces: tuple[tuple[int, int], ...]
+
+    def file_offset(self, index: int) -> int | None:
+        """The file offset of script offset ``index``, or None when not mappable."""
+        if not self.pieces:
+            return None
+        chosen = self.pieces[0]
+        for piece in self.pieces:
+            if piece[0] <= index:
+                chosen = piece
+            else:
+                break
+        return chosen[1] + (index - chosen[0])
+
+    def file_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """File offsets of a span given in script offsets (None when not mappable)."""
+        first, last = self.file_offset(start), self.file_offset(end)
+        if first is None or last is None:
+            return None
+        return first, last
+
+
+@dataclass(frozen=True, eq=False)
+class RunCommand:
+    """One simple command of a RUN, where it runs, and what package action it performs."""
+
+    command: Command
+    script: RunScript
+    #: Absolute directory the command runs in (WORKDIR plus earlier ``cd``); None if unknown.
+    cwd: str | None
+    #: The recognised package-manager action (None when the command is not one).
+    action: Any = None
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The command's file offsets (None when the script is not verbatim in the file)."""
+        return self.script.file_span(self.command.start, self.command.end)
+
+    @property
+    def name(self) -> str | None:
+        return self.command.name
+
+
+@dataclass(eq=False)
+class RunStep:
+    """A RUN instruction with its mounts, options and parsed shell code."""
+
+    instruction: Instruction
+    state: InstructionState
+    #: ``--mount`` flags in order.
+    mounts: list[Mount]
+    #: ``--network`` value (``default``, ``none``, ``host``) or None when absent.
+    network: str | None
+    #: ``--security`` value (``sandbox``, ``insecure``) or None when absent.
+    security: str | None
+    #: Every script the RUN executes (usually one).
+    scripts: list[RunScript]
+    #: Every simple command of every script, in order, with cwd and package action.
+    commands: list[RunCommand]
+
+    @property
+    def script(self) -> Script | None:
+        """The main script (the first), or None for an empty RUN."""
+        return self.scripts[0].script if self.scripts else None
+
+    @property
+    def stage(self) -> Stage | None:
+        return self.state.stage
+
+    def mounts_of_type(self, kind: str) -> list[Mount]:
+        return [m for m in self.mounts if m.type == kind]
+
+    def cache_mount_at(self, target: str) -> Mount | None:
+        """The cache mount whose target is ``target`` (compared as normalised paths)."""
+        wanted = posixpath.normpath(target)
+        for mount in self.mounts:
+            if mount.type != "cache" or not mount.target:
+                continue
+            if posixpath.normpath(_absolute(mount.target, self.state.workdir)) == wanted:
+                return mount
+        return None
+
+    @property
+    def actions(self) -> list[Any]:
+        """The recognised package actions, in command order."""
+        return [c.action for c in self.commands if c.action is not None]
+
+
+@dataclass(eq=False)
+class CopyStep:
+    """A COPY or ADD instruction: what it copies from where to where."""
+
+    instruction: Instruction
+    state: InstructionState
+    #: Source paths after expansion, as BuildKit sees them (heredoc sources excluded).
+    sources: list[str]
+    #: Heredocs used as sources (``COPY <<EOF /etc/conf``).
+    heredoc_sources: list[Heredoc]
+    #: The destination after expansion, as written (may be relative, may end with ``/``).
+    dest: str
+    #: The destination resolved against WORKDIR (absolute; a trailing ``/`` is kept).
+    destination: str
+    #: ``--from`` value (a stage name, index or image), or None for the build context.
+    from_: str | None
+    #: The stage ``--from`` names (None for the context or an external image).
+    from_stage: Stage | None
+    chown: str | None
+    chmod: str | None
+    link: bool
+    parents: bool
+    #: ``--exclude`` patterns.
+    exclude: list[str]
+    #: Every flag by name (the last value wins), as written after BuildKit's quote removal.
+    flags: dict[str, str | None]
+    #: True when it copies the whole context or a whole folder with manifests (``COPY . .``).
+    broad: bool = False
+    #: Context files the COPY brings in, when a build context is known (else None).
+    context_files: list[str] | None = None
+    #: URL sources (ADD only).
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def is_add(self) -> bool:
+        return self.instruction.name == "add"
+
+    @property
+    def from_context(self) -> bool:
+        """True when the sources come from the build context (no ``--from``)."""
+        return self.from_ is None
+
+    @property
+    def stage(self) -> Stage | None:
+        return self.state.stage
+
+
+# -- the model -------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class BuildModel:
+    """Everything :func:`build_model` learned about one Dockerfile."""
+
+    #: The parsed file the model describes.
+    tree: Dockerfile
+    #: Stages in file order.
+    stages: list[Stage]
+    #: ARGs declared before the first FROM, by name (last declaration wins).
+    global_args: dict[str, ArgDecl]
+    #: The build context when one was given (``rewriter.analyse.context.BuildContext``).
+    context: Any = None
+    #: The ``--build-arg`` values the model was built with.
+    build_args: dict[str, str] = field(default_factory=dict)
+    _states: dict[Instruction, InstructionState] = field(default_factory=dict, repr=False)
+    _runs: list[RunStep] | None = field(default=None, repr=False)
+    _copies: list[CopyStep] | None = field(default=None, repr=False)
+    _recogniser: Callable[..., Any] | None = field(default=None, repr=False)
+
+    @property
+    def final_stage(self) -> Stage | None:
+        """The stage ``docker build`` builds without ``--target`` (the last), or None."""
+        return self.stages[-1] if self.stages else None
+
+    @property
+    def global_scope(self) -> dict[str, str | None]:
+        """What FROM lines see: global ARG values plus the predefined platform ARGs."""
+        scope: dict[str, str | None] = {name: None for name in PLATFORM_ARGS}
+        if self.build_args:
+            scope.update({k: v for k, v in self.build_args.items() if k in PLATFORM_ARGS})
+        scope.update({name: decl.value for name, decl in self.global_args.items()})
+        return scope
+
+    def state_of(self, instruction: Instruction) -> InstructionState:
+        """The state ``instruction`` runs in. Raises KeyError for one not in this file."""
+        return self._states[instruction]
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        """The stage holding ``instruction`` (None before the first FROM)."""
+        return self._states[instruction].stage
+
+    def stage_named(self, ref: str) -> Stage | None:
+        """The stage an ``AS`` name (case-insensitive) or an index names."""
+        return find_stage(self.stages, ref, by_index=True)
+
+    def runs(self) -> list[RunStep]:
+        """Every RUN, in file order, with its parsed shell code (parsed on first call)."""
+        if self._runs is None:
+            self._runs = [self._run_step(ins) for ins in self._instructions("run")]
+        return self._runs
+
+    def copies(self) -> list[CopyStep]:
+        """Every COPY and ADD, in file order."""
+        if self._copies is None:
+            self._copies = [
+                _copy_step(self, ins, self._states[ins])
+                for ins in self.tree.instructions
+                if ins.name in ("copy", "add") and ins in self._states
+            ]
+        return self._copies
+
+    def run_of(self, instruction: Instruction) -> RunStep | None:
+        return next((r for r in self.runs() if r.instruction is instruction), None)
+
+    def copy_of(self, instruction: Instruction) -> CopyStep | None:
+        return next((c for c in self.copies() if c.instruction is instruction), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as JSON-ready data (see :func:`model_json`)."""
+        return model_json(self)
+
+    def _instructions(self, name: str) -> Iterator[Instruction]:
+        return (ins for ins in self.tree.instructions if ins.name == name and ins in self._states)
+
+    def _run_step(self, instruction: Instruction) -> RunStep:
+        return _run_step(self, instruction, self._states[instruction])
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def build_model(
+    tree: Dockerfile,
+    *,
+    context: Any = None,
+    build_args: Mapping[str, str] | None = None,
+) -> BuildModel:
+    """Walk ``tree`` as BuildKit dispatches it and return the :class:`BuildModel`.
+
+    ``context`` is a ``BuildContext`` (from ``rewriter.analyse.context``) when the caller scanned
+    one; ``build_args`` are ``--build-arg`` values (None: unknown, see the module docstring).
+    Never raises on a file the parser accepted; what BuildKit would reject is recorded in
+    ``InstructionState.errors``.
+    """
+    return _Builder(tree, context, build_args).run()
+
+
+class _Builder:
+    def __init__(self, tree: Dockerfile, context: Any, build_args: Mapping[str, str] | None):
+        self.tree = tree
+        self.context = context
+        self.build_args: dict[str, str] = dict(build_args or {})
+        self.expander = _Expander(tree.escape)
+        self.states: dict[Instruction, InstructionState] = {}
+        self.stages: list[Stage] = []
+        self.global_args: dict[str, ArgDecl] = {}
+        self.end_scopes: dict[Stage, _Scope] = {}
+
+    # The global scope -----------------------------------------------------------------------
+    def _global_scope(self) -> _Scope:
+        scope = _Scope()
+        for name in (*PLATFORM_ARGS, "TARGETSTAGE"):
+            scope.set_variable(name, self.build_args.get(name))
+        scope.args = dict(scope.variables)
+        return scope
+
+    def run(self) -> BuildModel:
+        instructions = self.tree.instructions
+        first_from = next((i for i, ins in enumerate(instructions) if ins.name == "from"), None)
+        head = instructions if first_from is None else instructions[:first_from]
+        scope = self._global_scope()
+        for ins in head:
+            undefined: list[str] = []
+            errors: list[str] = []
+            if ins.name == "arg":
+                self._global_arg(ins, scope, undefined, errors)
+            self.states[ins] = self._snapshot(ins, None, scope, undefined, errors)
+        # ``scope`` before each global ARG was snapshotted; now it holds every global ARG.
+        global_scope = scope
+        if first_from is not None:
+            self._split_stages(instructions[first_from:], global_scope)
+            for stage in self.stages:
+                self._walk_stage(stage, global_scope)
+        self._link_stages()
+        return BuildModel(
+            tree=self.tree,
+            stages=self.stages,
+            global_args=self.global_args,
+            context=self.context,
+            build_args=dict(self.build_args),
+            _states=self.states,
+        )
+
+    def _global_arg(
+        self, ins: Instruction, scope: _Scope, undefined: list[str], errors: list[str]
+    ) -> None:
+        for word in ins.values:
+            name, default = _split_arg(word)
+            value: str | None
+            from_build_arg = name in self.build_args
+            if from_build_arg:
+                value = self.build_args[name]
+            elif default is not None:
+                result = self.expander.word(default, scope)
+                undefined += result.undefined
+                if result.error:
+                    errors.append(result.error)
+                value = result.value
+            else:
+                value = None  # only a --build-arg can set it
+            self.global_args[name] = ArgDecl(name, default, value, ins, from_build_arg)
+            scope.set_variable(name, value)
+            scope.args = {**scope.args, name: value}
+
+    # Stages ---------------------------------------------------------------------------------
+    def _split_stages(self, instructions: list[Instruction], global_scope: _Scope) -> None:
+        current: list[Instruction] = []
+        for ins in instructions:
+            if ins.name == "from" and current:
+                self._add_stage(current, global_scope)
+                current = []
+            current.append(ins)
+        if current:
+            self._add_stage(current, global_scope)
+        if self.stages:
+            self.stages[-1].is_final = True
+
+    def _add_stage(self, instructions: list[Instruction], global_scope: _Scope) -> None:
+        ins = instructions[0]
+        values = ins.values
+        base_raw = values[0] if values else ""
+        name = values[2] if len(values) >= 3 and values[1].lower() == "as" else None
+        base = self.expander.word(base_raw, global_scope).value if base_raw else ""
+        platform = None
+        for flag in ins.flags:
+            if flag.name == "platform":
+                platform = self.expander.word(flag.value or "", global_scope).value
+        index = len(self.stages)
+        base_stage = find_stage(self.stages, base, by_index=False) if base else None
+        if base_stage is not None and base != base.lower():
+            base_stage = None  # BuildKit looks the base up as written; names are stored lower
+        stage = Stage(
+            index=index,
+            name=name,
+            from_instruction=ins,
+            base=base,
+            base_raw=base_raw,
+            base_stage=base_stage,
+            platform=platform,
+            instructions=instructions,
+        )
+        if base_stage is not None:
+            stage.family = base_stage.family
+            stage.toolchains = base_stage.toolchains
+            stage.depends_on.append(base_stage)
+        else:
+            stage.family = guess_family(base) if base else "unknown"
+            stage.toolchains = guess_toolchains(base) if base else frozenset()
+        self.stages.append(stage)
+
+    def _initial_scope(self, stage: Stage) -> _Scope:
+        if stage.base_stage is not None and stage.base_stage in self.end_scopes:
+            return self.end_scopes[stage.base_stage].copy()
+        scope = _Scope()
+        defaults = image_defaults(stage.base)
+        for key, value in defaults.env.items():
+            scope.set_variable(key, value)
+        scope.env = dict(defaults.env)
+        scope.env_complete = defaults.env_complete
+        scope.workdir = defaults.workdir or "/"
+        scope.user = defaults.user or "root"
+        if stage.family == WINDOWS:
+            scope.shell = WINDOWS_SHELL
+            scope.workdir = defaults.workdir or "C:\\"
+        return scope
+
+    def _walk_stage(self, stage: Stage, global_scope: _Scope) -> None:
+        scope = self._initial_scope(stage)
+        from_ins = stage.from_instruction
+        from_undefined = [
+            n
+            for word in [stage.base_raw] + [f.value or "" for f in from_ins.flags]
+            if "$" in word
+            for n in referenced_names(word, self.tree.escape)
+            if n not in global_scope.variables
+        ]
+        self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
+        for ins in stage.body:
+            undefined: list[str] = []
+            errors: list[str] = []
+            state = self._snapshot(ins, stage, scope, [], [])
+            self._apply(ins, scope, global_scope, undefined, errors)
+            if undefined or errors:
+                state = _replace(state, undefined, errors)
+            self.states[ins] = state
+        last = stage.instructions[-1]
+        stage.end_state = self._snapshot(last, stage, scope, [], [])
+        self.end_scopes[stage] = scope
+
+    def _snapshot(
+        self,
+        ins: Instruction,
+        stage: Stage | None,
+        scope: _Scope,
+        undefined: list[str],
+        errors: list[str],
+    ) -> InstructionState:
+        return InstructionState(
+            instruction=ins,
+            stage=stage,
+            args=scope.args,
+            env=scope.env,
+            variables=scope.variables,
+            workdir=scope.workdir,
+            user=scope.user,
+            home=home_for(scope.user, scope.env, scope.homes),
+            shell=scope.shell,
+            undefined_names=tuple(dict.fromkeys(undefined)),
+            env_complete=scope.env_complete,
+            errors=tuple(errors),
+        )
+
+    # One instruction ------------------------------------------------------------------------
+    def _apply(
+        self,
+        ins: Instruction,
+        scope: _Scope,
+        global_scope: _Scope,
+        undefined: list[str],
+        errors: list[str],
+    ) -> None:
+        name = ins.name
+
+        def word(text: str) -> str:
+            result = self.expander.word(text, scope)
+            undefined.extend(result.undefined)
+            if result.error:
+                errors.append(result.error)
+            return result.value
+
+        if name == "arg":
+            self._stage_arg(ins, scope, global_scope, word)
+        elif name == "env":
+            values = ins.values
+            pairs = [(word(values[i]), word(values[i + 1])) for i in range(0, len(values) - 2, 3)]
+            if pairs:
+                env = dict(scope.env)
+                for key, value in pairs:
+                    env[key] = value
+                    scope.set_variable(key, value)
+                scope.env = env
+        elif name == "workdir":
+            if ins.values:
+                scope.workdir = _absolute(word(ins.values[0]), scope.workdir)
+        elif name == "user":
+            if ins.values:
+                scope.user = word(ins.values[0])
+        elif name == "shell":
+            if ins.json and ins.values:
+                scope.shell = tuple(ins.values)
+            else:
+                errors.append("SHELL requires the arguments to be in JSON form")
+        elif name in ("copy", "add"):
+            for value in ins.values:
+                if not _is_heredoc_word(value, ins.heredocs):
+                    word(value)
+            for flag in ins.flags:
+                if flag.name in ("chown", "chmod", "exclude") and flag.value:
+                    word(flag.value)
+        elif name == "run":
+            for flag in ins.flags:
+                if flag.name == "mount" and flag.value and "$" in flag.value:
+                    for item in flag.value.split(","):
+                        key, _, value = item.partition("=")
+                        if key.lower() != "from":
+                            word(value)
+            self._learn_users(ins, scope)
+        elif name in ("expose", "volume", "stopsignal"):
+            for value in ins.values:
+                word(value)
+        elif name == "label":
+            values = ins.values
+            for i in range(0, len(values) - 2, 3):
+                word(values[i])
+                word(values[i + 1])
+
+    def _stage_arg(
+        self, ins: Instruction, scope: _Scope, global_scope: _Scope, word: Callable[[str], str]
+    ) -> None:
+        args = dict(scope.args)
+        for item in ins.values:
+            name, default = _split_arg(item)
+            value: str | None
+            if name in self.build_args:
+                value = self.build_args[name]
+            elif default is not None:
+                value = word(default)
+            elif name in global_scope.variables:
+                value = global_scope.variables[name]
+            else:
+                value = None  # only a --build-arg can set it
+            args[name] = value
+            scope.declared = scope.declared | {name}
+            scope.set_variable(name, value)
+        scope.args = args
+
+    def _learn_users(self, ins: Instruction, scope: _Scope) -> None:
+        """Record homes of users a RUN creates with an explicit home (``useradd -d DIR``)."""
+        text = ins.args
+        if "useradd" not in text and "adduser" not in text:
+            return
+        homes = _users_created(text)
+        if homes:
+            scope.homes = {**scope.homes, **homes}
+
+    # Links between stages -------------------------------------------------------------------
+    def _link_stages(self) -> None:
+        for stage in self.stages:
+            for ins in stage.body:
+                for ref, by_index in _stage_refs(ins):
+                    target = find_stage(self.stages, ref, by_index=by_index)
+                    dep: Stage | str = target if target is not None else ref
+                    if dep is stage:
+                        continue
+                    if dep not in stage.depends_on:
+                        stage.depends_on.append(dep)
+        mark_used(self.stages[-1] if self.stages else None)
+
+
+def _stage_refs(ins: Instruction) -> Iterator[tuple[str, bool]]:
+    """``(reference, by_index_allowed)`` for each stage/image an instruction reads from."""
+    if ins.name in ("copy", "add"):
+        for flag in ins.flags:
+            if flag.name == "from" and flag.value:
+                yield flag.value, True
+    elif ins.name == "run":
+        for flag in ins.flags:
+            if flag.name == "mount" and flag.value and "from=" in flag.value.lower():
+                for item in flag.value.split(","):
+                    key, _, value = item.partition("=")
+                    if key.strip().lower() == "from" and value:
+                        yield value, False
+
+
+def _replace(state: InstructionState, undefined: list[str], errors: list[str]) -> InstructionState:
+    from dataclasses import replace
+
+    return replace(
+        state,
+        undefined_names=tuple(dict.fromkeys(undefined)),
+        errors=tuple(errors),
+    )
+
+
+def _split_arg(word: str) -> tuple[str, str | None]:
+    """``NAME=default`` -> (NAME, default); ``NAME`` -> (NAME, None). Keys are not expanded."""
+    name, sep, default = word.partition("=")
+    return name, (default if sep else None)
+
+
+def _absolute(path: str, workdir: str) -> str:
+    """Resolve ``path`` against ``workdir`` as BuildKit normalises WORKDIR (``path.Clean``)."""
+    if not path:
+        return workdir
+    joined = path if path.startswith("/") else posixpath.join(workdir or "/", path)
+    cleaned = posixpath.normpath(joined)
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
+
+
+def _is_heredoc_word(value: str, heredocs: tuple[Heredoc, ...]) -> bool:
+    if not heredocs or "<<" not in value:
+        return False
+    return any(value.lstrip("0123456789").lstrip("<-").strip("'\"") == h.name for h in heredocs)
+
+
+#: For ``useradd``/``adduser``: the options that give the home folder, and the other options
+#: that take a value (so that value is not taken for the user name).
+_USER_TOOLS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "useradd": (
+        frozenset({"-d", "--home-dir"}),
+        frozenset(
+            {
+                "-u",
+                "--uid",
+                "-g",
+                "--gid",
+                "-G",
+                "--groups",
+                "-s",
+                "--shell",
+                "-c",
+                "--comment",
+                "-k",
+                "--skel",
+                "-e",
+                "--expiredate",
+                "-f",
+                "-K",
+                "-p",
+            }
+        ),
+    ),
+    "adduser": (
+        frozenset({"-h", "--home"}),
+        frozenset(
+            {"-u", "--uid", "-g", "--gecos", "-G", "--ingroup", "-s", "--shell", "-k", "--gid"}
+        ),
+    ),
+}
+_SEPARATORS = frozenset({";", "&&", "||", "|"})
+
+
+def _users_created(text: str) -> dict[str, str]:
+    """Users created with an explicit home by ``useradd -d DIR NAME`` / ``adduser -h DIR NAME``.
+
+    A cheap word scan (the RUN's shell is not parsed while states are computed): good enough
+    for the one-line ``useradd`` that Dockerfiles use; a home given through a variable is
+    ignored.
+    """
+    homes: dict[str, str] = {}
+    words = text.replace(";", " ; ").replace("&&", " && ").replace("||", " || ").split()
+    i = 0
+    while i < len(words):
+        tool = words[i].rsplit("/", 1)[-1]
+        i += 1
+        if tool not in _USER_TOOLS:
+            continue
+        home_flags, value_flags = _USER_TOOLS[tool]
+        home = name = None
+        while i < len(words) and words[i] not in _SEPARATORS:
+            word = words[i]
+            flag, eq, value = word.partition("=")
+            if word in home_flags and i + 1 < len(words):
+                home = words[i + 1].strip("'\"")
+                i += 1
+            elif eq and flag in home_flags:
+                home = value.strip("'\"")
+            elif word in value_flags:
+                i += 1
+            elif not word.startswith("-"):
+                name = word.strip("'\"")
+            i += 1
+        if name and home and "$" not in home:
+            homes[name] = home
+    return homes
+
+
+# -- RUN -------------------------------------------------------------------------------------
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+
+
+def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> RunStep:
+    mounts: list[Mount] = []
+    network = security = None
+    expand_value = _state_expander(model.tree.escape, state)
+    for flag in ins.flags:
+        if flag.name == "mount":
+            mounts.append(parse_mount(flag, ins.file_span(flag.start, flag.end), expand_value))
+        elif flag.name == "network":
+            network = flag.value
+        elif flag.name == "security":
+            security = flag.value
+    scripts = _run_scripts(ins)
+    commands: list[RunCommand] = []
+    recognise = _recogniser()
+    env = state.known_variables()
+    for script in list(scripts):
+        for command in script.script.commands:
+            cwd = _command_cwd(command.cwd, state)
+            action = None
+            if recognise is not None and command.known and command.words:
+                action = recognise(
+                    command,
+                    env=env,
+                    home=state.home or "/root",
+                    user=state.user,
+                    workdir=state.workdir,
+                )
+            commands.append(RunCommand(command, script, cwd, action))
+            stdin_script = _stdin_script(command, script)
+            if stdin_script is not None:
+                scripts.append(stdin_script)
+    # Commands of scripts fed on stdin were appended after their script: keep file order.
+    commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
+    return RunStep(ins, state, mounts, network, security, scripts, commands)
+
+
+def _state_expander(escape: str, state: InstructionState) -> Callable[[str], str]:
+    scope = _Scope()
+    scope.variables = dict(state.variables)
+    scope.known = state.known_variables()
+    scope.declared = frozenset(state.args)
+    expander = _Expander(escape)
+    return lambda text: expander.word(text, scope).value
+
+
+def _recogniser() -> Callable[..., Any] | None:
+    """``rewriter.analyse.packages.recognise`` when that package is importable."""
+    try:
+        from rewriter.analyse.packages import recognise
+    except ImportError:  # pragma: no cover - the packages module is part of dfopt
+        return None
+    return recognise
+
+
+def _command_cwd(cwd: str | None, state: InstructionState) -> str | None:
+    """The absolute directory a command runs in: WORKDIR, moved by earlier ``cd``."""
+    if cwd is None:
+        return None
+    if cwd == ".":
+        return state.workdir
+    if cwd.startswith("~"):
+        if state.home is None or not (cwd == "~" or cwd.startswith("~/")):
+            return None
+        cwd = state.home + cwd[1:]
+    if "$" in cwd:
+        return None
+    return _absolute(cwd, state.workdir)
+
+
+def _run_scripts(ins: Instruction) -> list[RunScript]:
+    """The scripts a RUN executes, each mapped back to file offsets."""
+    from rewriter.analyse.shell import parse_shell
+
+    syntax = ins.syntax
+    if not syntax.args:
+        return []
+    logical_pieces = _args_pieces(ins)
+    if ins.json:
+        scripts = [_json_script(ins, logical_pieces)]
+        argv = ins.values
+        if (
+            len(argv) >= 3
+            and posixpath.basename(argv[0]) in _SHELLS
+            and argv[1].startswith("-")
+            and argv[1].endswith("c")
+        ):
+            spans = _json_string_spans(syntax.args)
+            pieces: tuple[tuple[int, int], ...] = ()
+            if len(spans) == len(argv):
+                start, end = spans[2]
+                if syntax.args[start + 1 : end - 1] == argv[2]:
+                    pieces = _shift_pieces(logical_pieces, start + 1)
+            scripts.append(RunScript(parse_shell(argv[2]), "json-shell", pieces))
+        return scripts
+    if ins.heredocs and _only_heredoc(syntax.args, ins.heredocs):
+        doc = ins.heredocs[0]
+        if doc.content.startswith("#!") and not _shell_shebang(doc.content):
+            return []  # run as a file by its interpreter, not by the shell
+        pieces = ((0, doc.content_offset),)
+        return [RunScript(parse_shell(doc.content), "heredoc", pieces)]
+    if ins.heredocs:
+        # BuildKit hands the shell the line plus each body and terminator, newline-separated.
+        text = syntax.args
+        pieces_list = list(logical_pieces)
+        for doc in ins.heredocs:
+            text += "\n"
+            pieces_list.append((len(text), doc.content_offset))
+            text += doc.content + doc.name
+        return [RunScript(parse_shell(text), "shell", tuple(pieces_list))]
+    return [RunScript(parse_shell(syntax.args), "shell", logical_pieces)]
+
+
+def _stdin_script(command: Command, script: RunScript) -> RunScript | None:
+    """A heredoc fed to a shell (``bash <<EOF``) is a script too: parse its body."""
+    if command.name not in _SHELLS or any(
+        (w.value or "").startswith("-") and "c" in (w.value or "") for w in command.words[1:]
+    ):
+        return None
+    for redirect in command.redirects:
+        doc = redirect.heredoc
+        if doc is not None and redirect.op.startswith("<<"):
+            from rewriter.analyse.shell import parse_shell
+
+            body = script.script.text[doc.body_start : doc.body_end]
+            offset = script.file_offset(doc.body_start)
+            pieces = ((0, offset),) if offset is not None else ()
+            return RunScript(parse_shell(body), "heredoc-stdin", pieces)
+    return None
+
+
+def _args_pieces(ins: Instruction) -> tuple[tuple[int, int], ...]:
+    """Map offsets in ``instruction.args`` to file offsets (continuation lines included)."""
+    base = ins.syntax.args_start
+    logical = ins.logical
+    pieces = [(0, logical.to_file_offset(base))]
+    pieces += [(start - base, file) for start, file in logical.pieces if start > base]
+    return tuple(pieces)
+
+
+def _shift_pieces(pieces: tuple[tuple[int, int], ...], offset: int) -> tuple[tuple[int, int], ...]:
+    """Pieces for the text that starts ``offset`` characters into the mapped text."""
+    first = RunScript.file_offset(RunScript(None, "", pieces), offset)  # type: ignore[arg-type]
+    out = [(0, first if first is not None else 0)]
+    out += [(start - offset, file) for start, file in pieces if start > offset]
+    return tuple(out)
+
+
+def _json_script(ins: Instruction, pieces: tuple[tuple[int, int], ...]) -> RunScript:
+    """Exec form as one command whose words span the JSON strings as written."""
+    from rewriter.analyse.shell.model import LIT, Command, Script, Word, WordPart
+
+    text = ins.syntax.args
+    spans = _json_string_spans(text)
+    if len(spans) != len(ins.values):
+        spans = [(0, len(text))] * len(ins.values)
+    words = tuple(
+        Word(raw=text[s:e], value=v, start=s, end=e, parts=(WordPart(LIT, v, True),))
+        for v, (s, e) in zip(ins.values, spans, strict=True)
+    )
+    start = words[0].start if words else 0
+    end = words[-1].end if words else len(text)
+    command = Command(words, (), (), start, end, None, ".", sole=True)
+    return RunScript(Script(text, (command,) if words else (), True), "json", pieces)
+
+
+def _json_string_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the string literals (quotes included) of a JSON array of strings."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            spans.append((i, min(j + 1, n)))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+def _only_heredoc(args: str, heredocs: tuple[Heredoc, ...]) -> bool:
+    """True when the RUN line is nothing but one heredoc opener (``RUN <<EOF``)."""
+    if len(heredocs) != 1:
+        return False
+    word = args.strip()
+    return bool(word) and " " not in word and _is_heredoc_word(word, heredocs)
+
+
+def _shell_shebang(content: str) -> bool:
+    first = content.split("\n", 1)[0][2:].strip().split()
+    if not first:
+        return False
+    program = posixpath.basename(first[0])
+    if program == "env" and len(first) > 1:
+        program = posixpath.basename(first[1])
+    return program in _SHELLS
+
+
+# -- COPY / ADD ------------------------------------------------------------------------------
+
+#: Files whose presence makes a folder a "project" folder: copying it whole is a broad copy.
+MANIFEST_NAMES = frozenset(
+    {
+        "package.json",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "requirements.txt",
+        "pyproject.toml",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile",
+        "Pipfile.lock",
+        "setup.py",
+        "go.mod",
+        "go.sum",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "settings.gradle",
+        "settings.gradle.kts",
+        "Cargo.toml",
+        "Cargo.lock",
+        "Gemfile",
+        "Gemfile.lock",
+        "composer.json",
+        "composer.lock",
+    }
+)
+_BROAD_SOURCES = frozenset({".", "./", "*", "./*", "/", ".*", "**", "./**"})
+_URL_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
+
+
+def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> CopyStep:
+    expand_value = _state_expander(model.tree.escape, state)
+    flags: dict[str, str | None] = {}
+    exclude: list[str] = []
+    for flag in ins.flags:
+        flags[flag.name] = flag.value
+        if flag.name == "exclude" and flag.value is not None:
+            exclude.append(expand_value(flag.value))
+    values = ins.values
+    heredoc_sources = [
+        doc for value in values[:-1] for doc in ins.heredocs if _is_heredoc_word(value, (doc,))
+    ]
+    words = [expand_value(v) if not _is_heredoc_word(v, ins.heredocs) else None for v in values]
+    sources = [w for w in words[:-1] if w is not None]
+    dest = words[-1] if words and words[-1] is not None else ""
+    destination = _absolute(dest, state.workdir) if dest else state.workdir
+    if dest.endswith("/") and not destination.endswith("/"):
+        destination += "/"
+    from_ = flags.get("from")
+    from_stage = find_stage(model.stages, from_, by_index=True) if from_ else None
+    urls = [s for s in sources if s.startswith(_URL_PREFIXES)] if ins.name == "add" else []
+    step = CopyStep(
+        instruction=ins,
+        state=state,
+        sources=sources,
+        heredoc_sources=heredoc_sources,
+        dest=dest,
+        destination=destination,
+        from_=from_,
+        from_stage=from_stage,
+        chown=expand_value(flags["chown"]) if flags.get("chown") else None,
+        chmod=expand_value(flags["chmod"]) if flags.get("chmod") else None,
+        link=_flag_true(flags, "link"),
+        parents=_flag_true(flags, "parents"),
+        exclude=exclude,
+        flags=flags,
+        urls=urls,
+    )
+    if from_ is None:
+        local = [s for s in sources if not s.startswith(_URL_PREFIXES)]
+        step.broad = any(_is_broad(s, model.context) for s in local)
+        if model.context is not None and local:
+            step.context_files = _context_files(model.context, local)
+    return step
+
+
+def _flag_true(flags: Mapping[str, str | None], name: str) -> bool:
+    if name not in flags:
+        return False
+    value = flags[name]
+    return value is None or value.lower() in ("1", "t", "true")
+
+
+def _is_broad(source: str, context: Any) -> bool:
+    """``.``/``*`` and friends, or (with a context) a folder that holds a manifest."""
+    if source in _BROAD_SOURCES:
+        return True
+    if context is None:
+        return False
+    path = posixpath.normpath(source.lstrip("/")) if source.strip("/") else "."
+    if path in (".", ""):
+        return True
+    dirs = getattr(context, "dirs", frozenset())
+    files = getattr(context, "files", frozenset())
+    if path not in dirs:
+        return False
+    return any(f"{path}/{name}" in files for name in MANIFEST_NAMES)
+
+
+def _context_files(context: Any, sources: list[str]) -> list[str] | None:
+    try:
+        from rewriter.analyse.context import resolve_copy_sources
+    except ImportError:  # pragma: no cover - part of dfopt
+        return None
+    resolution = resolve_copy_sources(context, sources)
+    return sorted(resolution.files)
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def model_json(model: BuildModel, *, include_runs: bool = True) -> dict[str, Any]:
+    """The model as JSON-ready data, for ``dfopt parse --format json --model`` and tests.
+
+    Stages are referred to by index; every instruction is listed with its line and its state
+    (only the parts that differ from the previous instruction's state, to keep it readable).
+    """
+    out: dict[str, Any] = {
+        "global_args": {
+            name: {
+                "default": decl.default,
+                "value": decl.value,
+                "line": decl.instruction.start_line,
+            }
+            for name, decl in model.global_args.items()
+        },
+        "final_stage": model.final_stage.index if model.final_stage else None,
+        "stages": [_stage_json(model, stage) for stage in model.stages],
+    }
+    if include_runs:
+        out["runs"] = [_run_json(step) for step in model.runs()]
+        out["copies"] = [_copy_json(step) for step in model.copies()]
+    return out
+
+
+def _stage_json(model: BuildModel, stage: Stage) -> dict[str, Any]:
+    instructions = []
+    previous: dict[str, Any] = {}
+    for ins in stage.instructions:
+        state = _state_json(model.state_of(ins))
+        changed = {k: v for k, v in state.items() if previous.get(k, _UNSET) != v}
+        previous = state
+        instructions.append({"line": ins.start_line, "keyword": ins.name, **changed})
+    return {
+        "index": stage.index,
+        "name": stage.name,
+        "base": stage.base,
+        "base_stage": stage.base_stage.index if stage.base_stage else None,
+        "platform": stage.platform,
+        "family": stage.family,
+        "toolchains": sorted(stage.toolchains),
+        "is_final": stage.is_final,
+        "used": stage.used,
+        "depends_on": [d.index if isinstance(d, Stage) else d for d in stage.depends_on],
+        "instructions": instructions,
+    }
+
+
+_UNSET = object()
+
+
+def _state_json(state: InstructionState) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "args": dict(state.args),
+        "env": dict(state.env),
+        "workdir": state.workdir,
+        "user": state.user,
+        "home": state.home,
+        "shell": list(state.shell),
+        "undefined": list(state.undefined_names),
+    }
+    if state.errors:
+        out["errors"] = list(state.errors)
+    return out
+
+
+def _run_json(step: RunStep) -> dict[str, Any]:
+    return {
+        "line": step.instruction.start_line,
+        "stage": step.stage.index if step.stage else None,
+        "mounts": [m.as_dict() for m in step.mounts],
+        "network": step.network,
+        "security": step.security,
+        "scripts": [s.origin for s in step.scripts],
+        "commands": [_command_json(c) for c in step.commands],
+    }
+
+
+def _command_json(command: RunCommand) -> dict[str, Any]:
+    out: dict[str, Any] = {"argv": command.command.argv, "cwd": command.cwd}
+    action = command.action
+    if action is not None:
+        out["action"] = {
+            "tool": action.tool,
+            "kind": action.kind,
+            "subcommand": action.subcommand,
+            "directory": action.directory,
+            "manifests": list(action.manifests),
+            "cache_dirs": list(action.cache_dirs),
+        }
+    return out
+
+
+def _copy_json(step: CopyStep) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "line": step.instruction.start_line,
+        "keyword": step.instruction.name,
+        "stage": step.stage.index if step.stage else None,
+        "sources": step.sources,
+        "heredocs": [doc.name for doc in step.heredoc_sources],
+        "dest": step.dest,
+        "destination": step.destination,
+        "from": step.from_,
+        "from_stage": step.from_stage.index if step.from_stage else None,
+        "broad": step.broad,
+    }
+    for key in ("chown", "chmod"):
+        if getattr(step, key) is not None:
+            out[key] = getattr(step, key)
+    if step.link:
+        out["link"] = True
+    if step.parents:
+        out["parents"] = True
+    if step.exclude:
+        out["exclude"] = step.exclude
+    if step.context_files is not None:
+        out["context_files"] = step.context_files
+    return out

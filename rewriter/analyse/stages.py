@@ -1,0 +1,112 @@
+"""Build stages: what each FROM starts, how stages refer to each other, which ones are built.
+
+BuildKit builds only the target stage and the stages it reaches through ``FROM <stage>``,
+``COPY --from=<stage or index>`` and ``RUN --mount=from=<stage>``; anything else is dead
+weight that a rule may point out. Names compare case-insensitively (BuildKit lower-cases
+``AS`` names); ``--from`` that names no stage is an external image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rewriter.parser import Instruction
+
+if TYPE_CHECKING:
+    from rewriter.analyse.state import InstructionState
+
+
+@dataclass(eq=False)
+class Stage:
+    """One build stage: a FROM and the instructions up to the next FROM."""
+
+    #: 0-based position among the stages (what ``COPY --from=0`` refers to).
+    index: int
+    #: The ``AS`` name as written, or None. BuildKit compares names lower-cased: use :attr:`key`.
+    name: str | None
+    #: The FROM instruction that starts the stage.
+    from_instruction: Instruction
+    #: The base image reference after expanding global ARGs (``node:20-alpine``), or the name
+    #: of the earlier stage it builds on. Unknown variables stay as written (``node:${V}``).
+    base: str
+    #: The base as written in the FROM line.
+    base_raw: str
+    #: The earlier stage this one is built FROM, if the base names one.
+    base_stage: Stage | None
+    #: The ``--platform`` flag value after expanding global ARGs (None when absent).
+    platform: str | None
+    #: Every instruction of the stage, FROM first.
+    instructions: list[Instruction]
+    #: OS family guessed from the image (debian, ubuntu, alpine, rhel, distroless, scratch,
+    #: busybox, windows, unknown); inherited through ``base_stage``.
+    family: str = "unknown"
+    #: Toolchains the base image ships (node, python, go, java, jdk, jre, maven, gradle, rust,
+    #: gcc, ...); inherited through ``base_stage``.
+    toolchains: frozenset[str] = frozenset()
+    #: True for the stage ``docker build`` builds without ``--target`` (the last one).
+    is_final: bool = False
+    #: True when the final stage reaches this one (itself included).
+    used: bool = False
+    #: Stages (and, as str, external images) this stage needs: its base stage, ``COPY --from``
+    #: and ``RUN --mount=from=`` sources, in order of first use.
+    depends_on: list[Stage | str] = field(default_factory=list)
+    #: The state after the stage's last instruction (what a stage built FROM it inherits).
+    end_state: InstructionState | None = None
+
+    @property
+    def key(self) -> str:
+        """How BuildKit looks the stage up: the lower-cased name, or the index as text."""
+        return self.name.lower() if self.name else str(self.index)
+
+    @property
+    def label(self) -> str:
+        """A human name for messages: the ``AS`` name, or ``stage-<index>`` like BuildKit."""
+        return self.name or f"stage-{self.index}"
+
+    @property
+    def root_image(self) -> str:
+        """The external image at the bottom of the ``base_stage`` chain."""
+        stage: Stage = self
+        while stage.base_stage is not None:
+            stage = stage.base_stage
+        return stage.base
+
+    @property
+    def body(self) -> list[Instruction]:
+        """The instructions after FROM."""
+        return self.instructions[1:]
+
+    def __repr__(self) -> str:
+        return f"Stage({self.index}, {self.label!r}, base={self.base!r})"
+
+
+def find_stage(
+    stages: list[Stage], ref: str, *, by_index: bool, before: int | None = None
+) -> Stage | None:
+    """The stage ``ref`` names: an ``AS`` name (case-insensitive) or, with ``by_index``, a
+    number. ``before`` limits the search to stages defined earlier (FROM can only use those).
+    """
+    candidates = stages if before is None else stages[:before]
+    if by_index and ref.isdigit():
+        index = int(ref)
+        return stages[index] if index < len(stages) else None
+    wanted = ref.lower()
+    found = None
+    for stage in candidates:
+        if stage.name and stage.name.lower() == wanted:
+            found = stage  # a later duplicate name wins, as BuildKit's name map does
+    return found
+
+
+def mark_used(final: Stage | None) -> None:
+    """Set ``used`` on every stage the final stage reaches through ``depends_on``."""
+    if final is None:
+        return
+    todo = [final]
+    while todo:
+        stage = todo.pop()
+        if stage.used:
+            continue
+        stage.used = True
+        todo.extend(dep for dep in stage.depends_on if isinstance(dep, Stage))
