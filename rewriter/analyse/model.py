@@ -678,7 +678,7 @@ class _Builder:
         scope.args = args
 
     def _learn_users(self, ins: Instruction, scope: _Scope) -> None:
-        """Record homes of users a RUN creates with an explicit home (``useradd -d DIR``)."""
+        """Record the homes of users a RUN creates (``useradd``/``adduser``)."""
         text = ins.args
         if "useradd" not in text and "adduser" not in text:
             return
@@ -735,6 +735,8 @@ def _absolute(path: str, workdir: str) -> str:
     """Resolve ``path`` against ``workdir`` as BuildKit normalises WORKDIR (``path.Clean``)."""
     if not path:
         return workdir
+    if path.startswith("$"):  # ``$HOME/app``, ``${DIR}``: the unknown part decides
+        return posixpath.normpath(path)
     joined = path if path.startswith("/") else posixpath.join(workdir or "/", path)
     cleaned = posixpath.normpath(joined)
     if cleaned.startswith("//"):
@@ -786,7 +788,8 @@ _SEPARATORS = frozenset({";", "&&", "||", "|"})
 
 
 def _users_created(text: str) -> dict[str, str]:
-    """Users created with an explicit home by ``useradd -d DIR NAME`` / ``adduser -h DIR NAME``.
+    """Homes of users a RUN creates (``useradd [-u UID] [-d DIR] NAME``, ``adduser -h DIR``),
+    by name and, when ``-u`` is given, by uid (so ``USER 1001`` finds its home).
 
     A cheap word scan (the RUN's shell is not parsed while states are computed): good enough
     for the one-line ``useradd`` that Dockerfiles use; a home given through a variable is
@@ -801,7 +804,7 @@ def _users_created(text: str) -> dict[str, str]:
         if tool not in _USER_TOOLS:
             continue
         home_flags, value_flags = _USER_TOOLS[tool]
-        home = name = None
+        home = name = uid = None
         while i < len(words) and words[i] not in _SEPARATORS:
             word = words[i]
             flag, eq, value = word.partition("=")
@@ -810,13 +813,20 @@ def _users_created(text: str) -> dict[str, str]:
                 i += 1
             elif eq and flag in home_flags:
                 home = value.strip("'\"")
+            elif word in ("-u", "--uid") and i + 1 < len(words):
+                uid = words[i + 1].strip("'\"")
+                i += 1
             elif word in value_flags:
                 i += 1
             elif not word.startswith("-"):
                 name = word.strip("'\"")
             i += 1
-        if name and home and "$" not in home:
-            homes[name] = home
+        if name and "$" not in name:
+            home = home or f"/home/{name}"
+            if "$" not in home:
+                homes[name] = home
+                if uid is not None:
+                    homes[uid] = home
     return homes
 
 
@@ -840,23 +850,25 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     commands: list[RunCommand] = []
     recognise = _recogniser()
     env = state.known_variables()
-    for script in list(scripts):
+    # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
+    # command runs).
+    queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
+    while queue:
+        script, start_dir = queue.pop(0)
         for command in script.script.commands:
-            cwd = _command_cwd(command.cwd, state)
+            cwd = _command_cwd(command.cwd, start_dir, state.home)
             action = None
-            if recognise is not None and command.known and command.words:
+            if recognise is not None and cwd is not None and command.known and command.words:
+                # HOME=/ is what the runtime gives a uid that /etc/passwd does not list.
                 action = recognise(
-                    command,
-                    env=env,
-                    home=state.home or "/root",
-                    user=state.user,
-                    workdir=state.workdir,
+                    command, env=env, home=state.home or "/", user=state.user, workdir=start_dir
                 )
             commands.append(RunCommand(command, script, cwd, action))
             stdin_script = _stdin_script(command, script)
             if stdin_script is not None:
                 scripts.append(stdin_script)
-    # Commands of scripts fed on stdin were appended after their script: keep file order.
+                queue.append((stdin_script, cwd))
+    # Commands of a script fed on stdin were found after their script: restore file order.
     commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
     return RunStep(ins, state, mounts, network, security, scripts, commands)
 
@@ -879,19 +891,19 @@ def _recogniser() -> Callable[..., Any] | None:
     return recognise
 
 
-def _command_cwd(cwd: str | None, state: InstructionState) -> str | None:
-    """The absolute directory a command runs in: WORKDIR, moved by earlier ``cd``."""
-    if cwd is None:
+def _command_cwd(cwd: str | None, start: str | None, home: str | None) -> str | None:
+    """The absolute directory a command runs in: ``start`` (WORKDIR), moved by earlier ``cd``."""
+    if cwd is None or start is None:
         return None
     if cwd == ".":
-        return state.workdir
+        return start
     if cwd.startswith("~"):
-        if state.home is None or not (cwd == "~" or cwd.startswith("~/")):
+        if home is None or not (cwd == "~" or cwd.startswith("~/")):
             return None
-        cwd = state.home + cwd[1:]
+        cwd = home + cwd[1:]
     if "$" in cwd:
         return None
-    return _absolute(cwd, state.workdir)
+    return _absolute(cwd, start)
 
 
 def _run_scripts(ins: Instruction) -> list[RunScript]:
