@@ -230,7 +230,10 @@ class _Scanner:
             with os.scandir(path) as iterator:
                 entries = sorted(iterator, key=lambda entry: entry.name)
         except OSError as error:
-            self.notes.append(f"{rel_dir or '.'}: cannot list folder ({error.strerror or error})")
+            self.notes.append(
+                f"{rel_dir or '.'}: cannot list folder ({error.strerror or error}); BuildKit "
+                "fails to send it unless .dockerignore excludes it"
+            )
             if rel_dir:
                 self.unlisted.append(UnlistedDir(rel_dir, "unreadable"))
             return None
