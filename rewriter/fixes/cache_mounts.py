@@ -1,0 +1,671 @@
+"""Plan and write ``RUN --mount=type=cache`` for a package manager's cache (DF107's fix).
+
+Why this is more than "add a flag": a cache mount is only a *safe* rewrite (same image, faster
+builds) when every one of these holds, and each was seen to fail in real builds:
+
+* the mount target is a literal path (Docker 20.10's built-in frontend does not expand
+  ``${VAR}`` in mount options: the mount would land in a folder literally named ``${VAR}``);
+* the target is where the tool really caches *for this image*: its USER, HOME and ENV; and a
+  non-root tool can write to it (``uid=``/``gid=``, so the uid must be known);
+* nothing in the image needs the files that now stay in the mount. For a pure download cache
+  (apt, apk, npm, pip...) that holds unless some command reads the folder. For a *store* (Go's
+  module cache, Maven's ``~/.m2``, Gradle's ``~/.gradle``, Cargo's registry, NuGet's packages)
+  later steps read the downloaded files, so every RUN of the stage (and of stages built on it)
+  that uses the store gets the same mount, in one fix, or none does;
+* words that defeat or waste the cache in the same RUN go (``--no-cache-dir``,
+  ``PIP_NO_CACHE_DIR=1``, ``npm cache clean --force``, ``rm -rf /var/lib/apt/lists/*``) and
+  everything else stays byte for byte;
+* Debian and Ubuntu images delete downloaded ``.deb`` files through
+  ``/etc/apt/apt.conf.d/docker-clean``. Deleting that file for good (the usual advice) changes
+  the image: later layers and derived images would start keeping ``.deb`` files. The fix moves it
+  aside for the duration of the RUN and puts it back at the end, so the image keeps it;
+* apk only caches packages with a cache folder configured and, with a cold cache, needs a fresh
+  index: ``--no-cache`` becomes ``--cache-dir=/var/cache/apk --update-cache``.
+
+When a guard fails, :func:`plan_cache_mounts` returns a :class:`Refusal` whose ``reason`` the
+rule puts in its message, so the user learns why no fix was offered.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rewriter.rules.base import Edit
+
+if TYPE_CHECKING:
+    from rewriter.analyse.model import BuildModel, RunCommand, RunStep
+    from rewriter.analyse.packages import PackageAction
+    from rewriter.analyse.shell import Script, TextEdit
+
+__all__ = [
+    "CacheMount",
+    "MountPlan",
+    "Refusal",
+    "STORE_CACHES",
+    "mount_edits",
+    "plan_cache_mounts",
+    "wanted_caches",
+]
+
+#: Caches whose files later steps read (the cache *is* the install): all-or-nothing per stage.
+STORE_CACHES = frozenset({"go-mod", "maven", "gradle", "cargo-registry", "cargo-git", "nuget"})
+#: Caches that are never mounted: they hold the build output, not downloads.
+NEVER_MOUNTED = frozenset({"cargo-target"})
+#: Caches of system package managers: shared by parallel builds, so ``sharing=locked``; they run
+#: as root (or through sudo), so no ``uid``.
+_SYSTEM = {"apt": "/var/cache/apt", "apt-lists": "/var/lib/apt/lists", "apk": "/var/cache/apk"}
+_LOCKED = frozenset({"apt", "apt-lists", "apk", "dnf", "yum", "microdnf"})
+_SYSTEM_ECOSYSTEMS = frozenset({"deb", "apk", "rpm"})
+#: Poetry keeps its virtualenvs under its cache folder: only the download parts are mounted.
+_POETRY_PARTS = ("cache", "artifacts")
+#: The kinds of step that fill a cache (an index update alone is DF105's business).
+_FILLING = frozenset({"dependency-install", "download", "build"})
+#: Users official images create, by image name: (uid, gid).
+_IMAGE_USERS = {
+    ("node", "node"): (1000, 1000),
+    ("gradle", "gradle"): (1000, 1000),
+    ("distroless", "nonroot"): (65532, 65532),
+}
+_DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
+_DOCKER_CLEAN_AWAY = "/etc/apt/docker-clean.dfopt"
+_KEEP_CACHE = "/etc/apt/apt.conf.d/dfopt-keep-cache"
+APT_PREFIX = f"mv {_DOCKER_CLEAN} {_DOCKER_CLEAN_AWAY} 2>/dev/null;"
+APT_SUFFIX = f"{{ [ ! -e {_DOCKER_CLEAN_AWAY} ] || mv {_DOCKER_CLEAN_AWAY} {_DOCKER_CLEAN}; }}"
+APT_BINARY_PREFIX = f"echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > {_KEEP_CACHE};"
+APT_BINARY_SUFFIX = f"rm -f {_KEEP_CACHE}"
+APK_CACHE_FLAGS = "--cache-dir=/var/cache/apk --update-cache"
+
+
+@dataclass(frozen=True, order=True)
+class CacheMount:
+    """One ``--mount=type=cache`` flag to add."""
+
+    target: str
+    sharing: str | None = None
+    uid: int | None = None
+    gid: int | None = None
+
+    def flag(self) -> str:
+        parts = ["type=cache", f"target={self.target}"]
+        if self.sharing:
+            parts.append(f"sharing={self.sharing}")
+        if self.uid is not None:
+            parts.append(f"uid={self.uid}")
+        if self.gid is not None:
+            parts.append(f"gid={self.gid}")
+        return "--mount=" + ",".join(parts)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why no fix is offered (said in the finding's message)."""
+
+    reason: str
+
+
+@dataclass
+class RunPlan:
+    """What one RUN needs: mounts, words/commands to drop, text to wrap its script in."""
+
+    run: RunStep
+    mounts: list[CacheMount] = field(default_factory=list)
+    removals: list[TextEdit] = field(default_factory=list)
+    replacements: list[TextEdit] = field(default_factory=list)
+    prefix: list[str] = field(default_factory=list)
+    suffix: list[str] = field(default_factory=list)
+    caches: list[str] = field(default_factory=list)  # cache names, for the title
+
+
+@dataclass
+class MountPlan:
+    """The RUNs a fix edits (the first is the one the finding is about)."""
+
+    runs: list[RunPlan]
+
+    @property
+    def mounts(self) -> list[CacheMount]:
+        return self.runs[0].mounts
+
+
+# -- which caches a RUN fills -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WantedCache:
+    """A cache one command of the RUN fills, at ``path``, not yet behind a mount."""
+
+    name: str
+    path: str
+    command: RunCommand
+
+
+def _cache_names(action: PackageAction) -> list[tuple[str, str]]:
+    """Pair each of ``action.cache_dirs`` with the cache's name in the tool table."""
+    from rewriter.analyse.packages import TOOLS
+
+    tool = next((t for t in TOOLS if t.tool == action.tool and t.ecosystem == action.ecosystem))
+    names = [c.name for c in tool.caches]
+    dirs = list(action.cache_dirs)
+    if action.subcommand and len(dirs) != len(names):
+        sub = tool.subcommands.get(action.subcommand)
+        if sub is not None and sub.caches is not None:
+            names = [n for n in names if n in sub.caches]
+    if len(names) != len(dirs):
+        return []
+    return list(zip(names, dirs, strict=True))
+
+
+def wanted_caches(run: RunStep) -> list[WantedCache]:
+    """Caches the RUN's install/download/build commands fill that no mount covers yet."""
+    found: dict[str, WantedCache] = {}
+    for command in run.commands:
+        action = command.action
+        if action is None or action.kind not in _FILLING or not action.cache_dirs:
+            continue
+        for name, path in _cache_names(action):
+            if name in NEVER_MOUNTED or path in found:
+                continue
+            if name == "apt-lists":
+                path = _SYSTEM["apt-lists"]
+            if covering_mount(run, path) is not None:
+                continue
+            found[path] = WantedCache(name, path, command)
+    return list(found.values())
+
+
+def covering_mount(run: RunStep, path: str) -> Any | None:
+    """A mount of the RUN whose target is ``path`` or a folder above it."""
+    for mount in run.mounts:
+        if not mount.target or mount.type not in ("cache", "bind", "tmpfs"):
+            continue
+        target = _absolute(mount.target, run.state.workdir)
+        if path == target or path.startswith(target.rstrip("/") + "/"):
+            return mount
+    return None
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def plan_cache_mounts(
+    model: BuildModel, run: RunStep, *, legacy_builder: bool = False
+) -> MountPlan | Refusal:
+    """Plan the fix for ``run`` (and, for store caches, the other RUNs that must match)."""
+    if legacy_builder:
+        return Refusal("the file must also build with the legacy builder, which has no --mount")
+    first = _plan_run(model, run)
+    if isinstance(first, Refusal):
+        return first
+    plans = [first]
+    store = {w.name for w in wanted_caches(run) if w.name in STORE_CACHES}
+    if store:
+        group = _store_group(model, run, store)
+        if isinstance(group, Refusal):
+            return group
+        for other in group:
+            plan = _plan_run(model, other)
+            if isinstance(plan, Refusal):
+                line = other.instruction.start_line
+                return Refusal(f"the RUN on line {line} uses the same cache and {plan.reason}")
+            plans.append(plan)
+    return MountPlan(plans)
+
+
+def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
+    wanted = wanted_caches(run)
+    if not wanted:
+        return RunPlan(run)
+    ins = run.instruction
+    if ins.json or ins.heredocs or len(run.scripts) != 1 or run.scripts[0].origin != "shell":
+        return Refusal("only shell-form RUNs without here-documents are rewritten")
+    script = run.scripts[0]
+    if not script.script.ok or not script.pieces:
+        return Refusal("the RUN's shell code could not be fully parsed")
+    for mount in run.mounts:
+        for w in wanted:
+            if mount.target and _absolute(mount.target, run.state.workdir).startswith(
+                w.path.rstrip("/") + "/"
+            ):
+                return Refusal(f"a mount at {mount.target} is already inside {w.path}")
+    state = run.state
+    plan = RunPlan(run)
+    needs_owner = False
+    for w in wanted:
+        action = w.command.action
+        reason = _unresolvable(w, state)
+        if reason:
+            return Refusal(reason)
+        env_defeat = [d for d in action.cache_defeaters if d.start is None]
+        if env_defeat:
+            return Refusal(f"{env_defeat[0].reason}: remove that ENV first")
+        if action.tool == "yarn" and (w.name == "yarn-berry" or _yarn_berry(model, run)):
+            return Refusal(
+                "Yarn Berry's Plug'n'Play loads packages from its cache, which a mount would "
+                "leave out of the image"
+            )
+        if action.tool == "apt-get" and _has_option(w.command, ("-d", "--download-only")):
+            return Refusal("`--download-only` keeps the packages in the cache for a later step")
+        system = action.ecosystem in _SYSTEM_ECOSYSTEMS
+        needs_owner = needs_owner or (not system and not state.is_root)
+        sharing = "locked" if w.name in _LOCKED else None
+        targets = [w.path]
+        if w.name == "poetry":
+            targets = [posixpath.join(w.path, part) for part in _POETRY_PARTS]
+        for target in targets:
+            if any(m.target == target for m in plan.mounts):
+                continue
+            plan.mounts.append(CacheMount(target, sharing))
+        plan.caches.append(w.name)
+    reader = _reads_cache_folder(model, run, [w.path for w in wanted])
+    if reader:
+        return Refusal(reader)
+    if needs_owner:
+        owner = user_ids(model, run)
+        if owner is None:
+            return Refusal(
+                f"the uid of USER {state.user} is unknown, and a cache mount must be owned by "
+                "the user that writes to it (uid=, gid=)"
+            )
+        uid, gid = owner
+        plan.mounts = [
+            m if m.sharing == "locked" else CacheMount(m.target, m.sharing, uid, gid)
+            for m in plan.mounts
+        ]
+    removal = _defeater_edits(run, plan, {w.name for w in wanted}, {w.path for w in wanted})
+    if isinstance(removal, Refusal):
+        return removal
+    if any(w.name == "apt" for w in wanted):
+        plan.prefix.append(APT_PREFIX)
+        plan.suffix.append(APT_SUFFIX)
+        if any(
+            c.action is not None and c.action.tool == "apt-get" and c.command.name == "apt"
+            for c in run.commands
+        ):
+            plan.prefix.append(APT_BINARY_PREFIX)
+            plan.suffix.append(APT_BINARY_SUFFIX)
+        if _mentions(script.script.text, ("exit", "exec")):
+            return Refusal("the script may exit early, before the apt hook is put back")
+    plan.mounts.sort(key=lambda m: m.target)
+    return plan
+
+
+def _unresolvable(w: WantedCache, state: Any) -> str | None:
+    """Why the cache folder cannot be trusted as a literal path, or None."""
+    from rewriter.analyse.packages import TOOLS
+
+    if "$" in w.path or not w.path.startswith("/"):
+        return f"the {w.name} cache folder ({w.path}) depends on values dfopt cannot resolve"
+    for tool in TOOLS:
+        for cache in tool.caches:
+            if cache.name != w.name:
+                continue
+            for entry in cache.env:
+                var = entry.partition("/")[0]
+                if var in state.variables and state.variables[var] is None:
+                    return f"the {w.name} cache folder depends on {var}, whose value is unknown"
+            uses_home = cache.default.startswith("~") and not any(
+                state.variables.get(e.partition("/")[0]) for e in cache.env
+            )
+            if uses_home and state.home is None:
+                return f"HOME of USER {state.user} is unknown, so the {w.name} cache folder is too"
+    return None
+
+
+def _yarn_berry(model: BuildModel, run: RunStep) -> bool:
+    """Hints that the project uses Yarn 2+ (Berry): the context, corepack, ``--immutable``."""
+    context = model.context
+    if context is not None:
+        choice = context.package_manager(".", "node")
+        if choice is not None and "berry" in str(getattr(choice, "manager", "")):
+            return True
+        if context.has(".yarnrc.yml"):
+            return True
+    stage = run.stage
+    for ins in stage.instructions if stage else []:
+        text = ins.args
+        if ".yarnrc.yml" in text or "corepack" in text or "yarn set version" in text:
+            return True
+        if "--immutable" in text:
+            return True
+    return False
+
+
+def _has_option(command: RunCommand, names: tuple[str, ...]) -> bool:
+    return any((w.value or "") in names for w in command.command.words)
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    return any(re.search(rf"(?:^|[\s;&|(]){w}(?:$|[\s;&|)])", text) for w in words)
+
+
+def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> str | None:
+    """A command (this RUN or a later one in the stage) that reads a folder being mounted."""
+    stage = run.stage
+    later = [r for r in model.runs() if r.stage is stage and r is not run]
+    later = [r for r in later if r.instruction.start_line > run.instruction.start_line]
+    for step in [run, *later]:
+        env = {"HOME": step.state.home or "", **step.state.known_variables()}
+        for command in step.commands:
+            action = command.action
+            if action is not None and (action.kind in _FILLING or action.kind == "cleanup"):
+                continue
+            if action is not None and action.kind == "index-update":
+                continue
+            for word in command.command.words[1:]:
+                value = word.expand(env, step.state.home)
+                if not value:
+                    continue
+                value = _absolute(value, command.cwd or step.state.workdir)
+                for path in paths:
+                    if value == path or value.startswith(path.rstrip("/") + "/"):
+                        line = step.instruction.start_line
+                        return (
+                            f"`{command.command.name}` on line {line} reads {path}, which the "
+                            "mount would keep out of the image"
+                        )
+    return None
+
+
+def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunStep] | Refusal:
+    """The other RUNs of the stage (and stages built on it) that use the same store."""
+    stage = run.stage
+    if stage is None:
+        return []
+    stages = {stage}
+    changed = True
+    while changed:
+        changed = False
+        for other in model.stages:
+            if other.base_stage in stages and other not in stages:
+                stages.add(other)
+                changed = True
+    paths = {w.path for w in wanted_caches(run) if w.name in names}
+    group: list[RunStep] = []
+    for other in model.runs():
+        if other is run or other.stage not in stages:
+            continue
+        uses = False
+        for command in other.commands:
+            action = command.action
+            if action is None:
+                continue
+            dirs = set(action.cache_dirs)
+            if dirs & paths and covering_mount(other, next(iter(dirs & paths))) is None:
+                uses = True
+        if uses:
+            group.append(other)
+    for st in stages:
+        for ins in st.instructions:
+            if ins.name in ("cmd", "entrypoint") and any(
+                _mentions(ins.args, (tool,)) for tool in ("go", "mvn", "mvnw", "gradle", "gradlew")
+            ):
+                return Refusal(
+                    f"line {ins.start_line} runs the build tool when the container starts, and it "
+                    "would need the cached files in the image"
+                )
+    for copy in model.copies():
+        if copy.from_stage in stages and any(
+            _absolute(src, "/").startswith(p.rstrip("/")) for src in copy.sources for p in paths
+        ):
+            return Refusal(
+                f"line {copy.instruction.start_line} copies files out of the cache folder"
+            )
+    return group
+
+
+def _defeater_edits(
+    run: RunStep, plan: RunPlan, names: set[str], paths: set[str]
+) -> None | Refusal:
+    """Fill ``plan.removals``/``replacements`` with the edits that drop cache defeaters."""
+    from rewriter.analyse.shell import TextEdit, remove_command, remove_word
+
+    script = run.scripts[0].script
+    removed_commands: set[int] = set()
+    for command in run.commands:
+        action = command.action
+        if action is None:
+            continue
+        defeaters = [d for d in action.cache_defeaters if d.start is not None]
+        mine = [d for d in defeaters if d.defeats in names or (d.path and _under(d.path, paths))]
+        if not mine:
+            continue
+        whole = action.kind == "cleanup" and (
+            all(d in mine for d in defeaters) and _only_paths_removed(command, mine)
+        )
+        if whole:
+            edit = remove_command(script, command.command)
+            if edit is None:
+                return Refusal(
+                    f"`{_short(command.command, script)}` cannot be removed without changing "
+                    "what else runs"
+                )
+            plan.removals.append(edit)
+            removed_commands.add(id(command.command))
+            continue
+        for d in mine:
+            if d.word is None:
+                continue
+            if action.tool == "apk" and d.word.value == "--no-cache":
+                plan.replacements.append(TextEdit(d.word.start, d.word.end, APK_CACHE_FLAGS))
+            else:
+                plan.removals.append(remove_word(script, d.word))
+    if any(w for w in plan.caches if w == "apk") and not any(
+        e.text == APK_CACHE_FLAGS for e in plan.replacements
+    ):
+        for command in run.commands:
+            action = command.action
+            if action is not None and action.tool == "apk" and action.kind in _FILLING:
+                sub = next((w for w in command.command.words if w.value == "add"), None)
+                if sub is not None:
+                    plan.replacements.append(TextEdit(sub.end, sub.end, " " + APK_CACHE_FLAGS))
+    remaining = [c for c in script.commands if c.known and id(c) not in removed_commands]
+    if not remaining:
+        return Refusal("removing the cache cleanup would leave the RUN empty")
+    return None
+
+
+def _only_paths_removed(command: RunCommand, mine: Sequence[Any]) -> bool:
+    """An ``rm`` whose every path argument is a cache being mounted."""
+    if command.command.name != "rm":
+        return True
+    words = {id(d.word) for d in mine if d.word is not None}
+    paths = [w for w in command.command.words[1:] if not (w.value or "").startswith("-") or w.glob]
+    return all(id(w) in words for w in paths)
+
+
+def _under(path: str, roots: Iterable[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _short(command: Any, script: Script) -> str:
+    return script.text[command.start : command.end]
+
+
+# -- users ----------------------------------------------------------------------------------------
+
+
+def user_ids(model: BuildModel, run: RunStep) -> tuple[int, int | None] | None:
+    """(uid, gid) of the RUN's USER when dfopt can know them, else None."""
+    user = run.state.user
+    name, _, group = user.partition(":")
+    gid: int | None = int(group) if group.isdigit() else None
+    if name.isdigit():
+        return int(name), gid if gid is not None else (int(name) if not group else None)
+    stage = run.stage
+    created = _created_users(model, run)
+    if name in created:
+        uid, created_gid = created[name]
+        return uid, gid if gid is not None else created_gid
+    if stage is not None:
+        from rewriter.analyse.images import parse_image_ref
+
+        ref = parse_image_ref(stage.root_image)
+        image = "distroless" if ref.path.startswith("distroless/") else ref.name
+        known = _IMAGE_USERS.get((image, name))
+        if known is not None:
+            return known[0], gid if gid is not None else known[1]
+    return None
+
+
+def _created_users(model: BuildModel, run: RunStep) -> dict[str, tuple[int, int | None]]:
+    """Users created with an explicit uid by earlier RUNs of the stage and its bases."""
+    stages = []
+    stage = run.stage
+    while stage is not None:
+        stages.append(stage)
+        stage = stage.base_stage
+    groups: dict[str, int] = {}
+    users: dict[str, tuple[int, int | None]] = {}
+    for step in model.runs():
+        if step.stage not in stages or step is run:
+            continue
+        for command in step.commands:
+            tool = command.command.name
+            values = [w.value for w in command.command.words[1:]]
+            if tool in ("groupadd", "addgroup"):
+                gid = _option(values, ("-g", "--gid"))
+                names = [v for v in values if v and not v.startswith("-") and v != gid]
+                if gid and gid.isdigit() and names:
+                    groups[names[-1]] = int(gid)
+            elif tool in ("useradd", "adduser"):
+                uid = _option(values, ("-u", "--uid"))
+                group = _option(values, ("-g", "--gid", "-G", "--ingroup"))
+                skip = {
+                    v
+                    for v in (uid, group, _option(values, ("-d", "-h", "--home", "--home-dir")))
+                    if v
+                }
+                skip |= {v for v in (_option(values, ("-s", "--shell", "-c", "--gecos")),) if v}
+                names = [v for v in values if v and not v.startswith("-") and v not in skip]
+                if uid and uid.isdigit() and names:
+                    gid_value = None
+                    if group and group.isdigit():
+                        gid_value = int(group)
+                    elif group in groups:
+                        gid_value = groups[group]
+                    users[names[0]] = (int(uid), gid_value)
+    return users
+
+
+def _option(values: list[str | None], names: tuple[str, ...]) -> str | None:
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        if value in names and i + 1 < len(values):
+            return values[i + 1]
+        for name in names:
+            if name.startswith("--") and value.startswith(name + "="):
+                return value.split("=", 1)[1]
+    return None
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def mount_edits(source: str, escape: str, plan: RunPlan) -> list[Edit] | Refusal:
+    """File edits for one RUN: new mount lines, removed words, the apt wrapper."""
+    from rewriter.analyse.shell import TextEdit, apply_edits, parse_shell
+
+    run = plan.run
+    ins = run.instruction
+    script = run.scripts[0]
+    text = script.script.text
+    first_line = ins.lines[0].text
+    ending = "\r\n" if first_line.endswith("\r\n") else "\n"
+    indent = _continuation_indent(ins)
+    cont = f" {escape}{ending}{indent}"
+    leading = any(line.text.lstrip(" \t").startswith("&&") for line in ins.lines[1:])
+
+    text_edits: list[TextEdit] = list(plan.removals) + list(plan.replacements)
+    if plan.suffix:
+        last = _last_top_command(script.script, plan.removals)
+        if last is None:
+            return Refusal("the end of the RUN's script could not be found")
+        tail = "".join(
+            ch
+            for i, ch in enumerate(text[last.end :], last.end)
+            if not any(r.start <= i < r.end for r in plan.removals)
+        )
+        if tail.strip(" \t\n"):
+            return Refusal("the RUN's script does not end with a simple command")
+        joined = " && ".join(plan.suffix)
+        glue = f"{cont}&& " if leading else f" &&{cont}"
+        text_edits.append(TextEdit(last.end, last.end, glue + joined))
+    new_text = apply_edits(text, text_edits)
+    check = parse_shell(new_text)
+    if not check.ok:
+        return Refusal("the rewritten script would not parse")
+
+    edits: list[Edit] = []
+    head = "".join(m.flag() + cont for m in plan.mounts)
+    head += "".join(p + cont for p in plan.prefix)
+    args_at = script.file_offset(0)
+    if args_at is None:
+        return Refusal("the RUN's script is not verbatim in the file")
+    edits.append(Edit.insert(args_at, head))
+    for edit in _merge(text_edits):
+        span = script.file_span(edit.start, edit.end)
+        if span is None:
+            return Refusal("the RUN's script is not verbatim in the file")
+        start, end = span
+        if edit.start == edit.end:
+            end = start
+        if _crosses_comment(ins, start, end):
+            return Refusal("the words to remove are split by a comment line, which must stay")
+        piece = edit.text.replace("\n", ending) if ending == "\r\n" else edit.text
+        edits.append(Edit(start, end, piece))
+    return edits
+
+
+def _merge(edits: list[TextEdit]) -> list[TextEdit]:
+    """Join an insertion with a removal that starts at the same place (one file edit)."""
+    from rewriter.analyse.shell import TextEdit
+
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[TextEdit] = []
+    for edit in ordered:
+        if out and out[-1].start == edit.start and (out[-1].start == out[-1].end):
+            prev = out.pop()
+            out.append(TextEdit(edit.start, edit.end, prev.text + edit.text))
+        elif out and out[-1].end == edit.start and edit.start == edit.end:
+            prev = out.pop()
+            out.append(TextEdit(prev.start, prev.end, prev.text + edit.text))
+        else:
+            out.append(edit)
+    return out
+
+
+def _last_top_command(script: Script, removals: list[TextEdit]) -> Any | None:
+    """The last top-level command that stays (its end is where the suffix goes)."""
+    kept = [
+        c
+        for c in script.commands
+        if c.known
+        and c.depth == 0
+        and not any(r.start <= c.start and c.end <= r.end for r in removals)
+    ]
+    return kept[-1] if kept else None
+
+
+def _continuation_indent(ins: Any) -> str:
+    for line in ins.lines[1:]:
+        if line.kind == "CONT":
+            body = line.text.rstrip("\r\n")
+            return body[: len(body) - len(body.lstrip(" \t"))] or "    "
+    return "    "
+
+
+def _crosses_comment(ins: Any, start: int, end: int) -> bool:
+    return any(
+        line.kind in ("CONT_COMMENT", "CONT_EMPTY") and start < line.offset < end
+        for line in ins.lines
+    )
+
+
+def _absolute(path: str, workdir: str) -> str:
+    joined = path if path.startswith("/") else posixpath.join(workdir or "/", path)
+    return posixpath.normpath(joined)
