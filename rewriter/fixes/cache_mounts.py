@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from rewriter.analyse.shell import Script, TextEdit
 
 __all__ = [
+    "STORE_CACHES",
     "CacheMount",
     "MountPlan",
     "Refusal",
-    "STORE_CACHES",
     "mount_edits",
     "plan_cache_mounts",
     "wanted_caches",
@@ -147,7 +147,7 @@ def _cache_names(action: PackageAction) -> list[tuple[str, str]]:
     """Pair each of ``action.cache_dirs`` with the cache's name in the tool table."""
     from rewriter.analyse.packages import TOOLS
 
-    tool = next((t for t in TOOLS if t.tool == action.tool and t.ecosystem == action.ecosystem))
+    tool = next(t for t in TOOLS if t.tool == action.tool and t.ecosystem == action.ecosystem)
     names = [c.name for c in tool.caches]
     dirs = list(action.cache_dirs)
     if action.subcommand and len(dirs) != len(names):
@@ -419,7 +419,7 @@ def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunSt
 
 def _defeater_edits(
     run: RunStep, plan: RunPlan, names: set[str], paths: set[str]
-) -> None | Refusal:
+) -> Refusal | None:
     """Fill ``plan.removals``/``replacements`` with the edits that drop cache defeaters."""
     from rewriter.analyse.shell import TextEdit, remove_command, remove_word
 
