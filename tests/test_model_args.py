@@ -165,3 +165,14 @@ def test_scratch_env_is_complete():
     state = state_at("FROM scratch\nCOPY a /a\n", 2)
     assert state.env_complete
     assert state.env["PATH"].startswith("/usr/local/sbin")
+
+
+def test_arg_without_default_keeps_inherited_value():
+    text = "FROM alpine AS a\nENV LEVEL=env\nFROM a\nARG LEVEL\nRUN true\n"
+    state = state_at(text, 5)
+    assert state.variables["LEVEL"] == "env" and state.args["LEVEL"] == "env"
+
+
+def test_copy_from_with_variable_is_an_error():
+    state = state_at("FROM alpine\nARG S=a\nCOPY --from=$S /x /x\n", 3)
+    assert state.errors and "--from" in state.errors[0]

@@ -31,6 +31,7 @@ References to unknown or undefined variables stay in expanded text as written.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -640,6 +641,11 @@ class _Builder:
             for flag in ins.flags:
                 if flag.name in ("chown", "chmod", "exclude") and flag.value:
                     word(flag.value)
+                elif flag.name == "from" and flag.value and "$" in flag.value:
+                    errors.append(
+                        "variable expansion is not supported for --from, define a new stage "
+                        "with FROM using ARG from global scope as a workaround"
+                    )
         elif name == "run":
             for flag in ins.flags:
                 if flag.name == "mount" and flag.value and "$" in flag.value:
@@ -670,6 +676,9 @@ class _Builder:
                 value = word(default)
             elif name in global_scope.variables:
                 value = global_scope.variables[name]
+            elif name in scope.variables:
+                # BuildKit leaves the environment alone: an ENV or a base stage's ARG stays.
+                value = scope.variables[name]
             else:
                 value = None  # only a --build-arg can set it
             args[name] = value
@@ -682,6 +691,10 @@ class _Builder:
         text = ins.args
         if "useradd" not in text and "adduser" not in text:
             return
+        if "$" in text:  # the RUN's shell sees ENV/ARG values: ``useradd -d $APP_HOME``
+            text = _VARIABLE_REFERENCE.sub(
+                lambda m: scope.known.get(m.group(1) or m.group(2), m.group(0)), text
+            )
         homes = _users_created(text)
         if homes:
             scope.homes = {**scope.homes, **homes}
@@ -785,6 +798,7 @@ _USER_TOOLS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
 }
 _SEPARATORS = frozenset({";", "&&", "||", "|"})
+_VARIABLE_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 
 def _users_created(text: str) -> dict[str, str]:
@@ -1197,6 +1211,7 @@ def _stage_json(model: BuildModel, stage: Stage) -> dict[str, Any]:
         "used": stage.used,
         "depends_on": [d.index if isinstance(d, Stage) else d for d in stage.depends_on],
         "instructions": instructions,
+        "end": _state_json(stage.end_state) if stage.end_state else None,
     }
 
 
