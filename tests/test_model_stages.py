@@ -95,3 +95,21 @@ def test_file_without_from_has_no_stages():
     model = build_model(tree)
     assert model.stages == [] and model.final_stage is None
     assert model.state_of(tree.instructions[0]).stage is None
+
+
+def test_unknown_family_is_guessed_from_package_manager_in_run():
+    stages = stages_of("FROM mycorp/base:1 AS b\nRUN apk add --no-cache curl\nFROM b\n")
+    assert (stages[0].family, stages[0].family_source) == ("alpine", "run")
+    assert (stages[1].family, stages[1].family_source) == ("alpine", "run")
+
+
+def test_known_family_is_not_overridden_by_run():
+    stages = stages_of("FROM debian\nRUN apk add x\n")
+    assert (stages[0].family, stages[0].family_source) == ("debian", "image")
+
+
+def test_global_scope_has_predefined_and_global_args():
+    model = build_model(parse("ARG A=1\nFROM alpine\n"), build_args={"TARGETOS": "linux"})
+    scope = model.global_scope
+    assert scope["A"] == "1" and scope["TARGETOS"] == "linux" and scope["TARGETARCH"] is None
+    assert "TARGETSTAGE" in scope

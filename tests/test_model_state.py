@@ -108,3 +108,9 @@ def test_state_of_unknown_instruction_raises_key_error():
     other = parse("FROM alpine\n").instructions[0]
     with pytest.raises(KeyError):
         model.state_of(other)
+
+
+def test_instruction_before_first_from_is_an_error():
+    tree = parse("RUN true\nFROM alpine\n")
+    state = build_model(tree).state_of(tree.instructions[0])
+    assert state.stage is None and "before the first FROM" in state.errors[0]

@@ -47,7 +47,7 @@ from rewriter.analyse.mounts import Mount, parse_mount
 from rewriter.analyse.stages import Stage, find_stage, mark_used
 from rewriter.analyse.state import (
     DEFAULT_SHELL,
-    PLATFORM_ARGS,
+    PREDEFINED_ARGS,
     WINDOWS_SHELL,
     ArgDecl,
     InstructionState,
@@ -339,7 +339,7 @@ class BuildModel:
     _states: dict[Instruction, InstructionState] = field(default_factory=dict, repr=False)
     _runs: list[RunStep] | None = field(default=None, repr=False)
     _copies: list[CopyStep] | None = field(default=None, repr=False)
-    _recogniser: Callable[..., Any] | None = field(default=None, repr=False)
+    _global_variables: Mapping[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -348,12 +348,8 @@ class BuildModel:
 
     @property
     def global_scope(self) -> dict[str, str | None]:
-        """What FROM lines see: global ARG values plus the predefined platform ARGs."""
-        scope: dict[str, str | None] = {name: None for name in PLATFORM_ARGS}
-        if self.build_args:
-            scope.update({k: v for k, v in self.build_args.items() if k in PLATFORM_ARGS})
-        scope.update({name: decl.value for name, decl in self.global_args.items()})
-        return scope
+        """What FROM lines see: the predefined ARGs (platform, TARGETSTAGE) and global ARGs."""
+        return dict(self._global_variables)
 
     def state_of(self, instruction: Instruction) -> InstructionState:
         """The state ``instruction`` runs in. Raises KeyError for one not in this file."""
@@ -433,7 +429,7 @@ class _Builder:
     # The global scope -----------------------------------------------------------------------
     def _global_scope(self) -> _Scope:
         scope = _Scope()
-        for name in (*PLATFORM_ARGS, "TARGETSTAGE"):
+        for name in PREDEFINED_ARGS:
             scope.set_variable(name, self.build_args.get(name))
         scope.args = dict(scope.variables)
         return scope
@@ -448,6 +444,8 @@ class _Builder:
             errors: list[str] = []
             if ins.name == "arg":
                 self._global_arg(ins, scope, undefined, errors)
+            else:
+                errors.append(f"{ins.keyword.upper()} before the first FROM: no build stage")
             self.states[ins] = self._snapshot(ins, None, scope, undefined, errors)
         # ``scope`` before each global ARG was snapshotted; now it holds every global ARG.
         global_scope = scope
@@ -455,6 +453,7 @@ class _Builder:
             self._split_stages(instructions[first_from:], global_scope)
             for stage in self.stages:
                 self._walk_stage(stage, global_scope)
+            _refine_families(self.stages)
         self._link_stages()
         return BuildModel(
             tree=self.tree,
@@ -463,6 +462,7 @@ class _Builder:
             context=self.context,
             build_args=dict(self.build_args),
             _states=self.states,
+            _global_variables=global_scope.variables,
         )
 
     def _global_arg(
@@ -525,10 +525,12 @@ class _Builder:
         )
         if base_stage is not None:
             stage.family = base_stage.family
+            stage.family_source = base_stage.family_source
             stage.toolchains = base_stage.toolchains
             stage.depends_on.append(base_stage)
         else:
             stage.family = guess_family(base) if base else "unknown"
+            stage.family_source = "image" if stage.family != "unknown" else "none"
             stage.toolchains = guess_toolchains(base) if base else frozenset()
         self.stages.append(stage)
 
@@ -711,6 +713,34 @@ class _Builder:
                     if dep not in stage.depends_on:
                         stage.depends_on.append(dep)
         mark_used(self.stages[-1] if self.stages else None)
+
+
+#: Package managers that give a stage's OS away when its image is not one we know.
+_FAMILY_TOOLS = (
+    (re.compile(r"(?:^|[\s;&|(])apk\s+(?:add|update|upgrade)\b"), "alpine"),
+    (re.compile(r"(?:^|[\s;&|(])apt(?:-get)?\s+(?:-\S+\s+)*(?:install|update)\b"), "debian"),
+    (re.compile(r"(?:^|[\s;&|(])(?:dnf|yum|microdnf|tdnf)\s+(?:-\S+\s+)*install\b"), "rhel"),
+)
+
+
+def _refine_families(stages: list[Stage]) -> None:
+    """Guess an unknown family from the package manager the stage's RUNs call, then pass
+    families down the ``base_stage`` chains again (a base may have been refined)."""
+    for stage in stages:
+        if stage.base_stage is not None:
+            stage.family = stage.base_stage.family
+            stage.family_source = stage.base_stage.family_source
+            continue
+        if stage.family != "unknown":
+            continue
+        for ins in stage.body:
+            if ins.name != "run":
+                continue
+            text = ins.args + "".join(doc.content for doc in ins.heredocs)
+            found = next((fam for pattern, fam in _FAMILY_TOOLS if pattern.search(text)), None)
+            if found:
+                stage.family, stage.family_source = found, "run"
+                break
 
 
 def _stage_refs(ins: Instruction) -> Iterator[tuple[str, bool]]:
@@ -1206,6 +1236,7 @@ def _stage_json(model: BuildModel, stage: Stage) -> dict[str, Any]:
         "base_stage": stage.base_stage.index if stage.base_stage else None,
         "platform": stage.platform,
         "family": stage.family,
+        "family_source": stage.family_source,
         "toolchains": sorted(stage.toolchains),
         "is_final": stage.is_final,
         "used": stage.used,

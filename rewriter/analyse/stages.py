@@ -41,6 +41,9 @@ class Stage:
     #: OS family guessed from the image (debian, ubuntu, alpine, rhel, distroless, scratch,
     #: busybox, windows, unknown); inherited through ``base_stage``.
     family: str = "unknown"
+    #: Where ``family`` comes from: ``image`` (name/tag), ``run`` (an unknown image whose RUNs
+    #: call ``apk``/``apt-get``/``dnf``), ``none`` (unknown); a child stage copies its base's.
+    family_source: str = "none"
     #: Toolchains the base image ships (node, python, go, java, jdk, jre, maven, gradle, rust,
     #: gcc, ...); inherited through ``base_stage``.
     toolchains: frozenset[str] = frozenset()

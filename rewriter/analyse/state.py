@@ -41,6 +41,9 @@ PLATFORM_ARGS: tuple[str, ...] = (
     "TARGETARCH",
     "TARGETVARIANT",
 )
+#: Every ARG BuildKit predefines in the global scope: the platform ARGs and ``TARGETSTAGE``
+#: (the stage being built, dockerfile 1.x frontends).
+PREDEFINED_ARGS: tuple[str, ...] = (*PLATFORM_ARGS, "TARGETSTAGE")
 #: Proxy ARGs: usable in RUN without being declared; never in the image's history.
 PROXY_ARGS: frozenset[str] = frozenset(
     name

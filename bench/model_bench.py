@@ -1,0 +1,94 @@
+"""Cost of the build model next to the cost of parsing, over the same Dockerfiles.
+
+Run by hand (not in CI): ``python bench/model_bench.py [--repeat N]``. Files: every Dockerfile in
+``corpus/`` and the BuildKit parser conformance files (when ``../shared`` is there). Prints the
+median time of each phase per round and its ratio to parsing:
+
+- parse: ``rewriter.parse`` alone;
+- model: ``build_model`` on the parsed tree (stages, scopes, state per instruction, references);
+- runs: ``model.runs()`` on top (parses every RUN's shell code and recognises package commands);
+- copies: ``model.copies()``.
+
+The target is model <= parse: rules that never look at shell code pay only for ``model``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def dockerfiles() -> list[str]:
+    """The text of every Dockerfile the parser accepts."""
+    from rewriter import ParseError, parse
+
+    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and "Dockerfile" in p.name]
+    shared = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
+    if shared.is_dir():
+        paths += sorted(shared.glob("*/Dockerfile"))
+    texts = []
+    for path in paths:
+        try:
+            text = path.read_bytes().decode("utf-8")
+            parse(text)
+        except (UnicodeDecodeError, ParseError):
+            continue
+        texts.append(text)
+    return texts
+
+
+def median_seconds(work: Callable[[], object], repeat: int) -> float:
+    rounds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        rounds.append(time.perf_counter() - start)
+    return statistics.median(rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    options = parser.parse_args()
+
+    from rewriter import parse
+    from rewriter.analyse.model import build_model
+
+    texts = dockerfiles()
+    trees = [parse(t) for t in texts]
+    models = [build_model(t) for t in trees]
+    for model in models:  # warm the shell grammar and the recogniser once
+        model.runs()
+
+    def fresh_runs() -> None:
+        for tree in trees:
+            build_model(tree).runs()
+
+    def fresh_copies() -> None:
+        for tree in trees:
+            build_model(tree).copies()
+
+    parse_s = median_seconds(lambda: [parse(t) for t in texts], options.repeat)
+    model_s = median_seconds(lambda: [build_model(t) for t in trees], options.repeat)
+    runs_s = median_seconds(fresh_runs, options.repeat) - model_s
+    copies_s = median_seconds(fresh_copies, options.repeat) - model_s
+    lines = sum(t.count("\n") + 1 for t in texts)
+    print(f"{len(texts)} Dockerfiles, {lines} lines, median of {options.repeat} rounds")
+    for name, seconds in (
+        ("parse", parse_s),
+        ("model", model_s),
+        ("runs", runs_s),
+        ("copies", copies_s),
+    ):
+        print(f"  {name:7} {seconds * 1000:8.2f} ms   {seconds / parse_s:5.2f} x parse")
+
+
+if __name__ == "__main__":
+    main()
