@@ -113,3 +113,11 @@ def test_global_scope_has_predefined_and_global_args():
     scope = model.global_scope
     assert scope["A"] == "1" and scope["TARGETOS"] == "linux" and scope["TARGETARCH"] is None
     assert "TARGETSTAGE" in scope
+
+
+def test_copy_from_bad_index_or_later_stage_is_an_error():
+    tree = parse("FROM alpine AS a\nCOPY --from=7 /x /x\nCOPY --from=b /y /y\nFROM alpine AS b\n")
+    model = build_model(tree)
+    assert model.state_of(tree.instructions[1]).errors == ("invalid stage index 7",)
+    assert "defined before" in model.state_of(tree.instructions[2]).errors[0]
+    assert model.stages[0].depends_on == [model.stages[1]]

@@ -705,13 +705,25 @@ class _Builder:
     def _link_stages(self) -> None:
         for stage in self.stages:
             for ins in stage.body:
+                problems: list[str] = []
                 for ref, by_index in _stage_refs(ins):
                     target = find_stage(self.stages, ref, by_index=by_index)
-                    dep: Stage | str = target if target is not None else ref
-                    if dep is stage:
+                    if target is None and by_index and ref.isdigit():
+                        problems.append(f"invalid stage index {ref}")
                         continue
-                    if dep not in stage.depends_on:
+                    if target is not None and target.index >= stage.index:
+                        problems.append(
+                            f"cannot copy from stage {ref!r}, it needs to be defined before "
+                            f"current stage {stage.label!r}"
+                        )
+                    dep: Stage | str = target if target is not None else ref
+                    if dep is not stage and dep not in stage.depends_on:
                         stage.depends_on.append(dep)
+                if problems:
+                    state = self.states[ins]
+                    self.states[ins] = _replace(
+                        state, list(state.undefined_names), [*state.errors, *problems]
+                    )
         mark_used(self.stages[-1] if self.stages else None)
 
 
