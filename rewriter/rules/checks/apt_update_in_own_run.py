@@ -67,3 +67,7 @@ class AptUpdateInOwnRun(Rule):
                     f"the `{tool}` index update is cached apart from the install on line "
                     f"{later.instruction.start_line}: update and install in the same RUN",
                 )
+
+
+def _installs(action, tool: str) -> bool:
+    return action.tool == tool and action.kind == "dependency-install"
