@@ -6,6 +6,15 @@ questions rules ask: which stage is this, which variables are in scope and with 
 which directory and user does it run as, which package manager does this RUN call and where
 does its cache live, what does this COPY bring in from the context.
 
+Public API (all importable from this module)::
+
+    build_model(tree, *, context=None, build_args=None) -> BuildModel
+    BuildModel.stages / global_args / global_scope / final_stage / context / build_args
+    BuildModel.state_of(ins) -> InstructionState      BuildModel.stage_of(ins) -> Stage | None
+    BuildModel.runs() -> list[RunStep]                 BuildModel.copies() -> list[CopyStep]
+    BuildModel.run_of(ins) / copy_of(ins) / stage_named(ref) / to_json()
+    model_json(model) -> dict
+
 ``build_model`` does the cheap part eagerly (stages, scopes, references, reachability) and
 parses RUN scripts only when :meth:`BuildModel.runs` is first called, so that rules that never
 look at shell code cost nothing extra.

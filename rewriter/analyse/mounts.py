@@ -9,7 +9,6 @@ same and keeps the flag's span so a fix can rewrite or extend one mount in place
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,6 +129,8 @@ def parse_mount(
     ``expand`` substitutes variables in each value (``from`` is never expanded: BuildKit refuses
     variables there).
     """
+    import csv  # only RUNs with --mount need it
+
     text = flag.value or ""
     errors: list[str] = []
     try:
