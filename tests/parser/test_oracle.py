@@ -69,14 +69,19 @@ def _theirs(source: str):
 
 
 def _json_then_text_at_head(mine: tuple, other: tuple) -> bool:
-    """``CMD ["a"] x``: v0.12.5 reads the JSON and drops the rest; head falls back to shell form."""
-    if mine[2] or not other[2] or len(mine[6]) != 1 or not mine[6][0].startswith("["):
+    """``CMD ["a"] x``: v0.12.5 reads the JSON and drops the rest; head falls back to shell form.
+
+    For the list forms (COPY, ADD, VOLUME) head then splits the text on whitespace, so the JSON
+    prefix is looked for in the re-joined words.
+    """
+    text = " ".join(mine[6])
+    if mine[2] or not other[2] or not text.startswith("["):
         return False
     try:
-        _, end = json.JSONDecoder().raw_decode(mine[6][0])
+        _, end = json.JSONDecoder().raw_decode(text)
     except ValueError:
         return False
-    return bool(mine[6][0][end:].strip())
+    return bool(text[end:].strip())
 
 
 def assert_agree(source: str) -> None:
