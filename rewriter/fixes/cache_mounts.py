@@ -70,6 +70,7 @@ _IMAGE_USERS = {
     ("gradle", "gradle"): (1000, 1000),
     ("distroless", "nonroot"): (65532, 65532),
 }
+_BUILD_TOOLS = frozenset({"go", "mvn", "mvnw", "gradle", "gradlew", "cargo", "dotnet"})
 _DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 _DOCKER_CLEAN_AWAY = "/etc/apt/docker-clean.dfopt"
 _KEEP_CACHE = "/etc/apt/apt.conf.d/dfopt-keep-cache"
@@ -400,9 +401,8 @@ def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunSt
             group.append(other)
     for st in stages:
         for ins in st.instructions:
-            if ins.name in ("cmd", "entrypoint") and any(
-                _mentions(ins.args, (tool,)) for tool in ("go", "mvn", "mvnw", "gradle", "gradlew")
-            ):
+            words = {posixpath.basename(w) for v in ins.values for w in v.split()}
+            if ins.name in ("cmd", "entrypoint") and words & _BUILD_TOOLS:
                 return Refusal(
                     f"line {ins.start_line} runs the build tool when the container starts, and it "
                     "would need the cached files in the image"
@@ -532,23 +532,50 @@ def _created_users(model: BuildModel, run: RunStep) -> dict[str, tuple[int, int 
                 if gid and gid.isdigit() and names:
                     groups[names[-1]] = int(gid)
             elif tool in ("useradd", "adduser"):
-                uid = _option(values, ("-u", "--uid"))
-                group = _option(values, ("-g", "--gid", "-G", "--ingroup"))
-                skip = {
-                    v
-                    for v in (uid, group, _option(values, ("-d", "-h", "--home", "--home-dir")))
-                    if v
-                }
-                skip |= {v for v in (_option(values, ("-s", "--shell", "-c", "--gecos")),) if v}
-                names = [v for v in values if v and not v.startswith("-") and v not in skip]
+                options, names = _split_options(values, _USERADD_VALUE_OPTIONS)
+                uid = options.get("-u") or options.get("--uid")
+                group = next(
+                    (options[k] for k in ("-g", "--gid", "--ingroup") if k in options), None
+                )
                 if uid and uid.isdigit() and names:
                     gid_value = None
                     if group and group.isdigit():
                         gid_value = int(group)
                     elif group in groups:
                         gid_value = groups[group]
+                    elif names[0] in groups:
+                        gid_value = groups[names[0]]
                     users[names[0]] = (int(uid), gid_value)
     return users
+
+
+_USERADD_VALUE_OPTIONS = frozenset(
+    {"-u", "--uid", "-g", "--gid", "-G", "--groups", "--ingroup", "-d", "-h", "--home",
+     "--home-dir", "-s", "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-e", "-f",
+     "-K"}
+)  # fmt: skip
+
+
+def _split_options(
+    values: list[str | None], value_options: frozenset[str]
+) -> tuple[dict[str, str], list[str]]:
+    """Options with their values, and the positional words, of a useradd-like command."""
+    options: dict[str, str] = {}
+    positionals: list[str] = []
+    i = 0
+    while i < len(values):
+        value = values[i] or ""
+        if value in value_options and i + 1 < len(values):
+            options[value] = values[i + 1] or ""
+            i += 2
+            continue
+        if value.startswith("--") and "=" in value:
+            key, _, rest = value.partition("=")
+            options[key] = rest
+        elif not value.startswith("-") and value:
+            positionals.append(value)
+        i += 1
+    return options, positionals
 
 
 def _option(values: list[str | None], names: tuple[str, ...]) -> str | None:
