@@ -66,8 +66,9 @@ def run_check(paths, options: Options, *, fmt, exit_zero, statistics, color, job
         for o in outcomes:
             if o.output is not None:
                 secrets = [s for f in (*o.applied, *o.report.findings) for s in f.secrets]
+                original = o.original.decode("utf-8")  # report.source is the fixed text
                 print_diff(
-                    unified_diff(o.report.source, o.output, o.report.path, secrets),
+                    unified_diff(original, o.output, o.report.path, secrets),
                     color=colored,
                     file=out,
                 )
@@ -84,19 +85,18 @@ def run_check(paths, options: Options, *, fmt, exit_zero, statistics, color, job
             for note in sorted({n for f in o.applied for n in f.fix.notes}):
                 print(f"{o.report.path}: {note}", file=sys.stderr)
 
-    report_stream = sys.stderr if (stdin_fix or options.diff) else out
-    if options.check_only:
-        report_stream = sys.stderr
+    report_stream = sys.stderr if stdin_fix else out
+    quiet_text = options.diff or options.check_only  # the diff / the summary is the output
     if fmt == "json":
         report_stream.write(render_json(reports))
     elif fmt == "sarif":
         report_stream.write(render_sarif(reports))
     elif fmt == "github":
         report_stream.write(render_github(reports))
-    elif not options.check_only:
+    elif not quiet_text:
         render_text(reports, color=_use_color(color, report_stream), file=report_stream)
-    if statistics:
-        report_stream.write(render_statistics(reports))
+    if statistics:  # machine-readable formats keep stdout parseable: counts go to stderr
+        (report_stream if fmt == "text" else sys.stderr).write(render_statistics(reports))
 
     changed = sum(1 for o in outcomes if o.output is not None)
     remaining = sum(1 for o in outcomes for f in o.report.findings if f.severity >= o.threshold)

@@ -141,6 +141,7 @@ def process_file(path: str, options: Options) -> Outcome:
             report.error = result.error.with_file(name)
             return outcome
         report.findings = result.remaining
+        report.source = result.output  # remaining findings point into the fixed text
         outcome.applied = result.applied
         if result.changed:
             outcome.output = result.output

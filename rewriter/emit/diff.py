@@ -17,8 +17,8 @@ def unified_diff(old: str, new: str, path: str, secrets: Iterable[str] = ()) -> 
     lines = difflib.unified_diff(
         split_lines(old),  # only "\n" ends a line, as in the parser
         split_lines(new),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
+        fromfile=path if path.startswith("/") else f"a/{path}",
+        tofile=path if path.startswith("/") else f"b/{path}",
     )
     out = []
     for line in lines:
