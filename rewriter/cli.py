@@ -39,14 +39,24 @@ def main() -> None:
     help="text: an outline; json: one JSON object per file (JSON Lines); "
     "buildkit: BuildKit's parser-test dump.",
 )
-def parse_command(files: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--model",
+    is_flag=True,
+    help="Also print what dfopt understood: stages, variables, RUN commands, package managers.",
+)
+@click.option(
+    "--context",
+    type=click.Path(file_okay=False, exists=True),
+    help="Build context for --model (default: each file's folder).",
+)
+def parse_command(files: tuple[str, ...], fmt: str, model: bool, context: str | None) -> None:
     """Print the syntax tree of each FILE (``-`` reads standard input).
 
     Exit status: 0 when every file parsed, 2 when any could not be read or parsed.
     """
     from rewriter.emit.parse_output import print_parse_results
 
-    raise SystemExit(print_parse_results(files, fmt))
+    raise SystemExit(print_parse_results(files, fmt, model=model, context=context))
 
 
 def _severity(ctx, param, value):

@@ -47,7 +47,42 @@ def _outline(tree: Dockerfile) -> str:
     return "\n".join(out) + "\n"
 
 
-def print_parse_results(paths: tuple[str, ...], fmt: str) -> int:
+def _model_data(tree: Dockerfile, path: str, context: str | None) -> dict:
+    from pathlib import Path
+
+    from rewriter.analyse.context import scan_context
+    from rewriter.analyse.model import build_model, model_json
+
+    folder = Path(context) if context else (Path.cwd() if path == "-" else Path(path).parent)
+    build_context = scan_context(folder) if folder.is_dir() else None
+    return model_json(build_model(tree, context=build_context))
+
+
+def _model_outline(data: dict) -> str:
+    out = []
+    for stage in data["stages"]:
+        name = f" AS {stage['name']}" if stage.get("name") else ""
+        flags = [k for k in ("final", "used") if stage.get(f"is_{k}", stage.get(k))]
+        out.append(
+            f"stage {stage['index']}{name}: FROM {stage.get('base')} "
+            f"(family {stage.get('family')}, toolchains {', '.join(stage.get('toolchains') or [])})"
+            + (f" [{', '.join(flags)}]" if flags else "")
+        )
+    for run in data.get("runs", []):
+        for cmd in run.get("commands", []):
+            action = cmd.get("action") or {}
+            if action:
+                out.append(
+                    f"  line {run.get('line')}: {action.get('tool')} {action.get('kind')}"
+                    f" reads {', '.join(action.get('manifests') or []) or '-'}"
+                    f"; cache {', '.join(action.get('cache_dirs') or []) or '-'}"
+                )
+    return "\n".join(out) + "\n"
+
+
+def print_parse_results(
+    paths: tuple[str, ...], fmt: str, *, model: bool = False, context: str | None = None
+) -> int:
     status = 0
     out = sys.stdout
     for path in paths:
@@ -62,11 +97,16 @@ def print_parse_results(paths: tuple[str, ...], fmt: str) -> int:
                 print(str(exc.with_file(exc.file or name)), file=sys.stderr)
             continue
         if fmt == "json":
-            out.write(json.dumps(tree_json(tree, name), ensure_ascii=False) + "\n")
+            data = tree_json(tree, name)
+            if model:
+                data["model"] = _model_data(tree, path, context)
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
         elif fmt == "buildkit":
             out.write(dump_buildkit(tree))
         else:
             if len(paths) > 1:
                 out.write(f"==> {name} <==\n")
             out.write(_outline(tree))
+            if model:
+                out.write(_model_outline(_model_data(tree, path, context)))
     return status

@@ -30,3 +30,27 @@ def test_parse_json_lines_one_object_per_file(tmp_path) -> None:
 def test_parse_buildkit_format_from_stdin() -> None:
     result = CliRunner().invoke(main, ["parse", "--format", "buildkit", "-"], input='CMD ["a"]\n')
     assert result.stdout == '(cmd "a")\n' and result.exit_code == 0
+
+
+def test_parse_model_view_shows_stages_commands_and_package_managers(tmp_path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "app", "dependencies": {}}')
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        "FROM node:20-slim AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n"
+        'FROM deps\nUSER node\nCMD ["node", "server.js"]\n'
+    )
+    data = json.loads(
+        CliRunner().invoke(main, ["parse", "--format", "json", "--model", str(dockerfile)]).stdout
+    )
+    model = data["model"]
+    assert [s["name"] for s in model["stages"]] == ["deps", None]
+    assert model["stages"][1]["base_stage"] == 0 and model["final_stage"] == 1
+    action = model["runs"][0]["commands"][0]["action"]
+    assert (action["tool"], action["kind"], action["directory"]) == (
+        "npm",
+        "dependency-install",
+        "/app",
+    )
+    text = CliRunner().invoke(main, ["parse", "--model", str(dockerfile)]).stdout
+    assert "stage 1: FROM deps" in text and "npm dependency-install" in text
