@@ -344,7 +344,8 @@ def secret_file_fix(
         (
             f"Build with: docker build --secret id={ident},src={source} ... "
             f"(src is relative to the folder you run docker build in).",
-            f"{base} is no longer in any image layer; it exists only while that RUN runs.",
+            f"{base} is no longer in any image layer; it exists only while that RUN runs. "
+            f"Keep it out of the build context (.dockerignore) so no COPY brings it back.",
         ),
     )
 

@@ -127,7 +127,7 @@ class SecretFileCopied(Rule):
                 yield ctx.finding(
                     self,
                     inst,
-                    f"{inst.keyword.upper()} puts {_describe(kind)} ({source}) into an image "
+                    f"{inst.keyword.upper()} puts {_describe(kind, source)} into an image "
                     f"layer, where anyone with the image can read it: use a secret mount",
                     fix=fix,
                 )
@@ -146,10 +146,14 @@ class SecretFileCopied(Rule):
                 )
 
 
-def _describe(kind: str) -> str:
-    if kind.startswith("the ") or kind.endswith(" file"):
-        return kind if kind.startswith("the ") else f"a {kind}"
-    return f"the credentials file {kind}"
+def _describe(kind: str, source: str) -> str:
+    if kind.startswith("the "):
+        text = kind
+    elif kind.endswith(" file"):
+        text = f"a {kind}"
+    else:
+        text = f"the credentials file {kind}"
+    return text if posixpath.basename(source.rstrip("/")) == kind else f"{text} ({source})"
 
 
 def _source_words(inst: Instruction) -> list[tuple[int, int]]:
