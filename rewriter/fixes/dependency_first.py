@@ -139,10 +139,11 @@ class _Finder:
                 continue
             steps.append((index, step))
             directory = known_dir(step.directory)
-            if directory is None:
+            manifest = step.manifest_path
+            if directory is None or manifest is None:
                 continue
             pair = next(
-                ((j, b) for j, b in reversed(broad) if is_within(directory, b.directory)), None
+                ((j, b) for j, b in reversed(broad) if is_within(manifest, b.directory)), None
             )
             if pair is None:
                 problem = self.before_manifest(stage, body, index, step)
@@ -215,8 +216,8 @@ class _Finder:
             if inst.name in _VARIABLES and not copy_uses_variables and not step.is_build:
                 continue
             return (
-                f"`{_first_line(inst)}` (line {inst.start_line}) between the COPY and the"
-                f" {'build' if step.is_build else 'install'} would change order"
+                f"`{_first_line(inst)}` (line {inst.start_line}) runs between the COPY and the"
+                f" {'build' if step.is_build else 'install'}, and dfopt does not reorder it"
             )
         if step.is_build:
             if any(m.get("type") == "bind" for m in mounts(step.inst)):
@@ -323,18 +324,15 @@ class _Finder:
         if stage.base_stage is not None or any(m.get("type") == "bind" for m in mounts(step.inst)):
             return None
         directory = step.directory or "/"
-        primary = action.manifests[0]
+        primary = posixpath.basename(action.manifests[0])
+        manifest = step.manifest_path or posixpath.join(directory, primary)
         for inst in body[:i]:
             if inst.name in ("copy", "add"):
                 target = self._target(inst)
-                if (
-                    target is None
-                    or is_within(directory, target)
-                    or (posixpath.dirname(target) == directory)
-                ):
-                    return None
-            if inst.name == "run" and posixpath.basename(primary) in inst.args:
-                return None
+                if target is None or is_within(manifest, target):
+                    return None  # an earlier COPY may bring it
+            if inst.name == "run" and primary in inst.args:
+                return None  # an earlier RUN may write it
         for inst in body[i + 1 :]:
             if inst.name not in ("copy", "add") or any(f.name == "from" for f in inst.flags):
                 continue
@@ -343,8 +341,10 @@ class _Finder:
                 continue
             names = [posixpath.basename(clean_source(v)) for v in inst.values[:-1]]
             broad = broad_copy(inst, self.model.state_of(inst), self.context, self.escape)
-            covers = broad is not None and is_within(directory, broad.directory)
-            brings = target == directory and any(_glob_match(n, primary) for n in names)
+            covers = broad is not None and is_within(manifest, broad.directory)
+            brings = target in (posixpath.dirname(manifest), manifest) and any(
+                _glob_match(n, primary) for n in names
+            )
             if covers or brings:
                 message = (
                     f"`{step.text}` runs before {primary} is copied into {directory} (line"

@@ -268,7 +268,7 @@ def _python(step: DependencyStep, ctx: _Context | None) -> Inputs | Refusal | No
     action = step.action
     tool, sub = action.tool, action.subcommand
     words = _words(step)
-    if tool in ("pip",) or (tool == "uv" and action.command.words[1:2] and _is_uv_pip(step)):
+    if tool == "pip" or (tool == "uv" and _is_uv_pip(step)):
         return _pip(step, ctx, words)
     if tool == "poetry":
         return _poetry(step, ctx, words)
@@ -585,7 +585,7 @@ def _gradle(step: DependencyStep, ctx: _Context | None) -> Inputs | Refusal | No
         return Inputs(
             files + (("gradlew",) if wrapper else ()),
             ("gradle",) if wrapper else (),
-            required=("gradlew",) if wrapper else (),
+            required=files[:2] + (("gradlew",) if wrapper else ()),
             applicability=Applicability.UNSAFE,
             notes=("without the build context dfopt cannot check for subprojects or the gradle/"
                    " folder: run it with --context to make this fix safe",),

@@ -73,6 +73,15 @@ class DependencyStep:
         return " ".join(w.raw for w in cmd.words)
 
     @property
+    def manifest_path(self) -> str | None:
+        """Absolute path of the first file the step reads (``/app/package.json``)."""
+        action = self.action
+        names = action.manifests or action.optional_manifests
+        if self.directory is None or not names:
+            return None
+        return posixpath.normpath(posixpath.join(self.directory, names[0].rstrip("*/")))
+
+    @property
     def is_build(self) -> bool:
         return self.action.kind == BUILD
 
@@ -188,6 +197,8 @@ def harmless(cmd: Command, action: Any) -> bool:
         if redirect.heredoc is None and not (target == "/dev/null" or target.isdigit()):
             return False
     if action is not None:
+        if action.manifests:  # a second install would need its own manifests copied too
+            return False
         if action.kind in (DEPENDENCY_INSTALL, DOWNLOAD, INDEX_UPDATE, CLEANUP):
             return not action.needs_sources
         return action.subcommand == "config"
