@@ -160,15 +160,22 @@ def _cache_names(action: PackageAction) -> list[tuple[str, str]]:
     return list(zip(names, dirs, strict=True))
 
 
-def wanted_caches(run: RunStep) -> list[WantedCache]:
-    """Caches the RUN's install/download/build commands fill that no mount covers yet."""
+def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedCache]:
+    """Caches the RUN's install/download/build commands fill that no mount covers yet.
+
+    Yarn has two caches in the tool table (Yarn 1 and Berry); with ``model`` the one the
+    project uses is chosen from the hints :func:`_yarn_berry` reads, else Yarn 1's.
+    """
     found: dict[str, WantedCache] = {}
+    berry = model is not None and _yarn_berry(model, run)
     for command in run.commands:
         action = command.action
         if action is None or action.kind not in _FILLING or not action.cache_dirs:
             continue
         for name, path in _cache_names(action):
             if name in NEVER_MOUNTED or path in found:
+                continue
+            if name == ("yarn" if berry else "yarn-berry"):
                 continue
             if name == "apt-lists":
                 path = _SYSTEM["apt-lists"]
@@ -202,7 +209,7 @@ def plan_cache_mounts(
     if isinstance(first, Refusal):
         return first
     plans = [first]
-    store = {w.name for w in wanted_caches(run) if w.name in STORE_CACHES}
+    store = {w.name for w in wanted_caches(run, model) if w.name in STORE_CACHES}
     if store:
         group = _store_group(model, run, store)
         if isinstance(group, Refusal):
@@ -217,7 +224,7 @@ def plan_cache_mounts(
 
 
 def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
-    wanted = wanted_caches(run)
+    wanted = wanted_caches(run, model)
     if not wanted:
         return RunPlan(run)
     ins = run.instruction
@@ -243,7 +250,7 @@ def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
         env_defeat = [d for d in action.cache_defeaters if d.start is None]
         if env_defeat:
             return Refusal(f"{env_defeat[0].reason}: remove that ENV first")
-        if action.tool == "yarn" and (w.name == "yarn-berry" or _yarn_berry(model, run)):
+        if w.name == "yarn-berry":
             return Refusal(
                 "Yarn Berry's Plug'n'Play loads packages from its cache, which a mount would "
                 "leave out of the image"
@@ -384,7 +391,7 @@ def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunSt
             if other.base_stage in stages and other not in stages:
                 stages.add(other)
                 changed = True
-    paths = {w.path for w in wanted_caches(run) if w.name in names}
+    paths = {w.path for w in wanted_caches(run, model) if w.name in names}
     group: list[RunStep] = []
     for other in model.runs():
         if other is run or other.stage not in stages:
@@ -433,9 +440,9 @@ def _defeater_edits(
         mine = [d for d in defeaters if d.defeats in names or (d.path and _under(d.path, paths))]
         if not mine:
             continue
-        whole = action.kind == "cleanup" and (
-            all(d in mine for d in defeaters) and _only_paths_removed(command, mine)
-        )
+        # A cleanup subcommand (`npm cache clean`) goes whole; an `rm` only when every path
+        # it removes is a folder being mounted (else just those words go).
+        whole = action.kind == "cleanup" and _only_paths_removed(command, mine)
         if whole:
             edit = remove_command(script, command.command)
             if edit is None:

@@ -9,7 +9,10 @@ import pytest
 
 from tests.rules.harness import fix, lint
 
-NODE = "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY . .\n"
+NODE = (
+    "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+    "RUN npm install\nCOPY . .\n"
+)
 
 
 def make(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -63,7 +63,7 @@ class PackageCacheWithoutMount(Rule):
 
         model = ctx.model
         for run in model.runs():
-            wanted = wanted_caches(run)
+            wanted = wanted_caches(run, model)
             if not wanted:
                 continue
             tools = ", ".join(dict.fromkeys(f"`{w.command.command.name}`" for w in wanted))

@@ -1,0 +1,5 @@
+# escape=`
+FROM python:3.12
+RUN --mount=type=cache,target=/root/.cache/pip `
+    pip install flask && `
+    python -c "import flask"

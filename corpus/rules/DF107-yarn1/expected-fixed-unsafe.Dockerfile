@@ -1,0 +1,6 @@
+FROM node:20
+WORKDIR /app
+COPY package.json yarn.lock ./
+RUN --mount=type=cache,target=/usr/local/share/.cache/yarn \
+    yarn install --frozen-lockfile
+COPY . .
