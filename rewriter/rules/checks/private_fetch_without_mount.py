@@ -17,7 +17,7 @@ _INSTALLERS = frozenset({"pip", "pip3", "uv", "poetry", "pipenv", "npm", "yarn",
 _GO_FETCHES = frozenset({"download", "get", "build", "install", "tidy", "vendor", "run", "test"})
 _SCP_LIKE = re.compile(r"^(?:git\+)?(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.-]+):(?!//)")
 _SSH_URL = re.compile(
-    r"^(?:git\+)?ssh://(?:[^@/]+@)?(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>\d+))?(?:/|$)"
+    r"^(?:git\+)?ssh://(?:[^@/]+@)?(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>\d+)(?=/|$))?(?:[:/]|$)"
 )
 _TOKEN_URL = re.compile(r"^(?:git\+)?https?://(?P<userinfo>[^/@\s]+)@[A-Za-z0-9.-]+")
 
