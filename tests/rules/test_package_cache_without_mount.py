@@ -188,3 +188,19 @@ def test_message_names_the_tool_and_folder() -> None:
     [finding] = df107("FROM python:3.12\nRUN pip install -r r.txt\n")
     assert finding.line == 2
     assert finding.message.startswith("`pip` downloads into /root/.cache/pip")
+
+
+def test_yarn_cache_clean_goes_and_yarn1_cache_is_mounted() -> None:
+    src = "FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n"
+    assert fixed(src) == (
+        "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn \\\n"
+        "    yarn install --frozen-lockfile\n"
+    )
+
+
+def test_rm_keeps_the_paths_that_are_not_mounted() -> None:
+    src = (
+        "FROM debian:12\n"
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* /tmp/b\n"
+    )
+    assert "&& rm -rf /tmp/b && \\\n" in fixed(src)
