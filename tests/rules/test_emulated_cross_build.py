@@ -11,7 +11,7 @@ from tests.rules.harness import lint
 GO = (
     "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
     "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\n"
-    "CMD [\"/app\"]\n"
+    'CMD ["/app"]\n'
 )
 
 
@@ -34,7 +34,7 @@ def test_go_builder_fires_and_fix_cross_compiles():
         "WORKDIR /src\nCOPY . .\n"
         "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH CGO_ENABLED=0 go build -o /out/app .\n"
         "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\n"
-        "CMD [\"/app\"]\n"
+        'CMD ["/app"]\n'
     )
 
 
@@ -47,7 +47,10 @@ def test_java_builder_only_gets_the_platform():
         "from maven:3.9-eclipse-temurin-21 as build\nRUN mvn -B package\n"
         "from eclipse-temurin:21-jre\nCOPY --from=build /target/app.jar /app.jar\n"
     )
-    assert fixed(source).splitlines()[0] == "from --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-21 as build"
+    assert (
+        fixed(source).splitlines()[0]
+        == "from --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-21 as build"
+    )
     assert "arg TARGETOS" not in fixed(source)
 
 
@@ -79,8 +82,9 @@ def test_cgo_enabled_has_no_fix():
     [
         GO.replace("FROM golang", "FROM --platform=$BUILDPLATFORM golang"),
         "FROM golang:1.22\nRUN go build -o /app .\n",
-        "FROM golang:1.22 AS tools\nRUN go build -o /x .\nFROM alpine:3.20\nCMD [\"x\"]\n",
-        "FROM node:20 AS web\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=web /dist /usr/share/nginx/html\n",
+        'FROM golang:1.22 AS tools\nRUN go build -o /x .\nFROM alpine:3.20\nCMD ["x"]\n',
+        "FROM node:20 AS web\nRUN npm run build\nFROM nginx:1.27\n"
+        "COPY --from=web /dist /usr/share/nginx/html\n",
     ],
 )
 def test_native_or_unshipped_builders_are_quiet(source):

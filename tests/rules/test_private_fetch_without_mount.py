@@ -62,7 +62,10 @@ def test_authenticated_or_public_fetches_are_quiet(source):
 
 
 def test_fix_adds_ssh_mount_and_known_hosts():
-    source = "FROM alpine:3.20\nRUN apk add git openssh-client && \\\n    git clone git@github.com:acme/lib.git\n"
+    source = (
+        "FROM alpine:3.20\nRUN apk add git openssh-client && \\\n"
+        "    git clone git@github.com:acme/lib.git\n"
+    )
     (finding,) = df204(source)
     assert any("--ssh default" in n for n in finding.fix.notes)
     assert fixed(source) == (

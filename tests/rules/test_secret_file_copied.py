@@ -25,8 +25,21 @@ def fixed(source: str) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [".npmrc", ".env", ".env.production", "id_rsa", "keys/id_ed25519", ".netrc", "credentials",
-     "tls/server.key", "key.pem", ".pypirc", "home/.docker/config.json", ".ssh/", ".aws"],
+    [
+        ".npmrc",
+        ".env",
+        ".env.production",
+        "id_rsa",
+        "keys/id_ed25519",
+        ".netrc",
+        "credentials",
+        "tls/server.key",
+        "key.pem",
+        ".pypirc",
+        "home/.docker/config.json",
+        ".ssh/",
+        ".aws",
+    ],
 )
 def test_secret_files_are_recognised(path):
     assert secret_kind(path)
@@ -34,8 +47,17 @@ def test_secret_files_are_recognised(path):
 
 @pytest.mark.parametrize(
     "path",
-    [".env.example", "id_rsa.pub", "ca.pem", "certs/fullchain.pem", "nodesource.gpg.key",
-     "config.json", "package.json", "settings.py", ".npmrc.sample"],
+    [
+        ".env.example",
+        "id_rsa.pub",
+        "ca.pem",
+        "certs/fullchain.pem",
+        "nodesource.gpg.key",
+        "config.json",
+        "package.json",
+        "settings.py",
+        ".npmrc.sample",
+    ],
 )
 def test_lookalikes_are_not_secret_files(path):
     assert secret_kind(path) is None
@@ -44,7 +66,7 @@ def test_lookalikes_are_not_secret_files(path):
 def test_copy_of_npmrc_fires_with_an_unsafe_fix():
     source = (
         "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json .npmrc ./\n"
-        "RUN npm ci && rm -f .npmrc\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n"
+        'RUN npm ci && rm -f .npmrc\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n'
     )
     (finding,) = df203(source)
     assert finding.line == 3 and "the credentials file .npmrc" in finding.message
@@ -52,12 +74,14 @@ def test_copy_of_npmrc_fires_with_an_unsafe_fix():
     assert fixed(source) == (
         "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
         "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc npm ci\nCOPY . .\n"
-        "USER node\nCMD [\"node\", \"server.js\"]\n"
+        'USER node\nCMD ["node", "server.js"]\n'
     )
 
 
 def test_single_source_copy_is_removed_and_mounted_at_its_destination():
-    source = "FROM python:3.12-slim\nCOPY .netrc /root/.netrc\nRUN pip install -r requirements.txt\n"
+    source = (
+        "FROM python:3.12-slim\nCOPY .netrc /root/.netrc\nRUN pip install -r requirements.txt\n"
+    )
     assert fixed(source) == (
         "FROM python:3.12-slim\n"
         "RUN --mount=type=secret,id=netrc,target=/root/.netrc pip install -r requirements.txt\n"
@@ -70,9 +94,7 @@ def test_non_root_run_gets_a_readable_mount():
 
 
 def test_no_fix_when_a_later_step_reads_the_file():
-    source = (
-        "FROM node:20\nWORKDIR /app\nCOPY .npmrc ./\nRUN npm ci\nRUN cat .npmrc\n"
-    )
+    source = "FROM node:20\nWORKDIR /app\nCOPY .npmrc ./\nRUN npm ci\nRUN cat .npmrc\n"
     (finding,) = df203(source)
     assert finding.fix is None
 
@@ -103,5 +125,7 @@ def test_broad_copy_is_quiet_when_dockerignore_excludes_the_secret(tmp_path):
 
 
 def test_copy_from_another_stage_is_not_reported():
-    source = "FROM alpine:3.20 AS b\nRUN touch /key.pem\nFROM alpine:3.20\nCOPY --from=b /etc/hosts /x\n"
+    source = (
+        "FROM alpine:3.20 AS b\nRUN touch /key.pem\nFROM alpine:3.20\nCOPY --from=b /etc/hosts /x\n"
+    )
     assert df203(source) == []

@@ -26,9 +26,21 @@ def fixed(source: str, *, unsafe: bool = True) -> str:
 
 @pytest.mark.parametrize(
     "name",
-    ["DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "NPM_TOKEN", "GITHUB_TOKEN", "API_KEY",
-     "PRIVATE_KEY", "apiKey", "dbPassword", "NPM_CONFIG__AUTH", "SECRET_KEY_BASE", "PGPASSWORD",
-     "DB_PASS", "client-secret"],
+    [
+        "DB_PASSWORD",
+        "AWS_SECRET_ACCESS_KEY",
+        "NPM_TOKEN",
+        "GITHUB_TOKEN",
+        "API_KEY",
+        "PRIVATE_KEY",
+        "apiKey",
+        "dbPassword",
+        "NPM_CONFIG__AUTH",
+        "SECRET_KEY_BASE",
+        "PGPASSWORD",
+        "DB_PASS",
+        "client-secret",
+    ],
 )
 def test_secret_names_are_recognised(name):
     assert is_secret_name(name)
@@ -36,9 +48,21 @@ def test_secret_names_are_recognised(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["TOKEN_URL", "PASSWORD_FILE", "KEY_ID", "AWS_ACCESS_KEY_ID", "GPG_KEY", "PUBLIC_KEY",
-     "PASSWORD_MIN_LENGTH", "AUTH_TYPE", "SSH_AUTH_SOCK", "TOKENIZERS_PARALLELISM", "KEY",
-     "NODE_VERSION", "GOOGLE_APPLICATION_CREDENTIALS_PATH"],
+    [
+        "TOKEN_URL",
+        "PASSWORD_FILE",
+        "KEY_ID",
+        "AWS_ACCESS_KEY_ID",
+        "GPG_KEY",
+        "PUBLIC_KEY",
+        "PASSWORD_MIN_LENGTH",
+        "AUTH_TYPE",
+        "SSH_AUTH_SOCK",
+        "TOKENIZERS_PARALLELISM",
+        "KEY",
+        "NODE_VERSION",
+        "GOOGLE_APPLICATION_CREDENTIALS_PATH",
+    ],
 )
 def test_names_about_secrets_are_not_secrets(name):
     assert not is_secret_name(name)
@@ -100,7 +124,7 @@ def test_arg_used_only_by_its_secret_mount_is_quiet():
 
 
 def test_arg_used_by_a_run_without_mount_still_fires():
-    source = "FROM alpine:3.20\nARG TOKEN\nRUN ./fetch.sh \"$TOKEN\"\n"
+    source = 'FROM alpine:3.20\nARG TOKEN\nRUN ./fetch.sh "$TOKEN"\n'
     assert len(df201(source)) == 1
 
 
@@ -125,7 +149,7 @@ def test_safe_fix_pass_leaves_the_secret_alone():
 def test_env_with_value_fix_mounts_every_reading_run_and_notes_rotation():
     source = (
         "FROM alpine:3.20\r\nENV API_KEY=abc123def456\r\nRUN ./a.sh $API_KEY\r\n"
-        "RUN ./b.sh ${API_KEY}\r\nCMD [\"./serve\"]\r\n"
+        'RUN ./b.sh ${API_KEY}\r\nCMD ["./serve"]\r\n'
     )
     (finding,) = df201(source)
     notes = " ".join(finding.fix.notes)
@@ -135,7 +159,7 @@ def test_env_with_value_fix_mounts_every_reading_run_and_notes_rotation():
         "# syntax=docker/dockerfile:1\r\nFROM alpine:3.20\r\n"
         "RUN --mount=type=secret,id=api_key,env=API_KEY ./a.sh $API_KEY\r\n"
         "RUN --mount=type=secret,id=api_key,env=API_KEY ./b.sh ${API_KEY}\r\n"
-        "CMD [\"./serve\"]\r\n"
+        'CMD ["./serve"]\r\n'
     )
 
 

@@ -14,8 +14,14 @@ def df202(source: str):
 @pytest.mark.parametrize(
     ("run", "secret"),
     [
-        ('curl -fsSL -H "Authorization: Bearer 9f8e7d6c5b4a" https://api.example.com/x', "9f8e7d6c5b4a"),
-        ("wget --header='PRIVATE-TOKEN: glq-12345678' https://gitlab.example.com/x", "glq-12345678"),
+        (
+            'curl -fsSL -H "Authorization: Bearer 9f8e7d6c5b4a" https://api.example.com/x',
+            "9f8e7d6c5b4a",
+        ),
+        (
+            "wget --header='PRIVATE-TOKEN: glq-12345678' https://gitlab.example.com/x",
+            "glq-12345678",
+        ),
         ("git clone https://deploy:pa55word1@git.example.com/app.git", "pa55word1"),
         ("curl -u admin:sup3rsecret https://repo.example.com/a.tgz", "sup3rsecret"),
         ("mysql -uroot -prootpw42 -e 'create database app'", "rootpw42"),
@@ -34,7 +40,9 @@ def test_literal_secrets_fire_masked(run, secret):
 
 
 def test_position_is_the_word_holding_the_secret():
-    (finding,) = df202("FROM alpine:3.20\nRUN apk add curl && \\\n    curl -u me:hunter22x https://x\n")
+    (finding,) = df202(
+        "FROM alpine:3.20\nRUN apk add curl && \\\n    curl -u me:hunter22x https://x\n"
+    )
     assert (finding.line, finding.column) == (3, 13)
 
 

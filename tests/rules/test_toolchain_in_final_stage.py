@@ -14,11 +14,11 @@ def df301(source: str):
 @pytest.mark.parametrize(
     ("source", "language"),
     [
-        ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n", "Go"),
+        ('FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n', "Go"),
         ("FROM maven:3.9-eclipse-temurin-21\nCOPY . .\nRUN mvn -B package\n", "Java"),
         ("FROM rust:1.79\nCOPY . .\nRUN cargo build --release\n", "Rust"),
         ("FROM gcc:14\nCOPY . .\nRUN make\n", "C"),
-        ("FROM golang:1.22 AS base\nRUN go build -o /app .\nFROM base\nCMD [\"/app\"]\n", "Go"),
+        ('FROM golang:1.22 AS base\nRUN go build -o /app .\nFROM base\nCMD ["/app"]\n', "Go"),
     ],
 )
 def test_compiling_in_the_final_image_fires(source, language):

@@ -32,8 +32,10 @@ def test_unnamed_unused_stage_is_named_by_index():
         "FROM alpine:3.20 AS base\nFROM base\n",
         "FROM alpine:3.20 AS a\nFROM alpine:3.20\nCOPY --from=a /x /x\n",
         "FROM alpine:3.20 AS a\nFROM alpine:3.20\nCOPY --from=0 /x /x\n",
-        "FROM alpine:3.20 AS cache\nFROM alpine:3.20\nRUN --mount=type=cache,from=cache,target=/c true\n",
-        "FROM golang:1.22 AS deps\nFROM deps AS test\nRUN go test ./...\nFROM alpine:3.20 AS prod\n",
+        "FROM alpine:3.20 AS cache\nFROM alpine:3.20\n"
+        "RUN --mount=type=cache,from=cache,target=/c true\n",
+        "FROM golang:1.22 AS deps\nFROM deps AS test\nRUN go test ./...\n"
+        "FROM alpine:3.20 AS prod\n",
         "FROM alpine:3.20\n",
     ],
 )
