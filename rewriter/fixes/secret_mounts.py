@@ -386,8 +386,14 @@ def ssh_mount_fix(
             f"ssh-keyscan {'-p ' + port + ' ' if port else ''}{host} >> ~/.ssh/known_hosts"
         )
     prefix = "mkdir -p -m 0700 ~/.ssh && " + " && ".join(scans) + " && "
-    at = run.file_span(run.syntax.args_start, run.syntax.args_start)[0]
-    edits = (Edit.insert(at, "--mount=type=ssh " + prefix),)
+    # Replace the script's first word rather than insert before it: a flag another fix inserts
+    # at the same point in the same pass then sorts before our text, never inside it.
+    start = run.syntax.args_start
+    first = run.args.split(None, 1)[0]
+    begin, end = run.file_span(start, start + len(first))
+    if run.to_source()[begin - run.start_offset : end - run.start_offset] != first:
+        return None  # the first word spans a line continuation: leave it alone
+    edits = (Edit(begin, end, "--mount=type=ssh " + prefix + first),)
     return Fix(
         "Use the build's SSH agent with an SSH mount, and trust the host keys",
         edits,

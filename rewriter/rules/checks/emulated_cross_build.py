@@ -136,10 +136,14 @@ def _fix(ctx: RuleContext, stage, steps) -> Fix | None:
                 return None
             if "GOOS" in env or "GOARCH" in env:
                 continue
-            span = item.span
-            if span is None:
+            command = item.command
+            first = (command.assignments or command.words)[0]
+            span = item.script.file_span(first.start, first.end)
+            if span is None or ctx.source[span[0] : span[1]] != first.raw:
                 return None
-            edits.append(Edit.insert(span[0], "GOOS=$TARGETOS GOARCH=$TARGETARCH "))
+            # A replacement, not an insertion: a mount flag another fix inserts at the same
+            # offset in the same pass then lands before the assignment, never after it.
+            edits.append(Edit(*span, "GOOS=$TARGETOS GOARCH=$TARGETARCH " + first.raw))
     return Fix(
         "Run the stage on the build platform and cross-compile",
         tuple(sorted(edits)),

@@ -1,0 +1,15 @@
+# syntax=docker/dockerfile:1
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# the registry token for @acme packages
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN --mount=type=cache,target=/root/.npm \
+    npm ci
+COPY . .
+RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm run build
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+USER node
+CMD ["node", "dist/server.js"]
