@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rewriter.parser.arguments import HEREDOC_INSTRUCTIONS, InstructionSyntax, split_command
 from rewriter.parser.errors import ParseError
-from rewriter.parser.gotext import trim_left
+from rewriter.parser.gotext import GO_SPACES, trim_left
 from rewriter.parser.heredocs import heredoc_openers
 from rewriter.parser.nodes import Heredoc, LogicalLine
 
@@ -30,12 +30,35 @@ _CONTINUATION = {
 }
 
 
-@dataclass
 class LineToken:
-    type: str
-    text: str
-    number: int  # 1-based line number
-    offset: int  # offset in the file (BOM included)
+    """One physical line as a grammar token (lark only needs ``type``; the rest is ours)."""
+
+    __slots__ = ("number", "offset", "text", "type")
+
+    def __init__(self, type: str, text: str, number: int, offset: int):
+        self.type = type
+        self.text = text  # exact text, line ending included
+        self.number = number  # 1-based line number
+        self.offset = offset  # offset in the file (BOM included)
+
+    def __repr__(self) -> str:
+        return f"LineToken({self.type}, {self.text!r}, line {self.number})"
+
+    # Positions under lark's names: lark reads them for its end-of-input token and its errors.
+    @property
+    def start_pos(self) -> int:
+        return self.offset
+
+    @property
+    def end_pos(self) -> int:
+        return self.offset + len(self.text)
+
+    @property
+    def line(self) -> int:
+        return self.number
+
+    end_line = line
+    column = end_column = 1
 
 
 @dataclass
@@ -71,10 +94,11 @@ def _is_comment(content: str) -> bool:
     return stripped[:1] == "#"
 
 
+_LONG_LINE = MAX_LINE_BYTES // 4  # below this many characters a line cannot be too long
+
+
 def _check_line_length(line: str, number: int) -> None:
-    if len(line) > MAX_LINE_BYTES // 4 and len(line.encode("utf-8", "surrogatepass")) > (
-        MAX_LINE_BYTES + 1
-    ):
+    if len(line.encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES + 1:
         raise ParseError(
             f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", number, 1
         )
@@ -98,9 +122,10 @@ def scan(text: str) -> ScanResult:
     while i < n:
         raw = lines[i]
         number = i + 1
-        _check_line_length(raw, number)
+        if len(raw) > _LONG_LINE:
+            _check_line_length(raw, number)
         content = raw.rstrip("\r\n")
-        stripped = trim_left(content)
+        stripped = trim_left(content) if content and content[0] in GO_SPACES else content
         if not directives_done:
             directive = _directive(stripped)
             if directive is None:
@@ -148,7 +173,8 @@ def scan(text: str) -> ScanResult:
         while more and i < n:
             raw = lines[i]
             number = i + 1
-            _check_line_length(raw, number)
+            if len(raw) > _LONG_LINE:
+                _check_line_length(raw, number)
             content = raw.rstrip("\r\n")
             if _is_comment(content):
                 kind = "CONT_COMMENT"
@@ -228,6 +254,9 @@ def _directive(stripped: str) -> tuple[str, str] | None:
 
 def _trim_continuation(line: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     """Remove a trailing continuation character; the flag says whether the line continues."""
+    last = line[-1:]
+    if last not in ("\\", "`", " ", "\t"):  # fast path: most lines end in neither
+        return line, False
     match = pattern.search(line)
     if match is None:
         return line, False

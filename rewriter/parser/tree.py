@@ -14,8 +14,6 @@ from rewriter.parser.scanner import LineToken, ScanResult, scan
 
 def build_tree(text: str) -> Dockerfile:
     """Parse ``text`` into a :class:`Dockerfile` (raises :class:`ParseError`)."""
-    from lark import Token
-
     result: ScanResult = scan(text)
     from lark.exceptions import UnexpectedInput
 
@@ -29,14 +27,14 @@ def build_tree(text: str) -> Dockerfile:
     except UnexpectedInput as exc:  # the scanner and grammar disagree: a bug, reported plainly
         raise ParseError(f"internal grammar error: {exc}", getattr(exc, "line", 1), 1) from None
     bom = ""
-    if elements and isinstance(elements[0], Token) and elements[0].type == "BOM":
-        bom = elements.pop(0).value
+    if elements and isinstance(elements[0], LineToken) and elements[0].type == "BOM":
+        bom = elements.pop(0).text
     nodes = []
     directive_values = iter(result.directives)
     for element in elements:
-        if isinstance(element, Token):  # a DIRECTIVE line
+        if isinstance(element, LineToken):  # a DIRECTIVE line
             name, value = next(directive_values)
-            nodes.append(Directive(name, value, element.value, element.line, element.start_pos))
+            nodes.append(Directive(name, value, element.text, element.number, element.offset))
         else:
             nodes.append(element)
     return Dockerfile(nodes=nodes, bom=bom, escape=result.escape)
