@@ -276,6 +276,8 @@ class _Finder:
 
     def _provided(self, before: list[Instruction], copy: BroadCopy, inputs: Inputs) -> set[str]:
         """Input names an earlier COPY already brings to the same place."""
+        from rewriter.analyse.context import gopath
+
         found: set[str] = set()
         for inst in before:
             if inst.name not in ("copy", "add") or inst.heredocs or len(inst.values) < 2:
@@ -290,8 +292,6 @@ class _Finder:
             target = _resolve(known_dir(state.workdir), dest)
             if target is None:
                 continue
-            from rewriter.analyse.context import gopath
-
             as_dir = dest.endswith("/") or len(sources) > 1 or target == copy.directory
             for raw in sources:
                 pattern = clean_source(raw)

@@ -399,7 +399,7 @@ def _lock_inputs(
 
 
 def _poetry(step: DependencyStep, ctx: _Context | None, words: list[str]) -> Inputs | Refusal:
-    no_root = any(w in words for w in ("--no-root", "--no-directory", "--only-root"))
+    no_root = any(w in words for w in ("--no-root", "--no-directory"))
     root_hint = (
         f"`{step.text}` also installs the project itself, which needs the sources: install with"
         " `--no-root` before `COPY`, then the project after it"

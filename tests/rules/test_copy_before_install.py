@@ -536,3 +536,8 @@ def test_copy_with_an_exclude_flag() -> None:
 def test_ecosystem_without_a_rewrite_is_reported() -> None:
     source = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
     left_alone(source, None, "no dependency-first rewrite for `bundle`")
+
+
+def test_poetry_only_root_installs_the_project_and_is_left_alone() -> None:
+    source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN poetry install --only-root\n"
+    left_alone(source, None, "also installs the project itself")
