@@ -20,8 +20,9 @@ Things to know:
   put fresh content before it, e.g. :func:`unique_token` in a source file or a cache-mount ``id``.
 * ``# syntax=`` lines are removed before building (they would pull a frontend image); so are
   Dockerfile line numbers shifted by one in error messages.
-* Every image built here is labelled ``dfopt.harness`` and tagged uniquely; the conftest removes
-  a test's images when the test ends, ``.ci/docker-down`` removes any left over.
+* Every image built here is labelled ``dfopt.harness``. Without ``tag=`` it gets a unique tag that
+  the conftest removes when the test ends; images tagged by the caller (say, a module fixture's
+  base image) live until the session ends. ``.ci/docker-down`` removes any left over.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pathlib import Path
 from .progress import Step, parse_progress, squash
 
 HARNESS_LABEL = "dfopt.harness"
+GENERATED_PREFIX = "dfopt-test/"
 SENTINEL_IMAGE = "busybox:1.36"  # present once docker-up has built the stand-ins
 FINGERPRINT_LABEL = "dfopt.standin.fingerprint"
 
@@ -241,7 +243,7 @@ def build(
     so the context's own Dockerfile (if any) does not matter. A failed build is a result with
     ``ok=False``, not an exception: tests assert on it and print ``result.log``.
     """
-    tag = tag or f"dfopt-test/{unique_token()}:latest"
+    tag = tag or f"{GENERATED_PREFIX}{unique_token()}:latest"
     text = strip_syntax_directive(dockerfile_text)
     with tempfile.TemporaryDirectory(prefix="dfopt-build-") as tmp:
         dockerfile = Path(tmp, "Dockerfile")
@@ -306,9 +308,10 @@ def _ssh_spec(ssh: bool | str, tmp: str) -> tuple[str, subprocess.Popen | None, 
     return "default", agent, sock
 
 
-def created_tags() -> set[str]:
-    """Tags built in this process and not yet removed."""
-    return set(_created)
+def created_tags(*, generated_only: bool = False) -> set[str]:
+    """Tags built in this process and not yet removed; ``generated_only`` keeps just the unique
+    tags :func:`build` made up (not the ones a caller chose, e.g. for a fixture's base image)."""
+    return {t for t in _created if not generated_only or t.startswith(GENERATED_PREFIX)}
 
 
 def remove_images(tags: Iterable[str]) -> None:

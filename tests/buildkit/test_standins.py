@@ -154,6 +154,8 @@ def test_python_tools_honour_no_cache_venvs_wheels_and_stale_locks(tmp_path: Pat
         + fails_with("cd uv-stale && uv sync --locked", "needs to be updated")
         + fails_with("cd uv-nolock && uv sync --frozen", "Unable to find lockfile")
         + fails_with("uv pip install six", "No virtual environment found")
+        + "RUN cd uv-nolock && uv lock && uv export --frozen --no-dev -o /tmp/req.txt"
+        + " && grep -qx pydantic==2.8.2 /tmp/req.txt && ! grep -q pytest /tmp/req.txt\n"
     )
     result = build(dockerfile, ctx)
     assert result.ok, result.log
@@ -274,3 +276,25 @@ def test_download_cost_is_configurable_per_build(tmp_path: Path) -> None:
     assert result.ok, result.log
     step = result.step_for("npm ci")
     assert step.duration is not None and step.duration >= 4 * 0.4
+
+
+@pytest.mark.parametrize(
+    ("image", "commands"),
+    [
+        ("debian:bookworm-slim", "groupadd --gid 10001 app && useradd --uid 10001 --gid app app"),
+        ("alpine:3.20", "addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app app"),
+        ("ubuntu:24.04", "adduser --system --group --uid 10001 app"),
+    ],
+    ids=["debian", "alpine", "ubuntu-adduser"],
+)
+def test_user_tools_create_accounts_and_refuse_duplicates(
+    tmp_path: Path, image: str, commands: str
+) -> None:
+    result = build(
+        f"FROM {image}\nRUN {commands}\n"
+        "RUN grep -q '^app:x:10001:10001:' /etc/passwd && grep -q '^app:x:10001:' /etc/group\n"
+        + fails_with("groupadd app", "already exists")
+        + 'USER app\nRUN test "$(id -u)" = 10001\n',
+        make_context(tmp_path, {"README": "x"}),
+    )
+    assert result.ok, result.log

@@ -48,6 +48,8 @@ class Kit:
     dirs: tuple[str, ...] = ()
     users: tuple[tuple[str, int, str], ...] = ()  # (name, uid, home)
     files: dict[str, str] = field(default_factory=dict)
+    impls: tuple[str, ...] = ()  # more tools/ files the kit's tools need (libraries, engines)
+    console: tuple[str, ...] = ()  # tools that `pip install NAME` puts on PATH (see pylib.sh)
 
 
 _JAVA_BIN = "/opt/java/openjdk/bin"
@@ -67,6 +69,7 @@ KITS: dict[str, Kit] = {
         },
         env={"NODE_VERSION": "20.15.1", "YARN_VERSION": "1.22.22"},
         dirs=("/usr/local/lib/node_modules",),
+        impls=("nodelib.sh",),
         users=(("node", 1000, "/home/node"),),
     ),
     "python": Kit(
@@ -84,6 +87,8 @@ KITS: dict[str, Kit] = {
         env={"PYTHON_VERSION": "3.12.4", "LANG": "C.UTF-8"},
         dirs=("/usr/local/lib/python3.12/site-packages",),
         files={f"{STANDIN_LIB}/python.conf": "version=3.12\nprefix=/usr/local\n"},
+        impls=("pylib.sh",),
+        console=("poetry", "uv", "pipenv"),
     ),
     "go": Kit(
         tools={"/usr/local/go/bin/go": "go"},
@@ -93,6 +98,7 @@ KITS: dict[str, Kit] = {
     ),
     "jdk": Kit(
         tools={f"{_JAVA_BIN}/{n}": "java" for n in ("java", "javac", "jar", "jshell")},
+        impls=("gradle",),  # what a project's ./gradlew runs on any JDK image
         env={"JAVA_HOME": "/opt/java/openjdk", "JAVA_VERSION": "jdk-21.0.3+9", "LANG": "C.UTF-8"},
         path=(_JAVA_BIN,),
     ),
@@ -120,6 +126,16 @@ DISTROLESS_KIT_FILES: dict[str, dict[str, str]] = {
     "jre": {"/usr/bin/java": "java 21 (distroless stand-in)\n"},
 }
 DISTROLESS_LINKS: dict[str, dict[str, str]] = {"python": {"/usr/bin/python3": "python3.11"}}
+
+# Tools every image with a shell gets, by OS: path in image -> tools/ script.
+_USER_TOOLS = {f"/usr/sbin/{n}": "users" for n in ("groupadd", "useradd", "addgroup", "adduser")}
+OS_TOOLS: dict[str, dict[str, str]] = {
+    "debian": {**_USER_TOOLS, **{f"/usr/bin/{n}": "apt-get" for n in ("apt-get", "apt", "dpkg")}},
+    "ubuntu": {**_USER_TOOLS, **{f"/usr/bin/{n}": "apt-get" for n in ("apt-get", "apt", "dpkg")}},
+    "alpine": {**_USER_TOOLS, "/sbin/apk": "apk"},
+    "busybox": dict(_USER_TOOLS),
+}
+CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 
 OS_RELEASE = {
     "debian": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
@@ -277,7 +293,7 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
     fs.file("/etc/standin/image", spec.ref + "\n")
     fs.file("/etc/standin/cost", cost + "\n")
     if spec.os == "distroless":
-        fs.file("/etc/ssl/certs/ca-certificates.crt", "# stand-in CA bundle\n")
+        fs.file(CA_BUNDLE, "# stand-in CA bundle\n")
         for kit in spec.kits:
             for path, data in DISTROLESS_KIT_FILES.get(kit, {}).items():
                 fs.file(path, data, 0o755)
@@ -289,9 +305,28 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
     for applet in _applets(busybox):
         if applet != "bin/busybox":
             fs.link("/" + applet, "/bin/busybox")
-    for script in sorted(TOOLS.iterdir()):
-        fs.file(f"{STANDIN_LIB}/{script.name}", script.read_bytes(), 0o755)
+    # Only the stand-ins this image's OS and kits have, as the real image would.
+    links = dict(OS_TOOLS[spec.os])
+    impls = {"lib.sh"}
+    for kit in spec.kits:
+        k = KITS[kit]
+        links.update(k.tools)
+        impls.update(k.impls)
+        for d in k.dirs:
+            fs.dir(d)
+        for path, data in k.files.items():
+            fs.file(path, data)
+        for name in k.console:
+            # Named so that nothing in the image looks like the tool until pip installs it.
+            fs.file(f"{STANDIN_LIB}/console/standin-{name}", (TOOLS / name).read_bytes(), 0o755)
+    impls.update(links.values())
+    for name in sorted(impls):
+        fs.file(f"{STANDIN_LIB}/{name}", (TOOLS / name).read_bytes(), 0o755)
+    for path, impl in links.items():
+        fs.link(path, f"{STANDIN_LIB}/{impl}")
 
+    if spec.os != "busybox":
+        fs.file(CA_BUNDLE, "# stand-in CA bundle\n")
     if spec.os in ("debian", "ubuntu"):
         fs.file("/bin/bash", '#!/bin/sh\nexec /bin/busybox sh "$@"\n', 0o755)
         fs.file("/etc/debian_version", "12.6\n" if spec.os == "debian" else "trixie/sid\n")
@@ -300,24 +335,12 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
             fs.dir(d)
         fs.dir("/var/lib/dpkg/info")
         fs.file("/var/lib/dpkg/status", "Package: base-files\nStatus: install ok installed\n\n")
-        for name in ("apt-get", "apt", "dpkg"):
-            fs.link(f"/usr/bin/{name}", f"{STANDIN_LIB}/apt-get")
     elif spec.os == "alpine":
         fs.file("/etc/alpine-release", "3.20.1\n")
         fs.file("/etc/apk/world", "alpine-baselayout\nbusybox\n")
         fs.file("/etc/apk/repositories", "https://dl-cdn.alpinelinux.org/alpine/v3.20/main\n")
         fs.file("/lib/apk/db/installed", "P:busybox\nV:1.36.1-r29\n\n")
         fs.dir("/var/cache/apk")
-        fs.link("/sbin/apk", f"{STANDIN_LIB}/apk")
-
-    for kit in spec.kits:
-        k = KITS[kit]
-        for d in k.dirs:
-            fs.dir(d)
-        for path, data in k.files.items():
-            fs.file(path, data)
-        for path, impl in k.tools.items():
-            fs.link(path, f"{STANDIN_LIB}/{impl}")
     return fs
 
 
@@ -347,9 +370,21 @@ def fingerprint(spec: ImageSpec, busybox: Path, cost: str) -> str:
 
 
 def current_fingerprint(docker: str, ref: str) -> str | None:
-    fmt = "{{ index .Config.Labels " + json.dumps(FINGERPRINT_LABEL) + " }}"
+    """The fingerprint of the stand-in tagged ``ref``; None when absent or when ``ref`` now names
+    an image built on top of a stand-in (it inherits the label but has more than one layer)."""
+    fmt = (
+        "{{ index .Config.Labels " + json.dumps(FINGERPRINT_LABEL) + " }} {{ len .RootFS.Layers }}"
+    )
     out = subprocess.run(
         [docker, "image", "inspect", "-f", fmt, ref], capture_output=True, text=True
+    )
+    label, _, layers = out.stdout.strip().rpartition(" ")
+    return label if out.returncode == 0 and layers == "1" else None
+
+
+def _image_id(docker: str, ref: str) -> str | None:
+    out = subprocess.run(
+        [docker, "image", "inspect", "-f", "{{.Id}}", ref], capture_output=True, text=True
     )
     return out.stdout.strip() if out.returncode == 0 else None
 
@@ -364,12 +399,15 @@ def ensure_images(docker: str, specs: Iterable[ImageSpec], *, force: bool = Fals
         if not force and current_fingerprint(docker, spec.ref) == fp:
             print(f"  up to date  {spec.ref}")
             continue
+        previous = _image_id(docker, spec.ref)
         data = build_rootfs(spec, busybox, cost).tar()
         cmd = [docker, "import"]
         for change in import_changes(spec, fp):
             cmd += ["--change", change]
         cmd += ["-", spec.ref]
         subprocess.run(cmd, input=data, check=True, capture_output=True)
+        if previous:  # the replaced image, unless something still uses it (then rmi refuses)
+            subprocess.run([docker, "rmi", previous], capture_output=True)
         print(f"  built       {spec.ref} ({len(data) // 1024} KiB, fingerprint {fp})")
         built += 1
     return built

@@ -27,7 +27,8 @@ py_make_venv() {
 }
 
 # py_install_list LIST SITE [BIN]: install every "name version" line into SITE; a package that has
-# a stand-in command (poetry, uv, pipenv) also gets its console script in BIN.
+# a stand-in command (poetry, uv, pipenv: kept in $SI_LIB/console under a name that does not look
+# like the tool) also gets its console script in BIN.
 py_install_list() {
     local list=$1 site=$2 bin=${3:-} name version
     while read -r name version; do
@@ -38,7 +39,7 @@ py_install_list() {
 Name: $name
 Version: $version"
         case "$name" in
-        poetry | uv | pipenv) [ -z "$bin" ] || { mkdir -p "$bin" && ln -sf "$SI_LIB/$name" "$bin/$name"; } ;;
+        poetry | uv | pipenv) [ -z "$bin" ] || { mkdir -p "$bin" && ln -sf "$SI_LIB/console/standin-$name" "$bin/$name"; } ;;
         esac
     done <"$list"
 }
