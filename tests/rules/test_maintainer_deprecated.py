@@ -1,0 +1,42 @@
+"""DF405 maintainer-deprecated: MAINTAINER becomes an OCI authors label (unsafe fix)."""
+
+from __future__ import annotations
+
+from rewriter.config import Config
+from rewriter.fixes.engine import fix_source
+from tests.rules.harness import lint
+
+
+def df405(source: str):
+    return [f for f in lint(source) if f.code == "DF405"]
+
+
+def fixed(source: str, *, unsafe: bool = True) -> str:
+    config = Config(select=("DF405",))
+    first = fix_source(source, config=config, unsafe=unsafe)
+    assert fix_source(first.output, config=config, unsafe=unsafe).output == first.output
+    return first.output
+
+
+def test_maintainer_fires_and_becomes_a_label():
+    source = "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>\n"
+    (finding,) = df405(source)
+    assert finding.line == 2
+    assert fixed(source) == (
+        'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n'
+    )
+
+
+def test_quotes_are_escaped_and_lower_case_keyword_is_kept():
+    assert fixed('from alpine:3.20\nmaintainer "Bob"\n') == (
+        'from alpine:3.20\nlabel org.opencontainers.image.authors="\\"Bob\\""\n'
+    )
+
+
+def test_safe_pass_leaves_it_alone():
+    source = "FROM alpine:3.20\nMAINTAINER jane\n"
+    assert fixed(source, unsafe=False) == source
+
+
+def test_label_is_quiet():
+    assert df405('FROM alpine:3.20\nLABEL org.opencontainers.image.authors="jane"\n') == []
