@@ -22,6 +22,7 @@ from .harness import (
     engine_available,
     image_files,
     image_layers_contain,
+    make_context,
     unique_token,
 )
 from .samples import make_app, sample_files
@@ -196,6 +197,22 @@ def test_cache_mount_keeps_the_package_cache_warm_across_a_manifest_edit(tmp_pat
     )
     assert plain.ok, plain.log
     assert "standin-npm: cache hit 0/5" in plain.output_of("npm ci")
+
+
+@pytest.mark.buildkit
+def test_ssh_forwarding_mounts_an_agent_socket_only_into_the_run_that_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    token = unique_token()
+    result = build(
+        f'FROM busybox:1.36\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo {token}\n'
+        'RUN test -z "$SSH_AUTH_SOCK"\n',
+        make_context(tmp_path, {"README": token}),
+        ssh=True,
+    )
+    assert result.ok, result.log
+    assert token in result.output_of("--mount=type=ssh")
 
 
 @pytest.mark.parametrize(
