@@ -18,7 +18,7 @@ from rewriter.parser import ParseError, parse
 from rewriter.rules.base import Applicability, Edit, Finding
 from rewriter.rules.engine import LintResult, lint_source
 
-MAX_PASSES = 12
+MAX_PASSES = 50
 
 
 class FixError(RuntimeError):
@@ -54,17 +54,18 @@ def apply_edits(source: str, edits: list[Edit]) -> str:
 
 
 def _choose(findings: list[Finding], threshold: Applicability) -> list[Finding]:
-    """Fixable findings whose edits do not overlap each other, in source order."""
+    """Fixable findings whose edit ranges neither overlap nor touch, in source order.
+
+    Ranges that merely touch (an insertion at the offset where another fix starts or ends) are
+    also kept apart: the order of the two texts would otherwise be arbitrary. The fix that waits
+    is re-derived by its rule on the next pass, against the updated text.
+    """
     chosen: list[Finding] = []
     taken: list[tuple[int, int]] = []
     candidates = [f for f in findings if f.fix and f.fix.applicability >= threshold and f.fix.edits]
-    for f in sorted(candidates, key=lambda f: f.fix.span):  # type: ignore[union-attr]
+    for f in sorted(candidates, key=lambda f: (f.fix.span, f.code)):  # type: ignore[union-attr]
         start, end = f.fix.span  # type: ignore[union-attr]
-        if any(
-            (start < t_end and t_start < end) or start == t_start == end for t_start, t_end in taken
-        ):
-            continue
-        if any(t_start <= start <= t_end and start == end for t_start, t_end in taken):
+        if any(start <= t_end and t_start <= end for t_start, t_end in taken):
             continue
         chosen.append(f)
         taken.append((start, end))

@@ -74,3 +74,17 @@ def test_secrets_are_masked_without_revealing_length() -> None:
 def test_unparseable_input_is_not_fixed() -> None:
     result = fix_source("FROM a\nENV PATH\n")
     assert result.error is not None and result.output == result.source
+
+
+def test_fixes_that_touch_wait_for_the_next_pass() -> None:
+    from rewriter.fixes.engine import _choose
+    from rewriter.rules.base import Applicability, Finding, Fix
+
+    def finding(code: str, start: int, end: int) -> Finding:
+        fix = Fix(code, (Edit(start, end, code),), Applicability.SAFE)
+        return Finding(code, code.lower(), Severity.INFO, "m", 1, 1, 1, 1, fix=fix)
+
+    both_insert_at_5 = [finding("DF902", 5, 5), finding("DF901", 5, 5)]
+    assert [f.code for f in _choose(both_insert_at_5, Applicability.SAFE)] == ["DF901"]
+    adjacent = [finding("DF901", 0, 5), finding("DF902", 5, 9), finding("DF903", 10, 12)]
+    assert [f.code for f in _choose(adjacent, Applicability.SAFE)] == ["DF901", "DF903"]
