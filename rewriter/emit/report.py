@@ -210,47 +210,57 @@ _SEVERITY_STYLE = {
 }
 
 
-def render_text(reports: list[FileReport], *, color: bool, file, show_source: bool = True) -> None:
-    """ruff-style text: ``path:line:col: CODE message`` and the source line with a marker."""
-    from rich.console import Console
-    from rich.text import Text
-
+def _text_lines(reports: list[FileReport], show_source: bool):
+    """The text report as lines of ``(text, style)`` segments, for plain or coloured output."""
     secrets = _secrets(reports)
-    console = Console(
-        file=file, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True
-    )
     for r in reports:
         if r.error is not None:
             e = _error_dict(r)
-            line = Text(f"{r.path}:{e['line']}:{e['column']}: ", style="bold")
-            line.append("error: ", style="bold red")
-            line.append(e["message"])
-            console.print(line)
+            yield [
+                (f"{r.path}:{e['line']}:{e['column']}: ", "bold"),
+                ("error: ", "bold red"),
+                (e["message"], ""),
+            ]
             continue
         lines = split_lines(r.source) if show_source else []
         for f in r.findings:
-            head = Text(f"{r.path}:{f.line}:{f.column}: ", style="bold")
-            head.append(f.code, style=_SEVERITY_STYLE[f.severity])
+            style = _SEVERITY_STYLE[f.severity]
             fixable = f.fix is not None and f.fix.applicability >= Applicability.UNSAFE
-            head.append(" [*]" if fixable else "", style="green")
-            head.append(f" {mask_text(f.message, secrets)}")
-            console.print(head)
+            yield [
+                (f"{r.path}:{f.line}:{f.column}: ", "bold"),
+                (f.code, style),
+                (" [*]" if fixable else "", "green"),
+                (f" {mask_text(f.message, secrets)}", ""),
+            ]
             if show_source and 0 < f.line <= len(lines):
                 src = mask_text(lines[f.line - 1].rstrip("\r\n").lstrip("\ufeff"), secrets)
-                console.print(Text(f"  {f.line:>4} | ", style="dim") + Text(src))
-                width = (
-                    (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1
-                )
-                console.print(
-                    Text("       | ", style="dim")
-                    + Text(
-                        " " * (f.column - 1) + "^" * max(1, width),
-                        style=_SEVERITY_STYLE[f.severity],
-                    )
-                )
-            if f.fix is not None and f.fix.applicability >= Applicability.UNSAFE:
+                yield [(f"  {f.line:>4} | ", "dim"), (src, "")]
+                same_line = f.end_line == f.line
+                width = (f.end_column - f.column) if same_line else len(src) - f.column + 1
+                yield [("       | ", "dim"), (" " * (f.column - 1) + "^" * max(1, width), style)]
+            if fixable:
                 kind = "" if f.fix.applicability == Applicability.SAFE else " (unsafe)"
-                console.print(Text(f"       = fix{kind}: {f.fix.title}", style="green"))
+                yield [(f"       = fix{kind}: {f.fix.title}", "green")]
+
+
+def render_text(reports: list[FileReport], *, color: bool, file, show_source: bool = True) -> None:
+    """ruff-style text: ``path:line:col: CODE message`` and the source line with a marker.
+
+    Plain output (a pipe, ``NO_COLOR``) is written directly; rich is loaded only for colour.
+    """
+    if not color:
+        for segments in _text_lines(reports, show_source):
+            file.write("".join(text for text, _ in segments) + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=file, force_terminal=True, highlight=False, soft_wrap=True)
+    for segments in _text_lines(reports, show_source):
+        line = Text()
+        for text, style in segments:
+            line.append(text, style=style)
+        console.print(line)
 
 
 def render_statistics(reports: list[FileReport]) -> str:
