@@ -3,6 +3,7 @@
 {{header}}
 
 ARG PYTHON_VERSION={{version}}
+{{#if has_wheels}}
 
 # ---- builder: every dependency as a wheel, resolved and built once
 FROM python:${PYTHON_VERSION}-{{flavor}} AS builder
@@ -30,6 +31,11 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 {{/if}}
 
 # ---- runtime: install the wheels without an index, run as an unprivileged user
+{{else}}
+
+# ---- runtime: no dependency to install (no requirements file, no package metadata), so there is
+# no builder stage; the app runs as an unprivileged user
+{{/if}}
 FROM python:${PYTHON_VERSION}-{{flavor}} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
