@@ -17,6 +17,8 @@ from rewriter.config import Config
 from rewriter.parser import ParseError, parse
 from rewriter.rules.base import Applicability, Edit, Finding
 from rewriter.rules.engine import LintResult, lint_source
+from rewriter.textedit import OverlapError
+from rewriter.textedit import apply_edits as _apply
 
 MAX_PASSES = 50
 
@@ -40,17 +42,11 @@ class FixResult:
 
 
 def apply_edits(source: str, edits: list[Edit]) -> str:
-    """Apply non-overlapping edits (sorted or not) to ``source``."""
-    out = []
-    pos = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < pos:
-            raise FixError(f"overlapping edits at offset {edit.start}")
-        out.append(source[pos : edit.start])
-        out.append(edit.text)
-        pos = edit.end
-    out.append(source[pos:])
-    return "".join(out)
+    """Apply one pass of edits; overlapping edits are a rule bug and stop the fix."""
+    try:
+        return _apply(source, edits)
+    except OverlapError as exc:
+        raise FixError(str(exc)) from None
 
 
 def _choose(findings: list[Finding], threshold: Applicability) -> list[Finding]:

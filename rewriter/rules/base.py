@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rewriter.textedit import Edit
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -48,23 +50,6 @@ class Applicability(enum.IntEnum):
 
     def __str__(self) -> str:
         return self.name.lower().replace("_", "-")
-
-
-@dataclass(frozen=True, order=True)
-class Edit:
-    """Replace ``source[start:end]`` (file offsets, BOM included) with ``text``."""
-
-    start: int
-    end: int
-    text: str
-
-    @classmethod
-    def insert(cls, at: int, text: str) -> Edit:
-        return cls(at, at, text)
-
-    @classmethod
-    def delete(cls, start: int, end: int) -> Edit:
-        return cls(start, end, "")
 
 
 @dataclass(frozen=True)

@@ -11,34 +11,12 @@ continuation before it goes too, and the line layout of the rest stays as it was
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from rewriter.textedit import Edit, apply_edits
 
 from .model import Command, Script, Word
 
-
-@dataclass(frozen=True, slots=True)
-class TextEdit:
-    """Replace ``text[start:end]`` with ``text`` (``""`` deletes)."""
-
-    start: int
-    end: int
-    text: str = ""
-
-
-def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits to ``text``; raise ValueError when two overlap."""
-    ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    out: list[str] = []
-    pos = 0
-    for edit in ordered:
-        if edit.start < pos:
-            raise ValueError(f"overlapping edits at {edit.start}")
-        out.append(text[pos : edit.start])
-        out.append(edit.text)
-        pos = edit.end
-    out.append(text[pos:])
-    return "".join(out)
+#: The shell helpers' edits are the project's one edit type (offsets into ``Script.text``).
+TextEdit = Edit
 
 
 def remove_word(script: Script, word: Word) -> TextEdit:
