@@ -29,10 +29,23 @@ class Scaffold:
         return self.project.notes.warnings
 
 
-def scaffold(folder: Path, lang: str | None = None, overrides: Overrides | None = None) -> Scaffold:
-    """Detect the project in ``folder`` and render its Dockerfile and .dockerignore."""
+def scaffold(
+    folder: Path,
+    lang: str | None = None,
+    overrides: Overrides | None = None,
+    *,
+    bake: bool = False,
+    ci: str | None = None,
+) -> Scaffold:
+    """Detect the project in ``folder`` and render its Dockerfile and .dockerignore.
+
+    ``bake`` adds a ``docker-bake.hcl`` and ``ci`` ("github" or "gitlab") a CI pipeline, both
+    with a remote layer cache (see ``pipelines``). Files are keyed by their path relative to
+    ``folder``; the .dockerignore lists the pipeline files, which the image never needs.
+    """
     from rewriter.scaffold.detect import detect_project
     from rewriter.scaffold.dockerignore import render_dockerignore
+    from rewriter.scaffold.pipelines import pipeline_files
     from rewriter.scaffold.recipes import recipe_for
     from rewriter.scaffold.render import render_template
 
@@ -53,7 +66,6 @@ def scaffold(folder: Path, lang: str | None = None, overrides: Overrides | None 
     apply_overrides(project, overrides)
     template, values = recipe_for(project)
     dockerfile = render_template(template, values)
-    return Scaffold(
-        project=project,
-        files={DOCKERFILE: dockerfile, DOCKERIGNORE: render_dockerignore(project)},
-    )
+    extra = pipeline_files(project, bake, ci)
+    files = {DOCKERFILE: dockerfile, DOCKERIGNORE: render_dockerignore(project, list(extra))}
+    return Scaffold(project=project, files={**files, **extra})

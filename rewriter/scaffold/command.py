@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from rewriter.scaffold.model import LANGUAGES, RUNTIMES
+from rewriter.scaffold.model import CI_SYSTEMS, LANGUAGES, RUNTIMES
 
 
 @click.command(
@@ -40,17 +40,28 @@ from rewriter.scaffold.model import LANGUAGES, RUNTIMES
 @click.option("--cmd", help="CMD, as a shell-like string or a JSON array.")
 @click.option("--runtime", type=click.Choice(RUNTIMES, case_sensitive=False), help="Runtime image.")
 @click.option("--platforms", help="Target platforms, e.g. linux/amd64,linux/arm64.")
+@click.option(
+    "--bake", is_flag=True, help="Also write docker-bake.hcl with a registry layer cache."
+)
+@click.option(
+    "--ci",
+    type=click.Choice(CI_SYSTEMS, case_sensitive=False),
+    help="Also write a CI pipeline that builds the image with a shared layer cache.",
+)
 def new_command(
     lang: str | None,
     folder: Path,
     force: bool,
     show_diff: bool,
     to_stdout: bool,
+    bake: bool,
+    ci: str | None,
     **choices: object,
 ) -> None:
     """Write an optimized Dockerfile and .dockerignore for a Node, Python, Go or Java project.
 
-    LANG is detected from the folder's manifests when omitted.
+    LANG is detected from the folder's manifests when omitted. --bake and --ci add build files
+    that keep BuildKit's layer cache in a registry (or the GitHub Actions cache), mode=max.
     """
     from rewriter.scaffold.api import scaffold
     from rewriter.scaffold.model import ScaffoldError
@@ -62,7 +73,13 @@ def new_command(
     if not folder.is_dir():
         _fail(f"{folder} is not a directory", 2)
     try:
-        result = scaffold(folder, lang.lower() if lang else None, Overrides(**choices))  # type: ignore[arg-type]
+        result = scaffold(
+            folder,
+            lang.lower() if lang else None,
+            Overrides(**choices),  # type: ignore[arg-type]
+            bake=bake,
+            ci=ci.lower() if ci else None,
+        )
     except ScaffoldError as err:
         _fail(str(err), 2)
     for warning in result.warnings:

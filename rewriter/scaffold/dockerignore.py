@@ -141,13 +141,23 @@ def _language_key(project: Project) -> str:
     return project.package_manager if project.lang == "java" else project.lang
 
 
-def dockerignore_entries(project: Project) -> list[tuple[str, list[str]]]:
-    """(section, patterns) pairs, before the safety pass."""
+def dockerignore_entries(
+    project: Project, generated: list[str] | tuple[str, ...] = ()
+) -> list[tuple[str, list[str]]]:
+    """(section, patterns) pairs, before the safety pass.
+
+    ``generated`` are files written in the same run (docker-bake.hcl, CI files): not on disk yet,
+    but their patterns belong in the file all the same.
+    """
     root = project.root
     sections: dict[str, list[str]] = {}
     for title in dict.fromkeys([*ALWAYS, *WHEN_PRESENT]):
         patterns = list(ALWAYS.get(title, ()))
-        patterns += [p for p in WHEN_PRESENT.get(title, ()) if present(root, p)]
+        patterns += [
+            p
+            for p in WHEN_PRESENT.get(title, ())
+            if present(root, p) or any(ignores(p, path) for path in generated)
+        ]
         sections[title] = patterns
     key = _language_key(project)
     label = {"node": "Node.js", "python": "Python", "go": "Go"}.get(key, key.capitalize())
@@ -172,12 +182,15 @@ def dockerignore_entries(project: Project) -> list[tuple[str, list[str]]]:
     return [(title, patterns) for title, patterns in sections.items() if patterns]
 
 
-def render_dockerignore(project: Project) -> str:
-    """The .dockerignore text, with every pattern that would hide a needed file left out."""
+def render_dockerignore(project: Project, generated: list[str] | tuple[str, ...] = ()) -> str:
+    """The .dockerignore text, with every pattern that would hide a needed file left out.
+
+    ``generated``: files written beside it in the same run (see ``dockerignore_entries``).
+    """
     needed = protected_paths(project)
     lines = ["# Keeps the build context small and `COPY . .` from changing on unrelated edits."]
     lines.append("# Written by `dfopt new` from what this folder holds.")
-    for title, patterns in dockerignore_entries(project):
+    for title, patterns in dockerignore_entries(project, generated):
         kept = []
         for pattern in dict.fromkeys(patterns):
             hidden = [path for path in needed if ignores(pattern, path)]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 LANGUAGES = ("node", "python", "go", "java")
 RUNTIMES = ("slim", "alpine", "distroless")
+# ``--ci``: the CI systems ``dfopt new`` writes a pipeline for.
+CI_SYSTEMS = ("github", "gitlab")
 
 PACKAGE_MANAGERS: dict[str, tuple[str, ...]] = {
     "node": ("npm", "yarn", "yarn-berry", "pnpm"),

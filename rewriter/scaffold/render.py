@@ -8,7 +8,9 @@ what is a dozen lines here. The syntax:
     {{#if name}} / {{#if not name}} / {{else}} / {{/if}}   on lines of their own, nestable
     {{! a note for template authors }}                      a line dropped from the output
 
-Runs of blank lines left by skipped blocks collapse into one.
+Runs of blank lines left by skipped blocks collapse into one. Braces that do not form one of
+these tags stay as they are, so GitHub Actions expressions (``${{ github.actor }}``, always a
+dotted path or an operator inside) can be written literally in a workflow template.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ _IF = re.compile(r"^\s*\{\{#if\s+(not\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$")
 _ELSE = re.compile(r"^\s*\{\{else\}\}\s*$")
 _END = re.compile(r"^\s*\{\{/if\}\}\s*$")
 _NOTE = re.compile(r"^\s*\{\{!.*\}\}\s*$")
+# What is left of a tag the renderer did not consume: a misplaced block tag or an unknown value.
+_LEFTOVER = re.compile(r"\{\{\s*(?:[#/!]|else\s*\}\}|[A-Za-z_][A-Za-z0-9_]*\s*\}\})")
 
 
 class TemplateError(Exception):
@@ -68,8 +72,8 @@ def render(template: str, values: dict[str, object]) -> str:
     if stack:
         raise TemplateError("unclosed {{#if}} block")
     text = re.sub(r"\n{3,}", "\n\n", "".join(out))
-    if "{{" in text:
-        raise TemplateError("unrendered tag left in output: " + text[text.index("{{") :][:40])
+    if leftover := _LEFTOVER.search(text):
+        raise TemplateError("unrendered tag left in output: " + text[leftover.start() :][:40])
     return text.lstrip("\n")
 
 

@@ -20,10 +20,22 @@ class RefusedOverwrite(ScaffoldError):
 
 
 def target_path(folder: Path, name: str) -> Path:
-    """``folder/name``, checked to stay inside ``folder`` (``name`` is one of ours, but a
-    symlinked target would redirect the rename's effect elsewhere)."""
-    if "/" in name or name in ("", ".", ".."):
-        raise ScaffoldError(f"refusing to write {name!r}: not a plain file name")
+    """``folder/name``, checked to stay inside ``folder``.
+
+    ``name`` is one of ours (``Dockerfile``, ``.github/workflows/docker.yml``), but a symbolic
+    link on the way, or at the target, would send the write somewhere else: refused, like a
+    folder or a special file where a file should go.
+    """
+    parts = name.split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ScaffoldError(f"refusing to write {name!r}: not a relative path inside the folder")
+    path = folder
+    for part in parts[:-1]:
+        path = path / part
+        if path.is_symlink():
+            raise ScaffoldError(f"refusing to write into {path}: it is a symbolic link")
+        if path.exists() and not path.is_dir():
+            raise ScaffoldError(f"refusing to write into {path}: it is not a folder")
     path = folder / name
     if path.is_symlink():
         raise ScaffoldError(f"refusing to replace {path}: it is a symbolic link")
@@ -33,8 +45,10 @@ def target_path(folder: Path, name: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename
+    (creating the folder, for ``.github/workflows/``)."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -57,9 +71,9 @@ def _umask() -> int:
 def write_files(folder: Path, files: dict[str, str], force: bool) -> list[Path]:
     """Write each ``name -> text`` into ``folder``; refuse all if one exists, unless ``force``."""
     targets = {name: target_path(folder, name) for name in files}
-    existing = [path for path in targets.values() if path.exists()]
+    existing = [name for name, path in targets.items() if path.exists()]
     if existing and not force:
-        names = ", ".join(path.name for path in existing)
+        names = ", ".join(existing)
         raise RefusedOverwrite(
             f"{names} already exist{'s' if len(existing) == 1 else ''} in {folder}: "
             "pass --force to replace, or --diff to compare"
