@@ -67,17 +67,6 @@ KNOWN_FALSE_POSITIVES = (
         "fixes/cache_mounts.wanted_caches does not look at PackageAction.downloads",
     ),
     FalsePositive(
-        "DF108",
-        lambda name: name.startswith("node-yarn-berry"),
-        "RUN --mount=type=cache,target=/root/.yarn/berry/cache",
-        "DF108 wants lockfile mode for `yarn workspaces focus`, which has none",
-        "DF108 asks for lockfile mode on `yarn workspaces focus --all --production`, which has "
-        "none: focus takes only --json, --production, -A/--all and --mode, ignores "
-        "enableImmutableInstalls and never writes yarn.lock (persistProject: false); the offered "
-        "fix gives `yarn --immutable workspaces focus ...`, which Yarn rejects. In "
-        "analyse/packages/specs.py `workspaces focus` should not set lockfile_alternative",
-    ),
-    FalsePositive(
         "DF101",
         lambda name: name.startswith(("java-maven-False-", "java-gradle-False-"))
         and name.endswith("-True"),
