@@ -81,7 +81,7 @@ def variants(root: Path) -> Iterator[tuple[str, Project]]:
             command=["/usr/local/bin/api"], port=8080, runtime=runtime, platforms=platforms,
         )  # fmt: skip
     for pm, wrapper, runtime, multi in itertools.product(
-        ("maven", "gradle"), (True, False), ("slim", "alpine", "distroless"), (True, False)
+        ("maven", "gradle"), (True, False), ("slim", "alpine", "distroless", "jlink"), (True, False)
     ):
         folder = root / f"java-{pm}-{wrapper}-{runtime}-{multi}"
         folder.mkdir()

@@ -38,7 +38,11 @@ from rewriter.scaffold.model import CI_SYSTEMS, LANGUAGES, RUNTIMES
 @click.option("--port", type=int, help="Port the app listens on.")
 @click.option("--entrypoint", help="ENTRYPOINT, as a shell-like string or a JSON array.")
 @click.option("--cmd", help="CMD, as a shell-like string or a JSON array.")
-@click.option("--runtime", type=click.Choice(RUNTIMES, case_sensitive=False), help="Runtime image.")
+@click.option(
+    "--runtime",
+    type=click.Choice(RUNTIMES, case_sensitive=False),
+    help="Runtime image (jlink: Java only, a runtime trimmed to the modules the app needs).",
+)
 @click.option("--platforms", help="Target platforms, e.g. linux/amd64,linux/arm64.")
 @click.option(
     "--bake", is_flag=True, help="Also write docker-bake.hcl with a registry layer cache."

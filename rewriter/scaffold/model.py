@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("node", "python", "go", "java")
-RUNTIMES = ("slim", "alpine", "distroless")
+# ``jlink`` (Java only): a runtime trimmed by jlink, copied into a small Debian base.
+RUNTIMES = ("slim", "alpine", "distroless", "jlink")
 # ``--ci``: the CI systems ``dfopt new`` writes a pipeline for.
 CI_SYSTEMS = ("github", "gitlab")
 

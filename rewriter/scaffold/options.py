@@ -102,6 +102,10 @@ def apply_overrides(project: Project, overrides: Overrides) -> Project:
                 f"--runtime {overrides.runtime!r} is not one of {', '.join(RUNTIMES)}"
             )
         project.runtime = runtime
+    if project.runtime == "jlink" and project.lang != "java":
+        raise ScaffoldError(
+            f"--runtime jlink is for Java only; use slim, alpine or distroless for {project.lang}"
+        )
     if project.runtime == "distroless":
         if project.lang == "python":
             raise ScaffoldError(

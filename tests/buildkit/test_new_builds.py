@@ -226,12 +226,111 @@ def test_java_distroless_runtime_builds(tmp_path: Path, scaffold_images: None) -
     assert image_config(result.tag)["Entrypoint"] == ["java", "-jar", "/app/app.jar"]
 
 
+# The harness's JDK stand-in has no jlink or jdeps. These two stand in for them in a derived image
+# used only by the jre stage of the jlink variant: jdeps checks the jar and prints a module list,
+# jlink checks its arguments as the real one does (no empty module name, no existing output) and
+# lays out a runtime folder whose `release` file names the modules it was asked for.
+JLINK_JDK = "dfopt-test/jlink-jdk:21"
+_JDEPS = """#!/bin/sh
+set -eu
+for last; do :; done
+[ -f "$last" ] || { echo "jdeps: $last not found" >&2; exit 1; }
+echo "java.base,java.net.http"
+"""
+_JLINK = """#!/bin/sh
+set -eu
+modules= output=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --add-modules) modules=$2 && shift ;;
+    --output) output=$2 && shift ;;
+    --compress=* | --strip-debug | --no-man-pages | --no-header-files) ;;
+    *) echo "jlink: unknown option $1" >&2 && exit 2 ;;
+    esac
+    shift
+done
+[ -n "$output" ] || { echo "jlink: --output is missing" >&2; exit 2; }
+[ ! -e "$output" ] || { echo "jlink: $output already exists" >&2; exit 2; }
+case ",$modules," in *,,*) echo "jlink: empty module name in '$modules'" >&2 && exit 2 ;; esac
+mkdir -p "$output/bin" "$output/lib"
+printf 'MODULES="%s"\\n' "$(echo "$modules" | tr ',' ' ')" > "$output/release"
+printf '%s\\n' '#!/bin/sh' \\
+    'while [ $# -gt 0 ]; do' \\
+    '  [ "$1" = -jar ] && [ -f "$2" ] && echo "running $2" && exit 0; shift' \\
+    'done' \\
+    'echo "Error: no jar to run" >&2; exit 1' > "$output/bin/java"
+chmod 755 "$output/bin/java"
+"""
+
+
+@pytest.fixture(scope="module")
+def jlink_jdk(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``eclipse-temurin:21-jdk`` plus the jdeps and jlink stand-ins, under a tag of its own."""
+    require_engine()
+    context = tmp_path_factory.mktemp("jlink-jdk")
+    for name, text in (("jdeps", _JDEPS), ("jlink", _JLINK)):
+        (context / name).write_text(text)
+        (context / name).chmod(0o755)
+    (context / "Dockerfile").write_text(
+        "FROM eclipse-temurin:21-jdk\nCOPY jdeps jlink /opt/java/openjdk/bin/\n"
+    )
+    proc = subprocess.run(
+        [
+            docker_path(),
+            "build",
+            "-q",
+            "-t",
+            JLINK_JDK,
+            "--label",
+            f"{HARNESS_LABEL}=1",
+            str(context),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DOCKER_BUILDKIT": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return JLINK_JDK
+
+
+@pytest.mark.buildkit
+def test_java_jlink_runtime_builds_a_trimmed_runtime_without_the_jdk(
+    tmp_path: Path, scaffold_images: None, jlink_jdk: str
+) -> None:
+    ctx = make_app(tmp_path, "maven", changes={"README": unique_token()})
+    dockerfile = generate(ctx, "java", runtime="jlink")
+    jre_stage = "FROM eclipse-temurin:${JAVA_VERSION}-jdk AS jre"
+    assert jre_stage in dockerfile
+    result = build(dockerfile.replace(jre_stage, f"FROM {jlink_jdk} AS jre"), ctx)
+    assert result.ok, result.log
+
+    files = image_files(result.tag)
+    for path in ("opt/jre/bin/java", "opt/jre/release", "app/app.jar"):
+        assert _contains(files, path), f"jlink runtime lacks {path}"
+    for path in ("opt/java/openjdk/", "usr/share/maven/", "usr/bin/mvn", "src/"):
+        assert not _contains(files, path), f"jlink runtime holds {path}"
+    modules = _image_text(result.tag, "/opt/jre/release").split('"')[1].split()
+    assert "java.net.http" in modules, "jdeps' modules were not linked"
+    assert {"java.sql", "java.naming", "jdk.crypto.ec"} <= set(modules), "JLINK_MODULES missing"
+    config = image_config(result.tag)
+    assert config["Entrypoint"] == ["java", "-jar", "/app/app.jar"]
+    assert any(e.startswith("PATH=/opt/jre/bin:") for e in config["Env"])
+    user = config["User"].split(":")[0]
+    assert user == "10001" and '"10001"' in _passwd(result.tag)
+    ran = subprocess.run(
+        [docker_path(), "run", "--rm", result.tag], capture_output=True, text=True, timeout=120
+    )
+    assert ran.stdout.strip() == "running /app/app.jar", ran.stdout + ran.stderr
+
+
 def _read(app: str, source: str) -> str:
     return sample_files(app)[source]
 
 
-def _passwd(tag: str) -> str:
-    """Names and uids of /etc/passwd in the image (copied out, since distroless has no shell)."""
+def _image_text(tag: str, path: str) -> str:
+    """One file of the image as text (copied out, since distroless has no shell to cat it)."""
     created = subprocess.run(
         [docker_path(), "create", tag, "/unused"], capture_output=True, text=True, check=True
     )
@@ -239,16 +338,19 @@ def _passwd(tag: str) -> str:
     try:
         with (
             subprocess.Popen(
-                [docker_path(), "cp", f"{container}:/etc/passwd", "-"], stdout=subprocess.PIPE
+                [docker_path(), "cp", f"{container}:{path}", "-"], stdout=subprocess.PIPE
             ) as proc,
             tarfile.open(fileobj=proc.stdout, mode="r|") as tar,
         ):
             for member in tar:
                 handle = tar.extractfile(member)
-                text = handle.read().decode() if handle else ""
-                break
-            else:
-                text = ""
+                return handle.read().decode() if handle else ""
+            return ""
     finally:
         subprocess.run([docker_path(), "rm", "-f", container], capture_output=True, check=False)
+
+
+def _passwd(tag: str) -> str:
+    """Names and uids of /etc/passwd in the image."""
+    text = _image_text(tag, "/etc/passwd")
     return json.dumps([(line.split(":")[0], line.split(":")[2]) for line in text.splitlines()])

@@ -1,8 +1,9 @@
-"""Java recipe: Maven or Gradle (wrapper or image-provided) builder, JRE runtime."""
+"""Java recipe: Maven or Gradle (wrapper or image-provided) builder; a JRE runtime, or a runtime
+made by jlink from the JDK with only the modules the app needs (``--runtime jlink``)."""
 
 from __future__ import annotations
 
-from rewriter.scaffold.model import Project
+from rewriter.scaffold.model import Project, ScaffoldError
 from rewriter.scaffold.recipes.common import (
     APP_USER,
     DISTROLESS_USER,
@@ -33,9 +34,64 @@ def copy_jar_command(artifact: str) -> str:
     )
 
 
+# Modules jdeps cannot find in the jar: frameworks load them by reflection or as services (JNDI,
+# JMX, instrumentation agents, JDBC, the HTTP client, Kerberos, zip file systems), or use them
+# from jars nested in a Spring Boot jar, which jdeps does not open (java.beans in java.desktop).
+JLINK_BASE_MODULES = (
+    "java.desktop",
+    "java.instrument",
+    "java.logging",
+    "java.management",
+    "java.naming",
+    "java.net.http",
+    "java.security.jgss",
+    "java.sql",
+    "jdk.unsupported",
+    "jdk.zipfs",
+)
+# The elliptic-curve TLS provider was its own module up to Java 21 (part of java.base since 22).
+JLINK_EC_MODULE = "jdk.crypto.ec"
+JLINK_RUNTIME_IMAGE = "debian:bookworm-slim"
+
+
+def _release(version: str) -> int | None:
+    """The Java feature release of a version string ("21" / "21.0.3" -> 21; "1.8" -> 8)."""
+    parts = version.split(".")
+    head = parts[1] if parts[0] == "1" and len(parts) > 1 else parts[0]
+    return int(head) if head.isdigit() else None
+
+
+def jlink_values(project: Project) -> dict[str, object]:
+    """Values for ``java-jlink.part``: the module list and the flags this Java release takes."""
+    release = _release(project.version)
+    if release is None or release < 11:
+        raise ScaffoldError(
+            f"--runtime jlink needs Java 11 or later (jdeps --print-module-deps), not "
+            f"{project.version!r}: pass --version"
+        )
+    modules = list(JLINK_BASE_MODULES)
+    if release <= 21:
+        modules.append(JLINK_EC_MODULE)
+    return {
+        "jdk_image": JDK_IMAGE,
+        "jlink_modules": ",".join(sorted(modules)),
+        "release": str(release),
+        # Java 21 renamed the compression levels; the numbered ones are deprecated there.
+        "compress": "zip-6" if release >= 21 else "2",
+        "runtime_image": JLINK_RUNTIME_IMAGE,
+        "user_setup": USER_SETUP["debian"],
+        "user": APP_USER[0],
+        "user_comment": APP_USER[1],
+        "port": project.port,
+        "start": start_lines(project, [], ["java", "-jar", "/app/app.jar"]),
+    }
+
+
 def runtime_stage(project: Project) -> str:
     major = project.version.split(".")[0]
     runtime = project.runtime
+    if runtime == "jlink":
+        return render_template("java-jlink.part", jlink_values(project)).rstrip("\n")
     if runtime == "distroless":
         image, setup = f"gcr.io/distroless/java{major}-debian12:nonroot", ""
         user, user_comment = DISTROLESS_USER
