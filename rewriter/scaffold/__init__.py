@@ -7,6 +7,7 @@ The package is a small pipeline, each step in its own module so that each can be
     recipes/   Project -> template name + values (one module per language)
     render     template file + values -> Dockerfile text
     dockerignore  folder + Project -> .dockerignore text
+    pipelines  Project -> docker-bake.hcl / CI pipeline text (--bake, --ci), remote layer cache
     writer     atomic writes, overwrite guard, unified diff
     command    the click command ``new_command``
 

@@ -26,7 +26,11 @@ from rewriter.scaffold.model import CI_SYSTEMS, LANGUAGES, RUNTIMES
     show_default=True,
     help="Project folder to read and write into.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing Dockerfile / .dockerignore.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace existing files (Dockerfile, .dockerignore, --bake, --ci).",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Show a diff against existing files.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the files, write nothing.")
 @click.option(
