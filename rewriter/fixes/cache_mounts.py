@@ -608,8 +608,7 @@ def mount_edits(source: str, escape: str, plan: RunPlan) -> list[Edit] | Refusal
     ins = run.instruction
     script = run.scripts[0]
     text = script.script.text
-    first_line = ins.lines[0].text
-    ending = "\r\n" if first_line.endswith("\r\n") else "\n"
+    ending = _line_ending(ins, source)
     indent = _continuation_indent(ins)
     cont = f" {escape}{ending}{indent}"
     leading = any(line.text.lstrip(" \t").startswith("&&") for line in ins.lines[1:])
@@ -683,6 +682,16 @@ def _last_top_command(script: Script, removals: list[TextEdit]) -> Any | None:
         and not any(r.start <= c.start and c.end <= r.end for r in removals)
     ]
     return kept[-1] if kept else None
+
+
+def _line_ending(ins: Any, source: str) -> str:
+    """The RUN's own line ending; the file's when the RUN is a last line without one (a CRLF
+    file must not get LF continuation lines)."""
+    first = ins.lines[0].text
+    if first.endswith("\n"):
+        return "\r\n" if first.endswith("\r\n") else "\n"
+    newline = source.find("\n")
+    return "\r\n" if newline > 0 and source[newline - 1] == "\r" else "\n"
 
 
 def _continuation_indent(ins: Any) -> str:

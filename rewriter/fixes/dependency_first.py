@@ -266,7 +266,8 @@ class _Finder:
         source = self.ctx.source
         if step.is_build:
             command = _download_command(step)
-            lines.append(download_run(step, command))
+            workdir = known_dir(self.model.state_of(copy.inst).workdir)
+            lines.append(download_run(step, command, workdir))
             edits = insert_before(self.tree, copy, lines)
             title = f"Download dependencies with `{command}` before `{_first_line(copy.inst)}`"
         else:

@@ -9,6 +9,7 @@ lines copy their neighbours' keyword case, indentation, flags and line ending.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from typing import TYPE_CHECKING
 
 from rewriter.parser import Comment, Dockerfile, Instruction
@@ -25,9 +26,14 @@ KEPT_FLAGS = ("chown", "chmod", "link")
 ALLOWED_FLAGS = frozenset(KEPT_FLAGS)
 
 
-def line_ending(inst: Instruction) -> str:
+def line_ending(inst: Instruction, source: str = "") -> str:
+    """The instruction's line ending; the file's (``source``) when it is a last line without
+    one, so that a CRLF file never gets LF lines."""
     first = inst.lines[0].text
-    return "\r\n" if first.endswith("\r\n") else "\n"
+    if first.endswith("\n") or not source:
+        return "\r\n" if first.endswith("\r\n") else "\n"
+    newline = source.find("\n")
+    return "\r\n" if newline > 0 and source[newline - 1] == "\r" else "\n"
 
 
 def indentation(inst: Instruction) -> str:
@@ -84,8 +90,14 @@ def _source(copy: BroadCopy, name: str) -> str:
     return name if copy.source == "." else posixpath.join(copy.source, name)
 
 
-def download_run(step: DependencyStep, command: str) -> str:
-    """A RUN line for ``command`` with the build step's non-bind mounts and network flag."""
+def download_run(step: DependencyStep, command: str, workdir: str | None) -> str:
+    """A RUN line for ``command`` with the build step's non-bind mounts and network flag.
+
+    When the build changes folder itself (``RUN cd /src && go build``), the download must run
+    in that same folder: ``workdir`` is the WORKDIR the new line runs in, and a ``cd`` to the
+    build's folder goes first when they differ. Without it the download would not find the
+    manifests, and the build would still look undownloaded on the next pass.
+    """
     inst = step.inst
     keyword = styled("RUN", inst.keyword)
     line = inst.logical.text
@@ -96,7 +108,10 @@ def download_run(step: DependencyStep, command: str) -> str:
         or f.name == "network"
     ]
     prefixes = [w.raw for w in step.action.command.assignments]
-    return " ".join([keyword, *flags, *prefixes, command])
+    cd = []
+    if step.directory is not None and step.directory != (workdir or "/"):
+        cd = ["cd", shlex.quote(step.directory), "&&"]
+    return " ".join([keyword, *flags, *cd, *prefixes, command])
 
 
 def _typed(value: str | None) -> bool:
@@ -130,7 +145,7 @@ def move_after(
 ) -> tuple[Edit, ...]:
     """Put ``lines`` where the broad COPY was and move the COPY (with its comments) after
     the install RUN."""
-    eol = line_ending(copy.inst)
+    eol = line_ending(copy.inst, source)
     indent = indentation(copy.inst)
     start = comment_block_start(tree, copy.inst)
     block = source[start : copy.inst.end_offset]

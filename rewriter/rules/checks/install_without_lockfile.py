@@ -60,6 +60,8 @@ class InstallWithoutLockfile(Rule):
                 action = command.action
                 if action is None or not action.lockfile_mode_available:
                     continue
+                if not _has_lockfile_mode(action):
+                    continue
                 lockfiles = [f for f in _LOCKFILES.get(action.tool, ()) if context.has(f)]
                 if not lockfiles:
                     continue
@@ -73,9 +75,38 @@ class InstallWithoutLockfile(Rule):
                 )
 
 
+def _has_lockfile_mode(action) -> bool:
+    """Whether the subcommand has a lockfile mode dfopt can switch on.
+
+    ``npm install`` has ``npm ci``; the others need one of their subcommand's lockfile flags.
+    ``yarn workspaces focus`` has none (Yarn rejects ``--immutable`` there, yarnpkg/berry#6277)
+    although the package table offers a lockfile alternative for it: asking for lockfile mode
+    would be a false positive, and adding the flag a broken command that re-fires forever.
+    """
+    if action.tool == "npm":
+        return True
+    from rewriter.analyse.packages import TOOLS
+
+    tool = next((t for t in TOOLS if t.tool == action.tool), None)
+    sub = tool.subcommands.get(action.subcommand or "") if tool else None
+    return sub is not None and bool(sub.lockfile_flags)
+
+
+def _subcommand_end(words, subcommand: str | None):
+    """The last word of ``subcommand`` (``install``; ``focus`` of ``workspaces focus``)."""
+    parts = (subcommand or "").split()
+    if not parts:
+        return None
+    values = [w.value for w in words]
+    for i in range(1, len(words) - len(parts) + 1):
+        if values[i : i + len(parts)] == parts:
+            return words[i + len(parts) - 1]
+    return None
+
+
 def _fix(ctx: RuleContext, command, action, *, berry: bool) -> Fix | None:
     words = command.command.words
-    sub = next((w for w in words[1:] if w.value == action.subcommand), None)
+    sub = _subcommand_end(words, action.subcommand)
     if action.tool == "npm":
         if sub is None:
             return None

@@ -1,0 +1,125 @@
+"""Files the whole fixer once got wrong, each kept as an explicit case.
+
+Every case here is a counter-example that the property tests (``test_fix_properties.py``) or a
+user found: the fixer raised FixError (did not converge), was not idempotent, or lost something.
+Each test runs the full invariant check, safe and unsafe, and pins the output where the right
+answer matters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriter.rules.engine import lint_source
+from tests.rules.test_fix_properties import check_fix_invariants
+
+GO_BUILD_WITH_CD = (
+    "FROM golang:1.22-bookworm AS build\n"
+    "COPY . /src\n"
+    "RUN cd /src && CGO_ENABLED=0 go build -o /out/app .\n"
+    "\n"
+    "FROM scratch\n"
+    "COPY --from=build /out/app /app\n"
+    "USER 65534\n"
+    'ENTRYPOINT ["/app"]\n'
+)
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_go_build_after_cd_gets_one_download_step_that_runs_in_the_build_folder(
+    unsafe: bool,
+) -> None:
+    """DF101 inserted ``RUN go mod download`` in WORKDIR, not in the folder the build cd's to:
+    the download could not find go.mod, and the build still looked undownloaded, so every pass
+    inserted another download step until the engine gave up after 50 passes."""
+    result = check_fix_invariants(GO_BUILD_WITH_CD, unsafe=unsafe)
+    assert result is not None
+    assert result.output.count("go mod download") == 1
+    assert "cd /src && CGO_ENABLED=0 go mod download" in result.output.replace(
+        "GOOS=$TARGETOS GOARCH=$TARGETARCH ", ""
+    )
+    assert "DF101" not in {f.code for f in result.remaining}
+
+
+def test_go_build_after_cd_safe_output_is_exact() -> None:
+    result = check_fix_invariants(GO_BUILD_WITH_CD)
+    assert result is not None
+    assert result.output == (
+        "FROM golang:1.22-bookworm AS build\n"
+        "COPY go.mod go.sum* /src/\n"
+        "RUN --mount=type=cache,target=/go/pkg/mod \\\n"
+        "    cd /src && CGO_ENABLED=0 go mod download\n"
+        "COPY . /src\n"
+        "RUN --mount=type=cache,target=/go/pkg/mod \\\n"
+        "    --mount=type=cache,target=/root/.cache/go-build \\\n"
+        "    cd /src && CGO_ENABLED=0 go build -o /out/app .\n"
+        "\n"
+        "FROM scratch\n"
+        "COPY --from=build /out/app /app\n"
+        "USER 65534\n"
+        'ENTRYPOINT ["/app"]\n'
+    )
+
+
+YARN_FOCUS = (
+    "FROM node:22-bookworm-slim\n"
+    "WORKDIR /app\n"
+    "COPY package.json yarn.lock .yarnrc.yml ./\n"
+    "RUN yarn workspaces focus --all --production\n"
+    "COPY . .\n"
+    'CMD ["node", "index.js"]\n'
+)
+
+
+def test_yarn_workspaces_focus_is_not_asked_for_a_lockfile_mode_it_does_not_have(
+    tmp_path: Path,
+) -> None:
+    """DF108 inserted ``--immutable`` after ``yarn`` (``yarn --immutable workspaces focus``,
+    which Yarn rejects, and focus has no such flag anyway) and re-fired on every pass."""
+    context = _write(
+        tmp_path,
+        {"package.json": "{}", "yarn.lock": "", ".yarnrc.yml": "nodeLinker: node-modules\n"},
+    )
+    assert "DF108" not in {f.code for f in lint_source(YARN_FOCUS, context_dir=context).findings}
+    for unsafe in (False, True):
+        result = check_fix_invariants(YARN_FOCUS, context, unsafe=unsafe)
+        assert result is not None
+        assert "--immutable" not in result.output
+
+
+def test_yarn_install_still_gets_its_lockfile_flag_after_the_subcommand(tmp_path: Path) -> None:
+    context = _write(tmp_path, {"package.json": "{}", "yarn.lock": "", ".yarnrc.yml": ""})
+    source = YARN_FOCUS.replace("workspaces focus --all --production", "install")
+    result = check_fix_invariants(source, context, unsafe=True)
+    assert result is not None
+    assert "yarn install --immutable\n" in result.output
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "FROM node:20\r\nRUN npm ci",
+        "FROM python:3.12-slim\r\nWORKDIR /app\r\nCOPY . .\r\nRUN pip install -r requirements.txt",
+    ],
+    ids=["cache-mount", "dependency-first"],
+)
+def test_crlf_file_whose_last_run_has_no_line_ending_stays_crlf(
+    source: str, tmp_path: Path
+) -> None:
+    """The new continuation lines took their ending from the RUN's own line, which has none when
+    it is the file's last line: a CRLF file got LF lines (found by the property test)."""
+    context = _write(tmp_path, {"requirements.txt": "flask\n"})
+    for unsafe in (False, True):
+        result = check_fix_invariants(source, context, unsafe=unsafe)
+        assert result is not None and result.changed
+        assert result.output.count("\n") == result.output.count("\r\n")
