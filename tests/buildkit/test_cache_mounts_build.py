@@ -579,10 +579,13 @@ def run_in_image(tag: str, command: str) -> subprocess.CompletedProcess[str]:
 @functools.cache
 def engine_major_version() -> int:
     """The Docker engine's major version (20 for Debian's 20.10), 0 when it does not answer."""
-    proc = subprocess.run(
-        [docker_path(), "version", "-f", "{{.Server.Version}}"],
-        capture_output=True, text=True, timeout=20, check=False,
-    )  # fmt: skip
+    try:
+        proc = subprocess.run(
+            [docker_path(), "version", "-f", "{{.Server.Version}}"],
+            capture_output=True, text=True, timeout=20, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
     match = re.match(r"(\d+)\.", proc.stdout.strip())
     return int(match[1]) if match else 0
 
@@ -594,6 +597,7 @@ class Built:
     result: BuildResult
     files: dict[str, str] | None = None
     stage_files: dict[str, str] | None = None
+    stage_log: str = ""
     probe: subprocess.CompletedProcess[str] | None = None
 
 
@@ -607,8 +611,8 @@ class Proof:
         self.first_dependency = f"dfopt-one-{token}"
         self.added_dependency = f"dfopt-two-{token}"
         files, self.original = case.render([self.first_dependency])
-        self.fixed = fix_source(self.original, context_dir=self._context(files), config=ONLY_DF107)
-        self.fixed_text = self.fixed.output
+        fixed = fix_source(self.original, context_dir=self._context(files), config=ONLY_DF107)
+        self.fixed_text = fixed.output
 
     def _context(self, files: Files) -> Path:
         return make_context(self.root, files, name=self.case.name)
@@ -622,10 +626,10 @@ class Proof:
             if self.case.probe:
                 built.probe = run_in_image(result.tag, self.case.probe)
             if self.case.stage:
-                stage = build(dockerfile, context, target=self.case.stage)
-                assert stage.ok, stage.log
-                built.stage_files = image_files(stage.tag)
-                stage.remove()
+                with build(dockerfile, context, target=self.case.stage) as stage:
+                    built.stage_log = stage.log
+                    if stage.ok:
+                        built.stage_files = image_files(stage.tag)
         result.remove()
         return built
 
@@ -719,7 +723,8 @@ def test_original_and_fixed_images_hold_the_same_files(proof: Proof) -> None:
     difference = diff_files(original.files, fixed.files)
     assert difference.equal, str(difference)
     if proof.case.stage:
-        assert original.stage_files is not None and fixed.stage_files is not None
+        assert original.stage_files is not None, original.stage_log
+        assert fixed.stage_files is not None, fixed.stage_log
         difference = diff_files(original.stage_files, fixed.stage_files)
         assert difference.equal, f"stage {proof.case.stage}: {difference}"
 
