@@ -179,10 +179,20 @@ def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedC
                 continue
             if name == "apt-lists":
                 path = _SYSTEM["apt-lists"]
-            if covering_mount(run, path) is not None:
+            if _covered(run, name, path):
                 continue
             found[path] = WantedCache(name, path, command)
     return list(found.values())
+
+
+def _covered(run: RunStep, name: str, path: str) -> bool:
+    """Whether mounts already cover the cache: for Poetry, both download parts that the fix
+    mounts (its own fix must count as done, or DF107 re-fires on what it wrote)."""
+    if name == "poetry" and covering_mount(run, path) is None:
+        return all(
+            covering_mount(run, posixpath.join(path, part)) is not None for part in _POETRY_PARTS
+        )
+    return covering_mount(run, path) is not None
 
 
 def covering_mount(run: RunStep, path: str) -> Any | None:

@@ -154,11 +154,18 @@ class _Finder:
             key = (step.action.ecosystem, directory)
             if key in handled:
                 continue
-            if step.is_build and any(
-                k < j and not s.is_build and (s.action.ecosystem, s.directory) == key
+            if (step.is_build or step.action.needs_sources) and any(
+                k < j
+                and not s.is_build
+                and not s.action.needs_sources
+                and (s.action.ecosystem, s.directory) == key
                 for k, s in steps
             ):
-                continue  # dependencies were already downloaded before the COPY
+                # The dependencies were installed before the COPY; this step builds or installs
+                # the project itself (``pip install .`` after ``pip install -r``), so it must
+                # come after the sources: that is the dependency-first layout, and what DF101's
+                # own fix produces.
+                continue
             problem = self.after_copy(body, j, copy, index, step)
             if problem is not None:
                 handled.add(key)

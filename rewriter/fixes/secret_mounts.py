@@ -81,8 +81,16 @@ def references(text: str, name: str) -> bool:
 
 
 def runs_program(inst: Instruction, programs: Iterable[str]) -> bool:
-    """Whether a RUN calls one of ``programs`` as a command word (a cheap word scan)."""
-    words = set(re.split(r"[\s;&|()`]+", _full_text(inst)))
+    """Whether a RUN calls one of ``programs`` as a command word (a cheap word scan).
+
+    An exec-form RUN (``RUN ["npm", "ci"]``) is scanned through its argv: its text has the
+    JSON quotes around each word, and missing it would leave that RUN without the secret once
+    the ARG/ENV it read is removed.
+    """
+    text = _full_text(inst)
+    if inst.json:
+        text = " ".join(inst.values)
+    words = set(re.split(r"[\s;&|()`]+", text))
     return any(w in words or any(x.endswith("/" + w) for x in words) for w in programs)
 
 

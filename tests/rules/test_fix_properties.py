@@ -11,6 +11,7 @@ nothing, the output parses, no comment and no instruction disappears, base image
 from __future__ import annotations
 
 import posixpath
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -21,6 +22,8 @@ from hypothesis import strategies as st
 
 from rewriter.fixes.engine import FixError, FixResult, fix_source
 from rewriter.parser import Comment, Directive, Dockerfile, Instruction, ParseError, parse
+from rewriter.rules.base import Finding
+from rewriter.rules.engine import lint_source
 from tests.conftest import CORPUS, SHARED
 
 CONFORMANCE = SHARED / "conformance" / "buildkit-parser" / "testfiles"
@@ -84,17 +87,45 @@ def secret_mounts(tree: Dockerfile) -> frozenset[str]:
 
 
 def base_images(tree: Dockerfile) -> list[tuple[str, ...]]:
-    """Each FROM's image and stage name (``AS`` and stage names compare case-insensitively)."""
+    """Each FROM's image and stage name. Stage names, and images that name an earlier stage,
+    compare case-insensitively (BuildKit does; DF408's fix lower-cases them)."""
     found = []
+    stages: set[str] = set()
     for inst in tree.instructions:
         if inst.name == "from":
             image, *rest = inst.values or [""]
-            found.append((image, *(word.lower() for word in rest)))
+            rest = [word.lower() for word in rest]
+            found.append((image.lower() if image.lower() in stages else image, *rest))
+            stages.update(rest[1:2])
     return found
 
 
 def _only_crlf(text: str) -> bool:
     return "\r\n" in text and text.count("\n") == text.count("\r\n")
+
+
+def problem_key(finding: Finding) -> tuple[str, str]:
+    """What a finding is about, without where: its code and message with line numbers and the
+    "not fixed" reason left out. Each applied fix must make one such problem go away: when the
+    fixed file reports a key as often as the input did, the rule does not see its own fix as
+    the solution (and would re-fire, or leave a finding that ``--fix`` cannot clear)."""
+    message = re.split(r"; not fixed:| \(no fix", finding.message)[0]
+    return finding.code, re.sub(r"\(?\blines? \d+\)?", "", message)
+
+
+def _go_parser_accepts(text: str) -> bool | None:
+    """Whether BuildKit's own parser (the ``dockerfile`` package) accepts ``text``; None when
+    that package is not installed. Our parser may be more lenient: the fixed file must still
+    be one that ``docker build`` reads."""
+    try:
+        import dockerfile
+    except ImportError:
+        return None
+    try:
+        dockerfile.parse_string(text)
+    except dockerfile.GoParseError:
+        return False
+    return True
 
 
 def check_fix_invariants(
@@ -122,6 +153,15 @@ def check_fix_invariants(
     assert (
         again.output == output
     ), f"{mode} fix is not idempotent\n--- first ---\n{output}\n--- second ---\n{again.output}"
+    if _go_parser_accepts(source) is True:
+        assert _go_parser_accepts(output) is not False, f"BuildKit's parser rejects\n{output}"
+    for finding in result.remaining:
+        assert not any(secret in finding.message for secret in finding.secrets if len(secret) > 2)
+    found = Counter(problem_key(f) for f in lint_source(source, context_dir=context_dir).findings)
+    fixed = Counter(problem_key(f) for f in result.applied)
+    left = Counter(problem_key(f) for f in result.remaining)
+    unsolved = [key for key in fixed if left[key] > max(found[key] - fixed[key], 0)]
+    assert not unsolved, f"{mode} fix applied, problem still reported: {unsolved}\n{output}"
     lost = comment_lines(before) - comment_lines(after)
     assert not lost, f"{mode} fix deleted comment lines {sorted(lost)}\n--- output ---\n{output}"
     replaced = secret_mounts(after) if unsafe else frozenset()

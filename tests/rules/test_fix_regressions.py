@@ -123,3 +123,69 @@ def test_crlf_file_whose_last_run_has_no_line_ending_stays_crlf(
         result = check_fix_invariants(source, context, unsafe=unsafe)
         assert result is not None and result.changed
         assert result.output.count("\n") == result.output.count("\r\n")
+
+
+POETRY_NO_ROOT = (
+    "FROM python:3.12-slim AS build\n"
+    "WORKDIR /app\n"
+    "COPY pyproject.toml poetry.lock ./\n"
+    "RUN poetry install --only main --no-root\n"
+    "COPY . ./\n"
+    "RUN poetry build\n"
+)
+
+
+def test_poetry_cache_mounted_in_its_two_parts_counts_as_mounted() -> None:
+    """DF107 mounts Poetry's cache/ and artifacts/ (not its virtualenvs), then read its own
+    result as "a mount is already inside /root/.cache/pypoetry" and kept reporting, unfixable."""
+    result = check_fix_invariants(POETRY_NO_ROOT)
+    assert result is not None
+    assert "--mount=type=cache,target=/root/.cache/pypoetry/cache" in result.output
+    assert "--mount=type=cache,target=/root/.cache/pypoetry/artifacts" in result.output
+    assert "DF107" not in {f.code for f in result.remaining}
+    assert "DF107" not in {f.code for f in lint_source(result.output).findings}
+
+
+PIP_THEN_PROJECT = (
+    "FROM python:3.12-slim\n"
+    "WORKDIR /usr/src/app\n"
+    "COPY requirements.txt ./\n"
+    "COPY . ./\n"
+    "RUN pip install -r requirements.txt\n"
+    "RUN pip install --no-deps .\n"
+)
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_installing_the_project_after_its_dependencies_is_the_layout_df101_asks_for(
+    unsafe: bool, tmp_path: Path
+) -> None:
+    """After DF101 moved ``COPY . ./`` below ``pip install -r``, it reported the ``pip install .``
+    that now follows the COPY ("not fixed: installs a local package"): its own fix's layout."""
+    context = _write(tmp_path, {"requirements.txt": "flask\n", "pyproject.toml": ""})
+    result = check_fix_invariants(PIP_THEN_PROJECT, context, unsafe=unsafe)
+    assert result is not None
+    assert result.output.index("COPY . ./") > result.output.index("pip install -r")
+    assert "DF101" not in {f.code for f in result.remaining}
+
+
+def test_already_layered_project_install_is_not_reported() -> None:
+    source = (
+        "FROM python:3.12-slim\n"
+        "WORKDIR /app\n"
+        "COPY pyproject.toml poetry.lock ./\n"
+        "RUN --mount=type=cache,target=/root/.cache/pypoetry poetry install --no-root\n"
+        "COPY . .\n"
+        "RUN --mount=type=cache,target=/root/.cache/pypoetry poetry install --only-root\n"
+    )
+    assert "DF101" not in {f.code for f in lint_source(source).findings}
+
+
+def test_exec_form_run_that_reads_the_secret_gets_the_mount_too() -> None:
+    """DF201 removed ``ARG NPM_TOKEN`` but gave the secret mount only to shell-form RUNs: an
+    exec-form ``RUN ["npm", "ci"]`` lost the token its .npmrc expands."""
+    source = 'FROM node:20\nARG NPM_TOKEN\nRUN ["npm", "ci"]\nRUN npm ci\n'
+    result = check_fix_invariants(source, unsafe=True)
+    assert result is not None
+    assert "ARG NPM_TOKEN" not in result.output
+    assert 'RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN ["npm", "ci"]' in result.output
