@@ -8,55 +8,26 @@ from rewriter import parse
 from rewriter.parser.dump import dump_buildkit
 from tests.conftest import CORPUS
 
+PARSE_CORPUS = CORPUS / "parse"
+
+
+def _read(path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+#: ``corpus/parse/<case>/Dockerfile``: one case per corner of the syntax (CRLF, BOM, backtick
+#: escape, heredocs, continuations...), each with BuildKit's dump in ``expected.buildkit``.
 EDGE_CASES = {
-    "crlf": "FROM alpine:3.20\r\nRUN echo a \\\r\n  && echo b\r\n",
-    "bom": "\ufeffFROM alpine\nRUN true\n",
-    "no-final-newline": "FROM alpine\nRUN true",
-    "tabs-and-trailing-space": "FROM\talpine  \n\tRUN\techo hi \t\n",
-    "lower-case-keywords": "from alpine as build\nrun echo hi\ncopy . /src\n",
-    "comment-inside-continuation": "FROM a\nRUN echo 1 \\\n# a comment \\\n  && echo 2\n",
-    "empty-line-inside-continuation": "FROM a\nRUN echo 1 \\\n\n   \n  && echo 2\n",
-    "trailing-whitespace-after-backslash": "FROM a\nRUN echo 1 \\  \t\n  echo 2\n",
-    "continuation-at-eof": "FROM a\nRUN echo 1 \\\n",
-    "continuation-at-eof-no-newline": "FROM a\nRUN echo 1 \\",
-    "backtick-escape": "# escape=`\nFROM a\nRUN echo 1 `\n  && echo 2\nCOPY C:\\src C:\\dst\n",
-    "directives-all": "# syntax=docker/dockerfile:1\n# escape=\\\n# check=skip=all\nFROM a\n",
-    "directive-after-instruction-is-a-comment": "FROM a\n# escape=`\nRUN echo \\\n  hi\n",
-    "heredoc-run": "FROM a\nRUN <<EOF\necho hi\nEOF\n",
-    "heredoc-chomp": "FROM a\nRUN <<-EOT\n\techo hi\n\tEOT\n",
-    "heredoc-quoted": "FROM a\nRUN <<'EOF'\necho $HOME\nEOF\n",
-    "heredoc-several": "FROM a\nRUN <<A cat /dev/stdin - <<B\na\nA\nb\nB\n",
-    "heredoc-copy": "FROM a\nCOPY <<EOF /etc/conf\nx=1\nEOF\n",
-    "heredoc-add-fd": "FROM a\nADD 3<<EOF /x\ndata\nEOF\n",
-    "heredoc-spaces-after-operator": "FROM a\nRUN <<  EOF\necho\nEOF\n",
-    "heredoc-onbuild": "FROM a\nONBUILD RUN <<EOF\necho\nEOF\n",
-    "heredoc-crlf": "FROM a\r\nRUN <<EOF\r\necho\r\nEOF\r\n",
-    "json-forms": 'FROM a\nCMD ["a", "b"]\nENTRYPOINT [ "x" ]\nRUN ["sh", "-c", "true"]\n',
-    "invalid-json-falls-back": (
-        "FROM a\nCMD ['single', 'quotes']\nCMD [\"a\"]x\nCMD [\"unterminated\n"
-    ),
-    "flags": (
-        "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"
-        "RUN --mount=type=cache,target=/root/.cache --mount=type=secret,id=tok true\n"
-        "COPY --from=build --chown=app:app --chmod=755 --link /a /b\n"
-        "ADD --checksum=sha256:abc --keep-git-dir=true https://x/y.tgz /z\n"
-        "COPY --exclude=*.md --parents a/ b/\n"
-        "RUN --network=none --security=insecure true\n"
-        "HEALTHCHECK --interval=5s --start-interval=1s CMD curl -f http://x/\n"
-        "COPY --bare -- --weird /dst\n"
-    ),
-    "env-label-forms": 'FROM a\nENV A=1 B="two words" C=3\nENV LEGACY value with spaces\n'
-    'LABEL a=b "c d"="e f"\n',
-    "arg-forms": "ARG VERSION=1\nARG NAME\nFROM a:${VERSION}\nARG X Y=2\n",
-    "every-instruction": (
-        'FROM a\nMAINTAINER me\nEXPOSE 80/tcp 443\nVOLUME /data /logs\nVOLUME ["/x"]\n'
-        'USER app:app\nWORKDIR /app\nSTOPSIGNAL SIGTERM\nSHELL ["/bin/bash", "-c"]\n'
-        "HEALTHCHECK NONE\nONBUILD COPY --from=x a b\nFROBNICATE whatever\n"
-    ),
-    "leading-backslash-line": "\\\nFROM a\n",
-    "indented-comments": "  # indented\nFROM a\n   # also\n",
-    "carriage-return-mid-line": "FROM a\rRUN b\n",
+    case.name: _read(case / "Dockerfile")
+    for case in sorted(PARSE_CORPUS.iterdir())
+    if (case / "Dockerfile").is_file()
 }
+
+
+@pytest.mark.parametrize("case", sorted(EDGE_CASES), ids=str)
+def test_parse_corpus_case_dumps_as_expected(case: str) -> None:
+    expected = _read(PARSE_CORPUS / case / "expected.buildkit")
+    assert dump_buildkit(parse(EDGE_CASES[case])) == expected
 
 
 @pytest.mark.parametrize("source", EDGE_CASES.values(), ids=EDGE_CASES.keys())
