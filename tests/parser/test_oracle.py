@@ -107,9 +107,15 @@ def _corpus_files():
     return sorted(p for p in CORPUS.rglob("*") if p.is_file() and "Dockerfile" in p.name)
 
 
+#: Corpus cases that show where BuildKit head (which dfopt follows) and v0.12.5 differ.
+HEAD_ONLY = {"parse/heredoc-spaces-after-operator/Dockerfile"}  # `<<  EOF` is a heredoc at head
+
+
 @pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
 def test_corpus_agrees_with_go_parser(path) -> None:
-    assert_agree(path.read_text(encoding="utf-8"))
+    if path.relative_to(CORPUS).as_posix() in HEAD_ONLY:
+        pytest.skip("BuildKit head and v0.12.5 differ here by design; dfopt follows head")
+    assert_agree(path.read_bytes().decode("utf-8"))
 
 
 def test_conformance_files_agree_with_go_parser(shared_dir) -> None:
