@@ -78,12 +78,14 @@ def run_check(paths, options: Options, *, fmt, exit_zero, statistics, color, job
             if o.report.path == "<stdin>" and o.report.error is None:
                 out.write(o.output if o.output is not None else o.report.source)
 
-    if options.show_fixes or (options.fix and not options.diff):
-        for o in outcomes:
-            for f in o.applied if options.show_fixes else ():
-                print(f"{o.report.path}:{f.line}: fixed {f.code} {f.fix.title}", file=sys.stderr)
-            for note in sorted({n for f in o.applied for n in f.fix.notes}):
-                print(f"{o.report.path}: {note}", file=sys.stderr)
+    # What was (or would be) fixed, and what the user must now do differently (e.g. the new
+    # `docker build --secret ...` command): part of the summary for --fix, --diff and --check.
+    verb = "fixed" if options.fix and not (options.diff or options.check_only) else "would fix"
+    for o in outcomes:
+        for f in o.applied if options.show_fixes else ():
+            print(f"{o.report.path}:{f.line}: {verb} {f.code} {f.fix.title}", file=sys.stderr)
+        for note in sorted({n for f in o.applied for n in f.fix.notes}):
+            print(f"{o.report.path}: note: {note}", file=sys.stderr)
 
     report_stream = sys.stderr if stdin_fix else out
     quiet_text = options.diff or options.check_only  # the diff / the summary is the output

@@ -223,3 +223,15 @@ def test_rules_and_explain() -> None:
     explained = run(["explain", "DF405"]).output
     assert "What it does" in explained and "DL4000" in explained
     assert run(["explain", "DF999"]).exit_code == 2
+
+
+def test_diff_summary_names_the_new_build_command_and_never_the_secret(tmp_path: Path) -> None:
+    secret = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    path = tmp_path / "Dockerfile"
+    path.write_text(
+        f"FROM node:20-slim\nWORKDIR /app\nENV NPM_TOKEN={secret}\nCOPY . .\nRUN npm ci\n"
+    )
+    result = run(["--diff", "--unsafe-fixes", "--select", "DF201", str(path)])
+    assert "docker build --secret" in result.output
+    assert secret not in result.output
+    assert path.read_text().count(secret) == 1  # --diff writes nothing
