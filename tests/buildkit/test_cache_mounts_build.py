@@ -506,22 +506,6 @@ CASES: tuple[Case, ...] = (
 BY_NAME = {case.name: case for case in CASES}
 STORES = [case.name for case in CASES if case.store]
 
-# apk 2.x caches packages whenever --cache-dir names a folder (apk_db_cache_active compares the
-# cache dir with the built-in static one); the stand-in only caches when /etc/apk/cache exists and
-# ignores --cache-dir, so the fixed RUN reports "cache disabled" there.
-APK_STANDIN_IGNORES_CACHE_DIR = pytest.mark.xfail(
-    strict=True,
-    reason="the apk stand-in ignores --cache-dir (it caches only when /etc/apk/cache exists)",
-)
-
-
-def _case_params(names: list[str]) -> list:
-    return [
-        pytest.param(name, marks=APK_STANDIN_IGNORES_CACHE_DIR) if name == "apk" else name
-        for name in names
-    ]
-
-
 # -- reading the stand-ins' reports ---------------------------------------------------------------
 
 _HITS = re.compile(r"standin-[\w-]+: (?:build )?cache hit (\d+)/(\d+) \(([^)]*)\)")
@@ -730,7 +714,7 @@ def test_original_and_fixed_images_hold_the_same_files(proof: Proof) -> None:
 
 
 @pytest.mark.buildkit
-@pytest.mark.parametrize("proof", _case_params([case.name for case in CASES]), indirect=True)
+@pytest.mark.parametrize("proof", [case.name for case in CASES], indirect=True)
 def test_rebuild_after_adding_a_dependency_finds_the_earlier_downloads_in_the_mount(
     proof: Proof,
 ) -> None:

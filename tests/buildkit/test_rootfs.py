@@ -66,3 +66,36 @@ def test_distroless_images_have_no_shell() -> None:
     spec = rootfs.ImageSpec(ref="gcr.io/distroless/static-debian12:nonroot", os="distroless")
     names = set(rootfs.build_rootfs(spec, rootfs.busybox_path(), "0").entries)
     assert "bin/sh" not in names and "etc/passwd" in names
+
+
+@pytest.mark.skipif(shutil.which("busybox") is None, reason="busybox-static is not installed")
+def test_gradle_image_lays_out_roots_gradle_home_as_the_official_image_does() -> None:
+    spec = next(s for s in rootfs.load_specs() if s.ref == "gradle:8-jdk21")
+    fs = rootfs.build_rootfs(spec, rootfs.busybox_path(), "0")
+    assert fs.entries["root/.gradle"] == ("link", "/home/gradle/.gradle", 0o777, 0)
+    kind, _data, mode, uid = fs.entries["home/gradle/.gradle"]
+    assert (kind, uid) == ("dir", 1000) and mode & 0o007 == 0o007
+    passwd = fs.entries["etc/passwd"][1].decode()
+    assert "gradle:x:1000:1000:gradle:/home/gradle:" in passwd and "ubuntu" not in passwd
+    changes = rootfs.import_changes(spec, "fp")
+    assert 'VOLUME ["/home/gradle/.gradle"]' in changes
+    assert not any(c.startswith("ENV GRADLE_USER_HOME=") for c in changes)
+
+
+def test_image_files_and_links_tables_are_read_and_change_the_fingerprint(tmp_path: Path) -> None:
+    toml = tmp_path / "images.toml"
+    toml.write_text(
+        '[[image]]\nref = "x:1"\nos = "ubuntu"\n'
+        '[image.files]\n"/etc/x.conf" = "a=1\\n"\n'
+        '[image.links]\n"/opt/j21" = "/opt/java"\n'
+    )
+    (spec,) = rootfs.load_specs(toml)
+    assert spec.files == (("/etc/x.conf", "a=1\n"),)
+    assert spec.links == (("/opt/j21", "/opt/java"),)
+    if shutil.which("busybox"):
+        busybox = rootfs.busybox_path()
+        fs = rootfs.build_rootfs(spec, busybox, "0")
+        assert fs.entries["etc/x.conf"][1] == b"a=1\n"
+        assert fs.entries["opt/j21"][:2] == ("link", "/opt/java")
+        plain = rootfs.ImageSpec(ref="x:1", os="ubuntu")
+        assert rootfs.fingerprint(spec, busybox, "0") != rootfs.fingerprint(plain, busybox, "0")

@@ -11,20 +11,32 @@ from pathlib import Path
 
 import pytest
 
-from .harness import build, image_files, make_context, unique_token
+from .harness import build, image_config, image_files, make_context, unique_token
 from .samples import make_app, sample_apps, sample_dockerfile, sample_files
 
 pytestmark = pytest.mark.buildkit
 
 
+def _quoted(text: str) -> str:
+    """``text`` for the inside of a double-quoted shell word."""
+    return "".join("\\" + c if c in '\\"$`' else c for c in text)
+
+
 def fails_with(command: str, message: str) -> str:
     """A RUN line that passes only when ``command`` fails and prints ``message``."""
-    quoted = "".join("\\" + c if c in '\\"$`' else c for c in message)
     return (
         f"RUN if ( {command} ) >/tmp/out 2>&1;"
         " then echo unexpected success; cat /tmp/out; exit 1; fi;"
-        f' grep -qF "{quoted}" /tmp/out || {{ cat /tmp/out; exit 1; }}\n'
+        f' grep -qF "{_quoted(message)}" /tmp/out || {{ cat /tmp/out; exit 1; }}\n'
     )
+
+
+def reports(command: str, *messages: str, mount: str = "") -> str:
+    """A RUN line (with the ``--mount`` flag ``mount``) that passes only when ``command`` succeeds
+    and prints every one of ``messages``; its output is shown in the build log either way."""
+    checks = "".join(f' && grep -qF "{_quoted(m)}" /tmp/out' for m in messages)
+    flag = f"{mount} " if mount else ""
+    return f"RUN {flag}( {command} ) >/tmp/out 2>&1; rc=$?; cat /tmp/out; [ $rc = 0 ]{checks}\n"
 
 
 # The files each sample's plain Dockerfile must leave in the final image, and ones it must not.
@@ -262,8 +274,7 @@ def test_apt_and_apk_need_an_index_and_apk_no_cache_keeps_nothing(tmp_path: Path
     token = unique_token()
     alpine = build(
         f"FROM alpine:3.20\nRUN apk add --no-cache curl && echo {token}\n"
-        "RUN test ! -e /var/cache/apk/APKINDEX.standin.tar.gz"
-        " && test -f /usr/share/apk-standin/curl\n",
+        'RUN test -z "$(ls /var/cache/apk)" && test -f /usr/share/apk-standin/curl\n',
         ctx,
     )
     assert alpine.ok, alpine.log
@@ -297,4 +308,166 @@ def test_user_tools_create_accounts_and_refuse_duplicates(
         + 'USER app\nRUN test "$(id -u)" = 10001\n',
         make_context(tmp_path, {"README": "x"}),
     )
+    assert result.ok, result.log
+
+
+APK_MOUNT = "--mount=type=cache,id=apk-{token},target=/var/cache/apk,sharing=locked"
+
+
+def test_apk_keeps_packages_only_in_an_active_cache_folder(tmp_path: Path) -> None:
+    """apk-tools 2.14: --cache-dir DIR (an existing folder) or an /etc/apk/cache folder turns the
+    package cache on; without either, packages are fetched and dropped, only indexes are kept."""
+    mount = APK_MOUNT.format(token=unique_token())
+    dockerfile = (
+        "FROM alpine:3.20\n"
+        + reports("apk add jq", "standin-apk: cache disabled", "fetch https://")
+        + 'RUN ls /var/cache/apk/APKINDEX.*.tar.gz && test -z "$(ls /var/cache/apk/*.apk)"\n'
+        + reports("apk add --cache-dir /nonexistent tar", "cache disabled")
+        + reports(
+            "apk add --cache-dir=/var/cache/apk --update-cache git openssh-client",
+            "cache hit 0/2 (/var/cache/apk)",
+            mount=mount,
+        )
+        + reports(
+            "apk del git openssh-client"
+            " && apk add --cache-dir /var/cache/apk git openssh-client tzdata",
+            "cache hit 2/3 (/var/cache/apk)",
+            "downloaded 1 package(s)",
+            mount=mount,
+        )
+        + reports("ls /var/cache/apk/tzdata-1.0-r0.apk", mount=mount)
+        + "RUN test ! -e /var/cache/apk/git-1.0-r0.apk\n"  # the mount kept them, the layer did not
+        + reports(
+            "apk del git && ln -s /var/cache/apk /etc/apk/cache && apk add git",
+            "cache hit 1/1 (/etc/apk/cache)",
+            mount=mount,
+        )
+    )
+    result = build(dockerfile, make_context(tmp_path, {"README": "x"}))
+    assert result.ok, result.log
+
+
+def test_apk_update_cache_refreshes_an_index_older_than_a_minute(tmp_path: Path) -> None:
+    """Indexes are reused for four hours; -U/--update-cache lowers that to one minute, and `apk
+    update` always fetches."""
+    mount = APK_MOUNT.format(token=unique_token())
+    two_minutes_ago = 'touch -d "@$(($(date +%s) - 120))" /var/cache/apk/APKINDEX.*.tar.gz'
+    dockerfile = (
+        "FROM alpine:3.20\n"
+        + reports("apk update", "fetch https://", "distinct packages available", mount=mount)
+        + reports(
+            "apk add --cache-dir=/var/cache/apk curl", "standin-apk: index cache hit", mount=mount
+        )
+        + reports(
+            f"{two_minutes_ago} && apk add --cache-dir=/var/cache/apk jq",
+            "index cache hit",
+            mount=mount,
+        )
+        + reports("apk add -U --cache-dir=/var/cache/apk zstd", "fetch https://", mount=mount)
+        + reports("apk add -qU --cache-dir=/var/cache/apk xz", "index cache hit", mount=mount)
+        + reports("apk update", "fetch https://", mount=mount)
+    )
+    result = build(dockerfile, make_context(tmp_path, {"README": "x"}))
+    assert result.ok, result.log
+
+
+def test_apk_no_cache_only_stops_index_caching(tmp_path: Path) -> None:
+    """--no-cache fetches the indexes each time and stores none; apk 2.x still reads and fills a
+    package cache that --cache-dir makes active. `cache purge` empties it, `cache download` fills it
+    with the world's packages."""
+    mount = APK_MOUNT.format(token=unique_token())
+    dockerfile = (
+        "FROM alpine:3.20\n"
+        + reports(
+            "apk add --no-cache --cache-dir /var/cache/apk git",
+            "fetch https://",
+            "cache hit 0/1 (/var/cache/apk)",
+            mount=mount,
+        )
+        + reports('test -z "$(ls /var/cache/apk/APKINDEX.*)"', mount=mount)
+        + reports(
+            "apk del git && apk add --no-cache --cache-dir /var/cache/apk git curl",
+            "cache hit 1/2 (/var/cache/apk)",
+            mount=mount,
+        )
+        + reports("apk cache purge --cache-dir /var/cache/apk", mount=mount)
+        + reports('test -z "$(ls /var/cache/apk/*.apk)"', mount=mount)
+        + reports("apk update --cache-dir /var/cache/apk", mount=mount)
+        # the world's installed packages: busybox, git and curl
+        + reports("apk cache download --cache-dir /var/cache/apk", "cache hit 0/3", mount=mount)
+        + reports("ls /var/cache/apk/git-1.0-r0.apk /var/cache/apk/curl-1.0-r0.apk", mount=mount)
+        + reports(
+            "apk del curl && ! grep -qx P:curl /lib/apk/db/installed && grep -qx git /etc/apk/world"
+        )
+    )
+    result = build(dockerfile, make_context(tmp_path, {"README": "x"}))
+    assert result.ok, result.log
+
+
+def test_gradle_image_keeps_roots_gradle_home_in_the_volume_behind_a_symlink(
+    tmp_path: Path,
+) -> None:
+    """As in the official gradle images: no GRADLE_USER_HOME, so Gradle run as root uses
+    /root/.gradle, a symlink to the /home/gradle/.gradle VOLUME. BuildKit keeps a RUN's writes
+    under a VOLUME (the classic builder drops them), so a later RUN builds offline; a cache mount
+    at /root/.gradle is mounted where the symlink points."""
+    config = image_config("gradle:8-jdk21")
+    assert config["Volumes"] == {"/home/gradle/.gradle": {}}
+    assert not any(e.startswith("GRADLE_USER_HOME=") for e in config["Env"])
+    token = unique_token()
+    mount = f"--mount=type=cache,id=gradle-{token},target=/root/.gradle"
+    dockerfile = (
+        "FROM gradle:8-jdk21\nWORKDIR /src\nCOPY . .\n"
+        'RUN test "$(readlink /root/.gradle)" = /home/gradle/.gradle'
+        " && grep -q '^gradle:x:1000:1000:.*:/home/gradle:' /etc/passwd"
+        " && ! grep -q '^ubuntu:' /etc/passwd\n"
+        + reports("gradle dependencies", "cache hit 0/", "(/root/.gradle)")
+        + "RUN test -d /home/gradle/.gradle/caches/modules-2\n"
+        + reports("gradle --offline bootJar", "BUILD SUCCESSFUL")
+        + f"RUN {mount} test ! -e /home/gradle/.gradle/caches"  # the mount hides the layer's copy
+        " && gradle dependencies | grep -F 'cache hit 0/'"
+        " && test -d /home/gradle/.gradle/caches/modules-2\n"
+        + reports("gradle --offline bootJar", "BUILD SUCCESSFUL", mount=mount)
+    )
+    result = build(dockerfile, make_app(tmp_path, "gradle", changes={"token": token}))
+    assert result.ok, result.log
+
+
+def test_gradle_finds_its_user_home_as_gradle_does(tmp_path: Path) -> None:
+    """-g beats the gradle.user.home property (command line, then GRADLE_OPTS), which beats
+    GRADLE_USER_HOME; without any, the JVM's user.home comes from /etc/passwd, not $HOME."""
+    dockerfile = (
+        "FROM gradle:8-jdk21\nWORKDIR /src\nCOPY . .\n"
+        + reports("HOME=/nowhere gradle dependencies", "(/root/.gradle)")
+        + reports("GRADLE_USER_HOME=/tmp/env gradle dependencies", "(/tmp/env)")
+        + reports(
+            "GRADLE_USER_HOME=/tmp/env GRADLE_OPTS=-Dgradle.user.home=/tmp/opts"
+            " gradle dependencies",
+            "(/tmp/opts)",
+        )
+        + reports(
+            "GRADLE_OPTS=-Dgradle.user.home=/tmp/opts gradle -Dgradle.user.home=/tmp/cli"
+            " dependencies",
+            "(/tmp/cli)",
+        )
+        + reports("GRADLE_USER_HOME=/tmp/env gradle -g /tmp/flag dependencies", "(/tmp/flag)")
+    )
+    result = build(dockerfile, make_app(tmp_path, "gradle", changes={"token": unique_token()}))
+    assert result.ok, result.log
+
+
+def test_cache_mount_on_the_gradle_user_home_hides_the_images_gradle_properties(
+    tmp_path: Path,
+) -> None:
+    """The two-JDK gradle images point toolchain detection at both JDKs in the user home's
+    gradle.properties; a cache mount on /root/.gradle covers it for that RUN (and only there)."""
+    token = unique_token()
+    properties = "/root/.gradle/gradle.properties"
+    dockerfile = (
+        f"FROM gradle:jdk-21-and-22\nRUN echo {token}"
+        f" && grep -qx org.gradle.java.installations.fromEnv=JAVA21_HOME,JAVA22_HOME {properties}\n"
+        f"RUN --mount=type=cache,id=gradle-{token},target=/root/.gradle test ! -e {properties}\n"
+        f"RUN test -f {properties}\n"
+    )
+    result = build(dockerfile, make_context(tmp_path, {"README": "x"}))
     assert result.ok, result.log

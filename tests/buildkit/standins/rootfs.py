@@ -50,6 +50,9 @@ class Kit:
     files: dict[str, str] = field(default_factory=dict)
     impls: tuple[str, ...] = ()  # more tools/ files the kit's tools need (libraries, engines)
     console: tuple[str, ...] = ()  # tools that `pip install NAME` puts on PATH (see pylib.sh)
+    owned_dirs: tuple[tuple[str, int, int], ...] = ()  # (path, mode, uid): made after users' homes
+    links: dict[str, str] = field(default_factory=dict)  # symlink path -> target
+    volumes: tuple[str, ...] = ()  # VOLUME of the official image
 
 
 _JAVA_BIN = "/opt/java/openjdk/bin"
@@ -112,10 +115,15 @@ KITS: dict[str, Kit] = {
         env={"MAVEN_HOME": "/usr/share/maven"},
         dirs=("/usr/share/maven/ref",),
     ),
+    # The official gradle images run as root without GRADLE_USER_HOME: Gradle uses /root/.gradle,
+    # a symlink to /home/gradle/.gradle, which is a VOLUME (owned by gradle, world-writable).
     "gradle": Kit(
         tools={"/opt/gradle/bin/gradle": "gradle", "/usr/bin/gradle": "gradle"},
         env={"GRADLE_HOME": "/opt/gradle", "GRADLE_VERSION": "8.8"},
         users=(("gradle", 1000, "/home/gradle"),),
+        owned_dirs=(("/home/gradle", 0o757, 1000), ("/home/gradle/.gradle", 0o757, 1000)),
+        links={"/root/.gradle": "/home/gradle/.gradle"},
+        volumes=("/home/gradle/.gradle",),
     ),
 }
 
@@ -173,6 +181,8 @@ class ImageSpec:
     env: tuple[str, ...] = ()
     entrypoint: tuple[str, ...] | None = None
     cmd: tuple[str, ...] | None = None
+    files: tuple[tuple[str, str], ...] = ()  # path -> content, written last
+    links: tuple[tuple[str, str], ...] = ()  # symlink path -> target
 
     @classmethod
     def from_toml(cls, raw: dict) -> ImageSpec:
@@ -185,7 +195,8 @@ class ImageSpec:
             if kit not in KITS:
                 raise ValueError(f"{raw['ref']}: unknown kit {kit!r}")
         seq = {k: tuple(v) for k, v in raw.items() if isinstance(v, list)}
-        return cls(**{**raw, **seq})
+        tables = {k: tuple(sorted(v.items())) for k, v in raw.items() if isinstance(v, dict)}
+        return cls(**{**raw, **seq, **tables})
 
 
 def load_specs(path: Path = IMAGES_TOML) -> list[ImageSpec]:
@@ -260,7 +271,10 @@ def _users(spec: ImageSpec) -> list[tuple[str, int, str]]:
     if spec.os == "distroless":
         users += [("nobody", 65534, "/nonexistent"), ("nonroot", 65532, "/home/nonroot")]
     for kit in spec.kits:
-        users += [u for u in KITS[kit].users if u[1] not in {x[1] for x in users}]
+        for user in KITS[kit].users:
+            # A kit's account takes over the OS account with its uid, as the gradle images rename
+            # Ubuntu's `ubuntu` (1000) to `gradle`.
+            users = [u for u in users if u[1] != user[1] or u[1] == 0] + [user]
     return users
 
 
@@ -277,6 +291,13 @@ def image_env(spec: ImageSpec) -> list[str]:
         key, _, value = item.partition("=")
         env[key] = value
     return [f"{k}={v}" for k, v in env.items()]
+
+
+def image_volumes(spec: ImageSpec) -> list[str]:
+    """The VOLUMEs the real image declares (its kits'), in kit order."""
+    if spec.os == "distroless":
+        return []
+    return [v for kit in spec.kits for v in KITS[kit].volumes]
 
 
 def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
@@ -314,6 +335,10 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
         impls.update(k.impls)
         for d in k.dirs:
             fs.dir(d)
+        for d, mode, uid in k.owned_dirs:
+            fs.dir(d, mode, uid)
+        for path, target in k.links.items():
+            fs.link(path, target)
         for path, data in k.files.items():
             fs.file(path, data)
         for name in k.console:
@@ -341,6 +366,10 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
         fs.file("/etc/apk/repositories", "https://dl-cdn.alpinelinux.org/alpine/v3.20/main\n")
         fs.file("/lib/apk/db/installed", "P:busybox\nV:1.36.1-r29\n\n")
         fs.dir("/var/cache/apk")
+    for path, data in spec.files:
+        fs.file(path, data)
+    for path, target in spec.links:
+        fs.link(path, target)
     return fs
 
 
@@ -351,6 +380,8 @@ def import_changes(spec: ImageSpec, fingerprint: str) -> list[str]:
         changes.append(f"USER {spec.user}")
     if spec.workdir:
         changes.append(f"WORKDIR {spec.workdir}")
+    for volume in image_volumes(spec):
+        changes.append(f"VOLUME {json.dumps([volume])}")
     if spec.entrypoint is not None:
         changes.append(f"ENTRYPOINT {json.dumps(list(spec.entrypoint))}")
     if spec.cmd is not None:
