@@ -368,7 +368,7 @@ def image_files(tag: str, *, ignore: Iterable[str] = DEFAULT_IGNORE) -> dict[str
                 else:
                     files[path] = f"special:{member.type!r}"
     finally:
-        _docker("rm", "-f", container, check=False)
+        _docker("rm", "-f", "-v", container, check=False)  # -v: anonymous VOLUMEs too
     return dict(sorted(files.items()))
 
 
