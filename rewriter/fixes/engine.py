@@ -91,7 +91,11 @@ def fix_source(
     while True:
         passes += 1
         if passes > MAX_PASSES:
-            raise FixError(f"fixes did not converge after {MAX_PASSES} passes (please report)")
+            still = ", ".join(sorted({f.code for f in _choose(result.findings, threshold)}))
+            raise FixError(
+                f"fixes did not converge after {MAX_PASSES} passes; still firing: {still} "
+                "(please report this file)"
+            )
         chosen = _choose(result.findings, threshold)
         if not chosen:
             break

@@ -88,3 +88,26 @@ def test_fixes_that_touch_wait_for_the_next_pass() -> None:
     assert [f.code for f in _choose(both_insert_at_5, Applicability.SAFE)] == ["DF901"]
     adjacent = [finding("DF901", 0, 5), finding("DF902", 5, 9), finding("DF903", 10, 12)]
     assert [f.code for f in _choose(adjacent, Applicability.SAFE)] == ["DF901", "DF903"]
+
+
+def test_a_fix_that_never_settles_is_refused_naming_the_rule(monkeypatch) -> None:
+    from rewriter.rules.base import Applicability, Fix, Rule
+    from rewriter.rules.context import RuleContext
+
+    class Restless(Rule):
+        """Appends a comment forever.
+
+        ## What it does / ## Why it matters / ## Example / ## Fix
+        """
+
+        code = "DF999"
+        name = "restless"
+
+        def check(self, ctx: RuleContext):
+            end = len(ctx.source)
+            fix = Fix("again", (Edit(end, end, "# again\n"),), Applicability.SAFE)
+            yield ctx.finding(self, ctx.tree.instructions[0], "again", fix=fix)
+
+    monkeypatch.setattr("rewriter.rules.engine.select_rules", lambda select, ignore: [Restless])
+    with pytest.raises(FixError, match="still firing: DF999"):
+        fix_source("FROM a\n")
