@@ -71,7 +71,9 @@ def test_copied_npmrc_moves_to_a_secret_mount(tmp_path: Path) -> None:
     fixed = _fixed(original, "DF203")
     assert "--mount=type=secret,id=npmrc,target=/app/.npmrc" in fixed
     assert "COPY package.json package-lock.json ./\n" in fixed
-    mounted = build(fixed, ctx, secrets={"npmrc": secret})
+    # A secret's content is not part of BuildKit's cache key: without no_cache, a RUN cached by an
+    # earlier session would print nothing here.
+    mounted = build(fixed, ctx, secrets={"npmrc": secret}, no_cache=True)
     assert mounted.ok, mounted.log
     seen = hashlib.sha256(secret.encode()).hexdigest()
     assert seen in mounted.output_of("sha256sum"), "the RUN did not see the mounted .npmrc"
