@@ -12,6 +12,7 @@ Everything lark-related is imported inside functions (see ``rewriter.grammar``).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from typing import Any
@@ -55,8 +56,12 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 _CLAUSES_CONDITIONAL = frozenset({"if_clause", "while_clause", "until_clause", "for_clause"})
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_shell(script: str) -> Script:
     """Split ``script`` into its simple commands; never raises on bad input.
+
+    Results are cached by text (a Script is immutable): the model, several rules and the
+    fixes all ask about the same RUN bodies, and each is parsed once.
 
     Spans in the result are offsets into ``script``. Commands nested in ``( )``, ``{ }``,
     ``$( )``, backticks (without escapes), compound commands, function bodies and
