@@ -364,3 +364,65 @@ def test_rm_of_a_parent_of_a_cache_defeats_it() -> None:
 
 def test_rm_of_unrelated_paths_is_not_recognised() -> None:
     assert _none("rm -rf /tmp/* node_modules /usr/share/doc")
+
+
+# -- does the call use its cache? ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "downloads", "uses_cache"),
+    [
+        ("pip install -r requirements.txt", True, True),
+        # local wheels, no index: pip neither downloads nor reads its cache
+        ("pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl", False, False),
+        ("pip wheel --no-index -w /out .", False, False),
+        # uv unpacks even local wheels into its cache
+        ("uv pip install --no-index --find-links=/wheels app", False, True),
+        # installing from the cache is what these offline modes do
+        ("npm ci --offline", False, True),
+        ("npm install --offline", False, True),
+        ("pnpm install --offline", False, True),
+        ("mvn -o package", False, True),
+        ("gradle --offline build", False, True),
+        ("cargo build --offline", False, True),
+        ("uv sync --offline", False, True),
+        # go still builds with its caches when the modules come from vendor/
+        ("go build -mod=vendor ./...", False, True),
+        ("uv build", True, True),
+        ("npm run build", False, False),
+        ("apt-get clean", False, False),
+    ],
+)
+def test_uses_cache_follows_downloads_and_the_tools_offline_mode(
+    text: str, downloads: bool, uses_cache: bool
+) -> None:
+    action = _one(text)
+    assert (action.downloads, action.uses_cache) == (downloads, uses_cache)
+
+
+# -- a shell running a wrapper script -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "kind"),
+    [
+        ("sh ./mvnw -B package", "mvn", BUILD),
+        ("bash ./mvnw dependency:go-offline", "mvn", DOWNLOAD),
+        ("sh -e ./gradlew --no-daemon build", "gradle", BUILD),
+        ("bash -o pipefail ./gradlew dependencies", "gradle", DOWNLOAD),
+        ("sudo sh ./mvnw package", "mvn", BUILD),
+    ],
+)
+def test_shell_running_a_wrapper_script_is_the_wrapper(text: str, tool: str, kind: str) -> None:
+    action = _one(text)
+    assert (action.tool, action.kind) == (tool, kind)
+    assert "/root/.m2" in action.cache_dirs or "/root/.gradle" in action.cache_dirs
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sh -c './mvnw package'", "bash -s < ./mvnw", "sh", "sh ./build.sh", "bash -ec 'mvn x'"],
+)
+def test_shell_with_a_command_string_or_another_script_is_not_a_package_manager(text: str) -> None:
+    """The shell command itself is not the tool (a `-c` string is parsed as its own script)."""
+    assert recognise(parse_shell(text).commands[0]) is None

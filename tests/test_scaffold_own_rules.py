@@ -51,34 +51,9 @@ class FalsePositive:
         return self.applies(name) and finding.code == self.code and self.line_contains in line
 
 
-def _python_with_wheels(name: str) -> bool:
-    return name.startswith("python-") and name != "python-pip-norequirements-False"
-
-
-KNOWN_FALSE_POSITIVES = (
-    FalsePositive(
-        "DF107",
-        _python_with_wheels,
-        "RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels",
-        "DF107 wants a cache mount on an offline `pip install --no-index` of local wheels",
-        "DF107 wants a pip cache mount on `pip install --no-cache-dir --no-index "
-        "--find-links=/wheels /wheels/*.whl`, which downloads nothing (--no-index, local wheel "
-        "files only); the package model already says downloads=False for it, but "
-        "fixes/cache_mounts.wanted_caches does not look at PackageAction.downloads",
-    ),
-    FalsePositive(
-        "DF101",
-        lambda name: name.startswith(("java-maven-False-", "java-gradle-False-"))
-        and name.endswith("-True"),
-        "COPY . .",
-        "DF101 wants a download-first step in multi-module Maven/Gradle builds (disputed)",
-        "disputed, see the report: in a multi-module build the package/assemble RUN already "
-        "mounts the dependency store as a cache, and the download-first step DF101 asks for "
-        "cannot be written reliably (`mvn dependency:go-offline` fails on reactor siblings with "
-        "older maven-dependency-plugin releases; `gradle dependencies` resolves only the root "
-        "project), so the template leaves it out on purpose and warns",
-    ),
-)
+#: Empty since DF107 learned that `pip install --no-index` of local wheels uses no cache, and
+#: DF101 that a build whose dependency store is in a cache mount needs no download step.
+KNOWN_FALSE_POSITIVES: tuple[FalsePositive, ...] = ()
 
 
 def _variant_ids() -> list[str]:

@@ -39,7 +39,7 @@ from rewriter.rules.base import Edit
 if TYPE_CHECKING:
     from rewriter.analyse.model import BuildModel, RunCommand, RunStep
     from rewriter.analyse.packages import PackageAction
-    from rewriter.analyse.shell import Script, TextEdit
+    from rewriter.analyse.shell import Command, Script, TextEdit
 
 __all__ = [
     "STORE_CACHES",
@@ -60,8 +60,13 @@ NEVER_MOUNTED = frozenset({"cargo-target"})
 _SYSTEM = {"apt": "/var/cache/apt", "apt-lists": "/var/lib/apt/lists", "apk": "/var/cache/apk"}
 _LOCKED = frozenset({"apt", "apt-lists", "apk", "dnf", "yum", "microdnf"})
 _SYSTEM_ECOSYSTEMS = frozenset({"deb", "apk", "rpm"})
-#: Poetry keeps its virtualenvs under its cache folder: only the download parts are mounted.
-_POETRY_PARTS = ("cache", "artifacts")
+#: Caches of which only some sub-folders are mounted, because the folder holds more than
+#: downloads: Poetry keeps its virtualenvs under its cache folder, and the Gradle user home holds
+#: settings the build reads (a ``gradle.properties`` the image ships, ``init.d`` scripts). For
+#: Gradle, ``wrapper`` (the distributions ``gradlew`` downloads) only when the RUN uses the
+#: wrapper.
+_MOUNTED_PARTS = {"poetry": ("cache", "artifacts"), "gradle": ("caches", "wrapper")}
+_WRAPPER_PARTS = {"gradle": "wrapper"}
 #: The kinds of step that fill a cache (an index update alone is DF105's business).
 _FILLING = frozenset({"dependency-install", "download", "build"})
 #: Users official images create, by image name: (uid, gid).
@@ -119,6 +124,7 @@ class RunPlan:
     prefix: list[str] = field(default_factory=list)
     suffix: list[str] = field(default_factory=list)
     caches: list[str] = field(default_factory=list)  # cache names, for the title
+    notes: list[str] = field(default_factory=list)  # what the user should know (Fix.notes)
 
 
 @dataclass
@@ -130,6 +136,32 @@ class MountPlan:
     @property
     def mounts(self) -> list[CacheMount]:
         return self.runs[0].mounts
+
+    @property
+    def notes(self) -> list[str]:
+        return list(dict.fromkeys(n for p in self.runs for n in p.notes))
+
+    @property
+    def unsafe_reason(self) -> str | None:
+        """Why the fix may change the image, or None when it is safe.
+
+        A cache mount whose target folder is missing from the image leaves an empty folder
+        there; BuildKit before 0.11 (Docker before 23) creates it owned by root, so a non-root
+        USER can no longer write where the original image let it (moby/buildkit#3153). dfopt
+        cannot see whether the base image has the folder, so a mount owned by a non-root user
+        (``uid=``) makes the fix unsafe.
+        """
+        owned = [m for p in self.runs for m in p.mounts if m.uid is not None]
+        if not owned:
+            return None
+        targets = ", ".join(dict.fromkeys(m.target for m in owned))
+        return (
+            f"Docker before 23 (BuildKit before 0.11) leaves {targets} in the image as an empty "
+            f"folder owned by root when the image did not have it, so the non-root USER could "
+            f"no longer write there when the container runs (npm logs, pip caches...). Apply "
+            f"this fix only if every builder runs Docker 23 or later, or create the folder as "
+            f"that user in an earlier step."
+        )
 
 
 # -- which caches a RUN fills -------------------------------------------------------------------
@@ -164,13 +196,19 @@ def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedC
     """Caches the RUN's install/download/build commands fill that no mount covers yet.
 
     Yarn has two caches in the tool table (Yarn 1 and Berry); with ``model`` the one the
-    project uses is chosen from the hints :func:`_yarn_berry` reads, else Yarn 1's.
+    project uses is chosen from the hints :func:`_yarn_berry` reads, else Yarn 1's. A command
+    that neither downloads nor installs from its cache (``PackageAction.uses_cache``: ``pip
+    install --no-index /wheels/*.whl``) wants none. apt's package lists are wanted only when
+    :func:`~rewriter.fixes.apt_lists.lists_kept_reason` lets them leave the image (never
+    without ``model``).
     """
+    from rewriter.fixes.apt_lists import lists_kept_reason
+
     found: dict[str, WantedCache] = {}
     berry = model is not None and _yarn_berry(model, run)
     for command in run.commands:
         action = command.action
-        if action is None or action.kind not in _FILLING or not action.cache_dirs:
+        if action is None or action.kind not in _FILLING or not action.uses_cache:
             continue
         for name, path in _cache_names(action):
             if name in NEVER_MOUNTED or path in found:
@@ -179,20 +217,49 @@ def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedC
                 continue
             if name == "apt-lists":
                 path = _SYSTEM["apt-lists"]
-            if _covered(run, name, path):
+                if model is None or lists_kept_reason(model, run, command) is not None:
+                    continue
+            if _covered(run, name, path, command.command):
                 continue
             found[path] = WantedCache(name, path, command)
     return list(found.values())
 
 
-def _covered(run: RunStep, name: str, path: str) -> bool:
-    """Whether mounts already cover the cache: for Poetry, both download parts that the fix
-    mounts (its own fix must count as done, or DF107 re-fires on what it wrote)."""
-    if name == "poetry" and covering_mount(run, path) is None:
-        return all(
-            covering_mount(run, posixpath.join(path, part)) is not None for part in _POETRY_PARTS
-        )
-    return covering_mount(run, path) is not None
+def mount_targets(name: str, path: str, command: Command) -> list[str]:
+    """The folders DF107 mounts for cache ``name`` at ``path`` (see ``_MOUNTED_PARTS``), for
+    the shell ``command`` that uses it."""
+    parts = _MOUNTED_PARTS.get(name)
+    if parts is None:
+        return [path]
+    wrapper = _WRAPPER_PARTS.get(name)
+    if wrapper is not None and not _runs_wrapper(command):
+        parts = tuple(p for p in parts if p != wrapper)
+    return [posixpath.join(path, part) for part in parts]
+
+
+def _runs_wrapper(command: Command) -> bool:
+    """Whether the command runs Gradle through its wrapper script (``./gradlew``)."""
+    return any(
+        posixpath.basename(w.value or "") in ("gradlew", "gradlew.bat") for w in command.words
+    )
+
+
+def _covered(run: RunStep, name: str, path: str, command: Command) -> bool:
+    """Whether mounts already cover the cache: the whole folder, or every part the fix mounts
+    (its own fix must count as done, or DF107 re-fires on what it wrote)."""
+    if covering_mount(run, path) is not None:
+        return True
+    targets = mount_targets(name, path, command)
+    return targets != [path] and all(covering_mount(run, t) is not None for t in targets)
+
+
+def store_covered(run: RunStep, action: PackageAction) -> bool | None:
+    """Whether a cache mount covers the dependency store (Go modules, ``~/.m2``, the Gradle
+    caches...) that ``action`` downloads into; None when it uses no store."""
+    stores = [(n, p) for n, p in _cache_names(action) if n in STORE_CACHES]
+    if not stores:
+        return None
+    return all(_covered(run, name, path, action.command) for name, path in stores)
 
 
 def covering_mount(run: RunStep, path: str) -> Any | None:
@@ -219,7 +286,8 @@ def plan_cache_mounts(
     if isinstance(first, Refusal):
         return first
     plans = [first]
-    store = {w.name for w in wanted_caches(run, model) if w.name in STORE_CACHES}
+    wanted = wanted_caches(run, model)
+    store = {w.name for w in wanted if w.name in STORE_CACHES} | _read_offline(model, run, wanted)
     if store:
         group = _store_group(model, run, store)
         if isinstance(group, Refusal):
@@ -270,17 +338,17 @@ def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
         system = action.ecosystem in _SYSTEM_ECOSYSTEMS
         needs_owner = needs_owner or (not system and not state.is_root)
         sharing = "locked" if w.name in _LOCKED else None
-        targets = [w.path]
-        if w.name == "poetry":
-            targets = [posixpath.join(w.path, part) for part in _POETRY_PARTS]
-        for target in targets:
+        for target in mount_targets(w.name, w.path, w.command.command):
             if any(m.target == target for m in plan.mounts):
                 continue
             plan.mounts.append(CacheMount(target, sharing))
         plan.caches.append(w.name)
-    reader = _reads_cache_folder(model, run, [w.path for w in wanted])
+    reader = _reads_cache_folder(model, run, [m.target for m in plan.mounts])
     if reader:
         return Refusal(reader)
+    lists_note = _apt_lists_note(model, run, wanted)
+    if lists_note:
+        plan.notes.append(lists_note)
     if needs_owner:
         owner = user_ids(model, run)
         if owner is None:
@@ -309,6 +377,21 @@ def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
             return Refusal("the script may exit early, before the apt hook is put back")
     plan.mounts.sort(key=lambda m: m.target)
     return plan
+
+
+def _apt_lists_note(model: BuildModel, run: RunStep, wanted: list[WantedCache]) -> str | None:
+    """Why apt's package lists are not mounted along with its download cache, if they are
+    not (the user may wonder why only /var/cache/apt is)."""
+    from rewriter.fixes.apt_lists import LISTS, lists_kept_reason
+
+    if not any(w.name == "apt" for w in wanted) or any(w.name == "apt-lists" for w in wanted):
+        return None
+    for w in wanted:
+        if w.name == "apt":
+            reason = lists_kept_reason(model, run, w.command)
+            if reason:
+                return f"The package lists ({LISTS}) stay in the image, unmounted: {reason}."
+    return None
 
 
 def _unresolvable(w: WantedCache, state: Any) -> str | None:
@@ -388,12 +471,18 @@ def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> st
     return None
 
 
-def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunStep] | Refusal:
-    """The other RUNs of the stage (and stages built on it) that use the same store."""
+def _family(model: BuildModel, run: RunStep) -> set[Any]:
+    """The stages that share the RUN's files: its stage's root ancestor (following FROM
+    <stage>) and every stage built on that root, directly or through others. A RUN that fills
+    a store in a base stage and one that reads it in a derived (or sibling) stage must get the
+    same mount: with it on one side only, the mount hides what the other expects."""
     stage = run.stage
     if stage is None:
-        return []
-    stages = {stage}
+        return set()
+    root = stage
+    while root.base_stage is not None and root.base_stage is not root:
+        root = root.base_stage
+    stages = {root}
     changed = True
     while changed:
         changed = False
@@ -401,21 +490,46 @@ def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunSt
             if other.base_stage in stages and other not in stages:
                 stages.add(other)
                 changed = True
-    paths = {w.path for w in wanted_caches(run, model) if w.name in names}
+    return stages
+
+
+def _read_offline(model: BuildModel, run: RunStep, wanted: list[WantedCache]) -> set[str]:
+    """Names of the wanted caches that some RUN of the family installs from *offline*
+    (``npm ci --offline``, ``pnpm install --offline``): like a store, that RUN needs the files
+    the others put in the cache, so they all get the mount or none does."""
+    family = _family(model, run)
+    paths = {w.path: w.name for w in wanted}
+    found: set[str] = set()
+    for other in model.runs():
+        if other.stage not in family:
+            continue
+        for command in other.commands:
+            action = command.action
+            if action is None or action.kind not in _FILLING or action.downloads:
+                continue
+            if action.uses_cache:
+                found.update(paths[d] for d in action.cache_dirs if d in paths)
+    return found
+
+
+def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunStep] | Refusal:
+    """The other RUNs of the stage's family (see :func:`_family`) that use the same store."""
+    stages = _family(model, run)
+    if not stages:
+        return []
+    wanted = [w for w in wanted_caches(run, model) if w.name in names]
+    paths = {w.path for w in wanted}
+    names_by_path = {w.path: w.name for w in wanted}
     group: list[RunStep] = []
     for other in model.runs():
         if other is run or other.stage not in stages:
             continue
-        uses = False
         for command in other.commands:
             action = command.action
-            if action is None:
-                continue
-            dirs = set(action.cache_dirs)
-            if dirs & paths and covering_mount(other, next(iter(dirs & paths))) is None:
-                uses = True
-        if uses:
-            group.append(other)
+            shared = set(action.cache_dirs) & paths if action is not None else set()
+            if any(not _covered(other, names_by_path[d], d, command.command) for d in shared):
+                group.append(other)
+                break
     for st in stages:
         for ins in st.instructions:
             words = {posixpath.basename(w) for v in ins.values for w in v.split()}
@@ -424,9 +538,10 @@ def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunSt
                     f"line {ins.start_line} runs the build tool when the container starts, and it "
                     "would need the cached files in the image"
                 )
+    targets = {t for w in wanted for t in mount_targets(w.name, w.path, w.command.command)}
     for copy in model.copies():
         if copy.from_stage in stages and any(
-            _absolute(src, "/").startswith(p.rstrip("/")) for src in copy.sources for p in paths
+            _under(_absolute(src, "/"), targets) for src in copy.sources
         ):
             return Refusal(
                 f"line {copy.instruction.start_line} copies files out of the cache folder"

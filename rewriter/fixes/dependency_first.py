@@ -176,6 +176,8 @@ class _Finder:
     def after_copy(
         self, body: list[Instruction], j: int, copy: BroadCopy, i: int, step: DependencyStep
     ) -> Problem | None:
+        if step.is_build and self._store_mounted(step):
+            return None
         inputs = None
         reason = self._structure_reason(body, j, copy, i, step)
         if reason is None:
@@ -194,6 +196,28 @@ class _Finder:
             fix, wanted = self._fix(body, j, copy, step, inputs)
         message = self._message(copy, step, wanted, reason)
         return Problem(COPIED_BEFORE_INSTALL, copy.inst, message, fix, reason)
+
+    def _store_mounted(self, step: DependencyStep) -> bool:
+        """Whether the build RUN keeps its dependency store (Go modules, ``~/.m2``, the Gradle
+        caches) in a cache mount. Then a download step before the COPY buys nothing: what it
+        downloads would live only in that same mount (without the mount there, the build's
+        mount would hide it), and the build already finds every download there after a source
+        change. DF101 stays quiet rather than ask for a step that cannot help, which in
+        multi-module Maven/Gradle builds cannot even be written reliably."""
+        from rewriter.fixes.cache_mounts import store_covered
+
+        run = self.model.run_of(step.inst)
+        if run is None:
+            return False
+        action = next(
+            (
+                c.action
+                for c in run.commands
+                if c.action is not None and c.command.start == step.action.command.start
+            ),
+            None,
+        )
+        return action is not None and store_covered(run, action) is True
 
     def _structure_reason(
         self, body: list[Instruction], j: int, copy: BroadCopy, i: int, step: DependencyStep
@@ -423,7 +447,7 @@ def _download_command(step: DependencyStep) -> str:
          if posixpath.basename(w.value or "") in ("go", "mvn", "mvnw", "gradle", "gradlew")),
         0,
     )  # fmt: skip
-    launcher = words[launch_at].raw
+    launcher = " ".join(w.raw for w in words[_script_shell_at(words, launch_at) : launch_at + 1])
     if action.ecosystem == "go":
         return f"{launcher} mod download"
     tool = next(t for t in TOOLS if t.tool == action.tool)
@@ -443,3 +467,17 @@ def _download_command(step: DependencyStep) -> str:
         return " ".join([launcher, *batch, *options, "dependency:go-offline"])
     daemon = [] if "--no-daemon" in options else ["--no-daemon"]
     return " ".join([launcher, *options, "dependencies", *daemon])
+
+
+def _script_shell_at(words: list[Any], launch_at: int) -> int:
+    """Where the launcher starts: at the shell that runs it (``sh ./mvnw``, ``bash -e
+    ./gradlew``, so the download step runs the wrapper the same way, executable bit or not),
+    else at the launcher itself."""
+    from rewriter.analyse.packages.specs import SCRIPT_SHELLS
+
+    k = launch_at - 1
+    while k >= 0 and (words[k].value or "").startswith(("-", "+")):
+        k -= 1
+    if k >= 0 and posixpath.basename(words[k].value or "") in SCRIPT_SHELLS:
+        return k
+    return launch_at

@@ -61,6 +61,11 @@ def test_df106_fires_when_the_cache_stays_in_the_layer(source: str, folder: str)
         "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked"
         " apt-get update && apt-get install -y curl\n",
         "FROM python:3.12 AS build\nRUN pip install -r r.txt\nFROM python:3.12-slim\n",
+        # a stage built on this one installs from the lists: they are no leftover
+        "FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl\n"
+        "FROM base\nRUN apt-get install -y jq && rm -rf /var/lib/apt/lists/*\n",
+        # installs local wheels offline: pip writes nothing to its cache
+        "FROM python:3.12\nRUN pip install --no-index --find-links=/wheels /wheels/*.whl\n",
     ],
 )
 def test_df106_quiet_with_cleanup_mount_or_in_a_discarded_stage(source: str) -> None:

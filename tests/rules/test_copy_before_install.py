@@ -228,13 +228,59 @@ def test_manifests_already_copied_only_moves_the_copy() -> None:
 def test_go_build_gets_a_download_step_with_its_prefixes_and_cache_mounts() -> None:
     source = (
         "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
-        "RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0 go build -o /out/app .\n"
+        "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/app .\n"
     )
     assert fixed(source) == (
         "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum* ./\n"
-        "RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0 go mod download\nCOPY . .\n"
-        "RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0 go build -o /out/app .\n"
+        "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go mod download\n"
+        "COPY . .\n"
+        "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/app .\n"
     )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0 go build -o /out/app .\n",
+        "RUN --mount=type=cache,target=/root/.m2 mvn -B package\n",
+        "RUN --mount=type=cache,target=/root/.gradle gradle --no-daemon assemble\n",
+        "RUN --mount=type=cache,target=/root/.gradle/caches gradle --no-daemon assemble\n",
+        "RUN --mount=type=cache,target=/root/.m2 \\\n    sh ./mvnw -B package\n",
+    ],
+    ids=["go", "maven", "gradle-home", "gradle-caches", "maven-wrapper-run-by-sh"],
+)
+def test_build_whose_dependency_store_is_a_cache_mount_needs_no_download_step(build: str) -> None:
+    """What `dfopt new` writes for multi-module Maven/Gradle builds: the build RUN mounts the
+    store, so after a source change every dependency is already there. A download step before
+    the COPY could only write into that same mount: DF101 has nothing to offer."""
+    source = f"FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n{build}"
+    assert findings(source) == []
+
+
+def test_build_with_only_a_gradle_wrapper_mount_still_needs_its_caches() -> None:
+    source = (
+        "FROM eclipse-temurin:21-jdk\nWORKDIR /src\nCOPY . .\n"
+        "RUN --mount=type=cache,target=/root/.gradle/wrapper ./gradlew --no-daemon build\n"
+    )
+    assert len(findings(source)) == 1
+
+
+@pytest.mark.parametrize(
+    ("build", "download"),
+    [
+        ("sh ./mvnw -B package", "RUN sh ./mvnw -B dependency:go-offline\n"),
+        ("bash ./mvnw -B package", "RUN bash ./mvnw -B dependency:go-offline\n"),
+        ("sh ./gradlew --no-daemon build", "RUN sh ./gradlew --no-daemon dependencies\n"),
+    ],
+)
+def test_wrapper_run_by_a_shell_is_recognised_and_downloads_the_same_way(
+    build: str, download: str
+) -> None:
+    source = f"FROM eclipse-temurin:21-jdk\nWORKDIR /src\nCOPY . .\nRUN {build}\n"
+    [finding] = findings(source)
+    assert f"`{build}` (line 4) downloads the dependencies as it builds" in finding.message
+    out = fixed(source, unsafe=True)
+    assert download + "COPY . .\n" in out
 
 
 def test_maven_and_gradle_without_context_are_unsafe() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriter.rules.base import Applicability
 from tests.rules.harness import fix, lint
 
 
@@ -58,13 +59,30 @@ def test_apk_no_cache_becomes_a_cached_add() -> None:
     )
 
 
-def test_non_root_user_gets_its_home_and_uid() -> None:
+def test_non_root_user_gets_its_home_and_uid_in_an_unsafe_fix() -> None:
     src = "FROM node:20\nUSER node\nWORKDIR /app\nRUN npm ci && npm cache clean --force\n"
-    assert fixed(src) == (
+    assert fixed(src) == src
+    assert fix(src, unsafe=True).output == (
         "FROM node:20\nUSER node\nWORKDIR /app\n"
         "RUN --mount=type=cache,target=/home/node/.npm,uid=1000,gid=1000 \\\n"
         "    npm ci\n"
     )
+
+
+def test_non_root_mount_is_unsafe_because_old_builders_leave_a_root_owned_folder() -> None:
+    """BuildKit < 0.11 (Docker < 23) leaves the mount point in the image owned by root: the
+    user could no longer write to ~/.npm at run time (proved in tests/buildkit)."""
+    [finding] = df107("FROM node:20\nUSER node\nRUN npm ci\n")
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.UNSAFE
+    assert "Docker 23" in finding.fix.title
+    assert "/home/node/.npm" in finding.fix.notes[0] and "owned by root" in finding.fix.notes[0]
+
+
+def test_root_mount_stays_safe() -> None:
+    [finding] = df107("FROM node:20\nRUN npm ci\n")
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+    assert finding.fix.notes == ()
 
 
 def test_user_created_with_a_uid_in_the_dockerfile() -> None:
@@ -74,7 +92,7 @@ def test_user_created_with_a_uid_in_the_dockerfile() -> None:
         "USER app\n"
         "RUN pip install -r requirements.txt\n"
     )
-    assert "target=/home/app/.cache/pip,uid=1001,gid=1001" in fixed(src)
+    assert "target=/home/app/.cache/pip,uid=1001,gid=1001" in fix(src, unsafe=True).output
 
 
 def test_unknown_uid_is_reported_without_fix() -> None:
@@ -204,3 +222,152 @@ def test_rm_keeps_the_paths_that_are_not_mounted() -> None:
         "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* /tmp/b\n"
     )
     assert "&& rm -rf /tmp/b && \\\n" in fixed(src)
+
+
+# -- apt's package lists: mounted only when nothing later reads them from the image ------------
+
+APT_RUN = "RUN apt-get update && apt-get install -y curl\n"
+APT_FIXED_WITHOUT_LISTS = (
+    "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+    "    mv /etc/apt/apt.conf.d/docker-clean /etc/apt/docker-clean.dfopt 2>/dev/null; \\\n"
+    "    apt-get update && apt-get install -y curl && \\\n"
+    "    { [ ! -e /etc/apt/docker-clean.dfopt ] || mv /etc/apt/docker-clean.dfopt"
+    " /etc/apt/apt.conf.d/docker-clean; }\n"
+)
+LISTS_MOUNT = "--mount=type=cache,target=/var/lib/apt/lists"
+
+
+def test_lists_stay_in_the_image_when_a_later_exec_form_run_installs_from_them() -> None:
+    """Real BuildKit: the exec-form RUN failed with `Unable to locate package jq` once the
+    lists were in a mount (tests/buildkit/test_cache_mounts_build.py)."""
+    later = 'RUN ["apt-get", "install", "-y", "jq"]\n'
+    src = "FROM debian:12\n" + APT_RUN + later
+    assert fixed(src) == "FROM debian:12\n" + APT_FIXED_WITHOUT_LISTS + later
+    first = df107(src)[0]
+    assert first.fix is not None and first.fix.applicability is Applicability.SAFE
+    assert first.fix.title == "Add a cache mount (/var/cache/apt)"
+    assert any(
+        "/var/lib/apt/lists" in n and "line 3 reads them" in n for n in first.fix.notes
+    ), first.fix.notes
+
+
+def test_lists_stay_when_a_stage_built_on_this_one_installs_without_updating() -> None:
+    src = "FROM debian:12 AS base\n" + APT_RUN + "FROM base\nRUN apt-get install -y jq\n"
+    out = fixed(src)
+    assert LISTS_MOUNT not in out
+    assert out.count("--mount=type=cache,target=/var/cache/apt,sharing=locked") == 2
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "RUN apt-get update && apt-get install -y jq\n",  # it fetches its own lists
+        "RUN echo done\n",
+        "RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked apt-get install -y jq\n",
+    ],
+    ids=["later-run-updates", "nothing-reads", "later-run-has-the-same-mount"],
+)
+def test_lists_are_mounted_when_nothing_reads_them_from_the_image_later(later: str) -> None:
+    src = "FROM debian:12\n" + APT_RUN + later
+    lint_first = df107(src)[0]
+    assert lint_first.fix is not None and "/var/lib/apt/lists" in lint_first.fix.title
+    first_run = fixed(src).split("\nRUN ")[1]
+    assert LISTS_MOUNT in first_run
+
+
+def test_lists_are_mounted_when_the_run_deletes_them_even_if_a_later_run_reads() -> None:
+    """The original image has no lists either: the later RUN fails the same way before and
+    after the fix."""
+    src = (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl"
+        " && rm -rf /var/lib/apt/lists/*\n" + 'RUN ["apt-get", "install", "-y", "jq"]\n'
+    )
+    out = fixed(src)
+    assert LISTS_MOUNT in out and "rm -rf" not in out
+
+
+def test_lists_an_earlier_run_fetched_are_never_mounted_over() -> None:
+    """`apt-get install` without an update in the same RUN reads the earlier layer's lists: a
+    mount would hide them (the fix once mounted them, and the install found nothing)."""
+    src = "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    [finding] = df107(src)
+    assert finding.message == (
+        "`apt-get` downloads into /var/cache/apt on every rebuild: use a cache mount"
+    )
+    assert LISTS_MOUNT not in fixed(src)
+    assert any("no `apt-get update` before the install" in n for n in finding.fix.notes)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "COPY --from=base /var/lib/apt/lists /lists\n",
+        'CMD ["apt-get", "install", "-y", "jq"]\n',
+        "RUN ls /var/lib/apt/lists\n",
+        "RUN apt-cache policy curl\n",
+    ],
+    ids=["copied-out", "run-at-start", "listed", "apt-cache"],
+)
+def test_other_readers_of_the_lists_keep_them_in_the_image(later: str) -> None:
+    head = "FROM debian:12 AS base\n" + APT_RUN
+    other_stage = "FROM alpine:3.20\n" if later.startswith("COPY") else ""
+    src = head + other_stage + later
+    assert LISTS_MOUNT not in fixed(src)
+
+
+# -- which commands use their cache at all ---------------------------------------------------
+
+
+def test_offline_install_of_local_wheels_wants_no_cache_mount() -> None:
+    """What `dfopt new` writes for Python: nothing is downloaded, pip's cache is not read."""
+    src = (
+        "FROM python:3.12-slim\n"
+        "RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \\\n"
+        "    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/*.whl\n"
+    )
+    assert df107(src) == []
+
+
+def test_offline_npm_install_reads_its_cache_and_shares_the_fillers_mount() -> None:
+    src = (
+        "FROM node:20 AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n"
+        "FROM deps\nRUN npm ci --offline\n"
+    )
+    findings = df107(src)
+    assert [f.line for f in findings] == [4, 6]
+    assert findings[1].message.startswith("`npm` installs offline from /root/.npm")
+    assert fixed(src).count("--mount=type=cache,target=/root/.npm") == 2
+
+
+def test_wrapper_run_by_sh_is_named_as_written() -> None:
+    [finding] = df107("FROM eclipse-temurin:21-jdk\nRUN sh ./mvnw -B package\n")
+    assert finding.message.startswith("`./mvnw` downloads into /root/.m2")
+    assert finding.fix is not None and finding.fix.title == "Add a cache mount (/root/.m2)"
+
+
+# -- Gradle: the caches, not the whole user home ------------------------------------------------
+
+
+def test_gradle_mounts_its_caches_and_leaves_the_user_home_settings_visible() -> None:
+    """A gradle.properties the image ships in ~/.gradle (the two-JDK gradle images) must stay
+    visible: the fix mounts ~/.gradle/caches, not ~/.gradle, so reading it is no obstacle."""
+    src = (
+        "FROM gradle:jdk-21-and-22\nWORKDIR /home/gradle/project\n"
+        "RUN gradle dependencies --no-daemon && cat ~/.gradle/gradle.properties\n"
+    )
+    assert fixed(src) == (
+        "FROM gradle:jdk-21-and-22\nWORKDIR /home/gradle/project\n"
+        "RUN --mount=type=cache,target=/root/.gradle/caches \\\n"
+        "    gradle dependencies --no-daemon && cat ~/.gradle/gradle.properties\n"
+    )
+
+
+def test_gradle_wrapper_also_gets_its_distribution_folder() -> None:
+    out = fixed("FROM eclipse-temurin:21-jdk\nRUN ./gradlew --no-daemon build\n")
+    assert "--mount=type=cache,target=/root/.gradle/caches \\\n" in out
+    assert "--mount=type=cache,target=/root/.gradle/wrapper \\\n" in out
+
+
+def test_gradle_home_mounted_whole_by_hand_counts_as_covered() -> None:
+    src = "FROM gradle:8\nRUN --mount=type=cache,target=/root/.gradle gradle build\n"
+    assert df107(src) == []

@@ -53,6 +53,10 @@ class PackageAction:
     ``cache_dirs`` are absolute paths for the image's HOME, USER and environment.
     ``lockfile_mode_available`` says that a lockfile-only mode exists for this exact call
     (``npm install`` could be ``npm ci``). ``packages`` are the package arguments as written.
+    ``downloads`` says that the call fetches from the network; ``uses_cache`` that it reads or
+    writes ``cache_dirs``: it downloads, or it runs offline from its cache (``npm ci
+    --offline``, ``mvn -o package``). ``pip install --no-index /wheels/*.whl`` does neither, so
+    no cache mount can help it.
     """
 
     tool: str
@@ -68,5 +72,6 @@ class PackageAction:
     cache_dirs: tuple[str, ...] = ()
     cache_defeaters: tuple[CacheDefeater, ...] = ()
     downloads: bool = False
+    uses_cache: bool = False
     packages: tuple[Word, ...] = ()
     directory: str | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rewriter.analyse.shell.model import Command, Word
 
 from .model import BUILD, CLEANUP, DEPENDENCY_INSTALL, DOWNLOAD, OTHER, CacheDefeater, PackageAction
-from .specs import EXTRA_CLEANUP_PATHS, TOOLS, WRAPPERS, Cache, Sub, Tool
+from .specs import EXTRA_CLEANUP_PATHS, SCRIPT_SHELLS, TOOLS, WRAPPERS, Cache, Sub, Tool
 
 _KIND_STRENGTH = {BUILD: 4, DOWNLOAD: 3, DEPENDENCY_INSTALL: 2, CLEANUP: 1, OTHER: 0}
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
@@ -95,10 +95,20 @@ def cache_dir(
 
 
 def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[Word]]:
-    """Drop ``sudo``/``env``/``exec``... in front of the real command; collect ``A=b`` words."""
+    """Drop ``sudo``/``env``/``exec``... in front of the real command; collect ``A=b`` words.
+
+    A shell running a script file (``sh ./mvnw package``) is dropped too: the script is the
+    command (see ``SCRIPT_SHELLS``).
+    """
     prefixes = list(prefixes)
     while words:
         name = posixpath.basename(words[0].value or "")
+        if name in SCRIPT_SHELLS:
+            script_at = _script_operand(words, SCRIPT_SHELLS[name])
+            if script_at is None:
+                break
+            words = words[script_at:]
+            continue
         if name not in WRAPPERS:
             break
         value_options = WRAPPERS[name]
@@ -118,6 +128,31 @@ def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[W
             k += 1
         words = words[k:]
     return words, prefixes
+
+
+def _script_operand(words: list[Word], value_options: frozenset[str]) -> int | None:
+    """Index of the script file a shell runs (``sh -e ./gradlew build`` -> 2), or None when it
+    runs no file: ``-c``/``-s``, nothing after the options, or a word dfopt cannot read."""
+    k = 1
+    while k < len(words):
+        value = words[k].value
+        if value is None:
+            return None
+        if value == "--":
+            return k + 1 if k + 1 < len(words) and words[k + 1].value is not None else None
+        if value in value_options:
+            k += 2
+            continue
+        if value.startswith("--"):
+            k += 1
+            continue
+        if len(value) > 1 and value[0] in "-+":
+            if "c" in value[1:] or "s" in value[1:]:
+                return None
+            k += 1
+            continue
+        return k
+    return None
 
 
 def _launched(words: list[Word], launcher: tuple[str, ...]) -> bool:
@@ -232,7 +267,8 @@ def _recognise_tool(
     optional = list(sub.optional)
     needs_sources = sub.needs_sources and not (flags & set(sub.no_source_flags))
     lockfile = sub.lockfile or bool(flags & set(sub.lockfile_flags))
-    downloads = sub.downloads and not (flags & set(sub.offline_flags))
+    offline = bool(flags & set(sub.offline_flags))
+    downloads = sub.downloads and not offline
     caches = tool.caches if sub.caches is None else [c for c in tool.caches if c.name in sub.caches]
 
     if tool.ecosystem == "python" and name in ("install", "sync", "download", "wheel"):
@@ -265,6 +301,10 @@ def _recognise_tool(
         or any(o.name == "--location" and o.value == "global" for o in options)
     ):
         manifests, optional, needs_sources = [], [], False
+    # A call that goes offline some other way (go's -mod=vendor, GOPROXY=off) still builds
+    # with its caches; only an offline flag of a tool that never reads its cache offline
+    # (pip --no-index) leaves them unused.
+    uses_cache = downloads or (sub.downloads and (not offline or sub.offline_reads_cache))
     if kind == CLEANUP:
         defeated = _cleanup_targets(tool, name, flags, caches)
         caches = [c for c in tool.caches if c.name in defeated]
@@ -297,6 +337,7 @@ def _recognise_tool(
         cache_dirs=tuple(dict.fromkeys(cache_dirs)),
         cache_defeaters=defeaters,
         downloads=downloads,
+        uses_cache=uses_cache and bool(cache_dirs),
         packages=packages,
         directory=directory,
     )

@@ -46,7 +46,15 @@ class Sub:
     given (``npm install express`` adds a dependency, it does not install the project's).
     ``no_source_flags``: flags that stop it from needing the project's sources
     (``poetry install --no-root``). ``offline_flags``: flags that stop downloads.
+    ``offline_reads_cache``: whether a call with one of ``offline_flags`` still reads its
+    cache. True for the tools whose offline mode *is* installing from the cache (``npm ci
+    --offline``, ``mvn -o``, ``gradle --offline``, ``uv sync --offline``, ``cargo --offline``):
+    they need a cache mount as much as a downloading call does. False for pip's ``--no-index``,
+    which installs local archives and never looks at its HTTP/wheel cache for them.
     ``caches``: names of the tool's caches it uses (None: all of them).
+
+    The rule every cache rule follows (``PackageAction.uses_cache``): a call uses its caches
+    when it downloads, or when it runs offline and ``offline_reads_cache`` is True.
     """
 
     kind: str
@@ -60,6 +68,7 @@ class Sub:
     with_packages_kind: str | None = None
     no_source_flags: tuple[str, ...] = ()
     offline_flags: tuple[str, ...] = ()
+    offline_reads_cache: bool = True
     caches: tuple[str, ...] | None = None
 
 
@@ -163,14 +172,28 @@ MICRODNF = _rpm("microdnf", "/var/cache/yum")
 
 _NPM_MANIFESTS = ("package.json", "package-lock.json")
 _NPM_OPTIONAL = ("npm-shrinkwrap.json", ".npmrc")
+#: npm installs only from its cache with --offline (an offline_reads_cache tool).
+_NPM_OFFLINE = ("--offline",)
 NPM = Tool(
     tool="npm",
     ecosystem="node",
     launchers=(("npm",),),
     subcommands={
-        "ci": Sub(DEPENDENCY_INSTALL, True, _NPM_MANIFESTS, _NPM_OPTIONAL, lockfile=True),
+        "ci": Sub(
+            DEPENDENCY_INSTALL,
+            True,
+            _NPM_MANIFESTS,
+            _NPM_OPTIONAL,
+            lockfile=True,
+            offline_flags=_NPM_OFFLINE,
+        ),
         "clean-install": Sub(
-            DEPENDENCY_INSTALL, True, _NPM_MANIFESTS, _NPM_OPTIONAL, lockfile=True
+            DEPENDENCY_INSTALL,
+            True,
+            _NPM_MANIFESTS,
+            _NPM_OPTIONAL,
+            lockfile=True,
+            offline_flags=_NPM_OFFLINE,
         ),
         "install": Sub(
             DEPENDENCY_INSTALL,
@@ -179,9 +202,15 @@ NPM = Tool(
             ("package-lock.json", *_NPM_OPTIONAL),
             lockfile_alternative=True,
             with_packages_kind=DEPENDENCY_INSTALL,
+            offline_flags=_NPM_OFFLINE,
         ),
         "install-clean": Sub(
-            DEPENDENCY_INSTALL, True, _NPM_MANIFESTS, _NPM_OPTIONAL, lockfile=True
+            DEPENDENCY_INSTALL,
+            True,
+            _NPM_MANIFESTS,
+            _NPM_OPTIONAL,
+            lockfile=True,
+            offline_flags=_NPM_OFFLINE,
         ),
         "run build": Sub(BUILD, needs_sources=True, caches=()),
         "run-script build": Sub(BUILD, needs_sources=True, caches=()),
@@ -335,6 +364,15 @@ _PIP_INSTALL = Sub(
     downloads=True,
     lockfile_flags=("--require-hashes",),
     offline_flags=("--no-index",),
+    offline_reads_cache=False,
+)
+#: uv unpacks even local wheels into its cache and links them from there: --no-index still
+#: reads and writes the cache.
+_UV_PIP_INSTALL = Sub(
+    DEPENDENCY_INSTALL,
+    downloads=True,
+    lockfile_flags=("--require-hashes",),
+    offline_flags=("--no-index", "--offline"),
 )
 PIP = Tool(
     tool="pip",
@@ -342,8 +380,12 @@ PIP = Tool(
     launchers=(("pip",), ("pip3",), ("pip3.*",), ("python*", "-m", "pip")),
     subcommands={
         "install": _PIP_INSTALL,
-        "download": Sub(DOWNLOAD, downloads=True, offline_flags=("--no-index",)),
-        "wheel": Sub(BUILD, downloads=True, offline_flags=("--no-index",)),
+        "download": Sub(
+            DOWNLOAD, downloads=True, offline_flags=("--no-index",), offline_reads_cache=False
+        ),
+        "wheel": Sub(
+            BUILD, downloads=True, offline_flags=("--no-index",), offline_reads_cache=False
+        ),
         "cache purge": Sub(CLEANUP),
         "cache remove": Sub(CLEANUP),
     },
@@ -366,7 +408,7 @@ UV_PIP = Tool(
     ecosystem="python",
     launchers=(("uv", "pip"), ("python*", "-m", "uv", "pip")),
     subcommands={
-        "install": _PIP_INSTALL,
+        "install": _UV_PIP_INSTALL,
         "sync": Sub(
             DEPENDENCY_INSTALL, downloads=True, lockfile=True, offline_flags=("--offline",)
         ),
@@ -399,7 +441,7 @@ UV = Tool(
             offline_flags=("--offline",),
         ),
         "lock": Sub(OTHER, True, ("pyproject.toml",), ("uv.lock",)),
-        "build": Sub(BUILD, needs_sources=True),
+        "build": Sub(BUILD, downloads=True, needs_sources=True, offline_flags=("--offline",)),
         "cache clean": Sub(CLEANUP),
         "cache prune": Sub(CLEANUP),
         "tool install": Sub(DEPENDENCY_INSTALL, downloads=True),
@@ -918,6 +960,18 @@ WRAPPERS: dict[str, frozenset[str]] = {
     "nohup": frozenset(),
     "time": frozenset({"-f", "--format", "-o", "--output"}),
     "xvfb-run": frozenset({"-s", "--server-args", "-n"}),
+}
+
+# Shells that run a script file named by their first operand (`sh ./mvnw package` runs the
+# Maven wrapper as `./mvnw package` would, without needing its executable bit): the options
+# that take a separate value. A shell given -c (a command string) or -s (commands on stdin)
+# runs no script file and is not unwrapped.
+SCRIPT_SHELLS: dict[str, frozenset[str]] = {
+    "sh": frozenset({"-o", "+o"}),
+    "dash": frozenset({"-o", "+o"}),
+    "ash": frozenset({"-o", "+o"}),
+    "bash": frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}),
+    "zsh": frozenset({"-o", "+o"}),
 }
 
 # Paths (besides every cache above) whose removal defeats a cache: (prefix, cache name).

@@ -53,6 +53,7 @@ class PackageCacheLeftInLayer(Rule):
     hadolint = ("DL3009", "DL3019", "DL3042", "DL3060", "DL3040", "DL3032")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from rewriter.fixes.apt_lists import later_lists_reader
         from rewriter.fixes.cache_mounts import covering_mount
 
         model = ctx.model
@@ -65,10 +66,14 @@ class PackageCacheLeftInLayer(Rule):
                 checked = _CHECKED.get(action.tool)
                 if checked is None or action.kind != "dependency-install":
                     continue
+                if not action.uses_cache:  # `pip install --no-index /wheels/*.whl`
+                    continue
                 cache, advice = checked
                 if cache in defeated:
                     continue
                 folder = "/var/lib/apt/lists" if cache == "apt-lists" else None
+                if folder and later_lists_reader(model, run) is not None:
+                    continue  # a later step installs from them: they are not a leftover
                 folders = [folder] if folder else list(action.cache_dirs)
                 if not folders or any(covering_mount(run, f) is not None for f in folders):
                     continue

@@ -66,9 +66,15 @@ class PackageCacheWithoutMount(Rule):
             wanted = wanted_caches(run, model)
             if not wanted:
                 continue
-            tools = ", ".join(dict.fromkeys(f"`{w.command.command.name}`" for w in wanted))
+            tools = ", ".join(dict.fromkeys(f"`{_tool_name(w.command)}`" for w in wanted))
             folders = ", ".join(w.path for w in wanted)
-            message = f"{tools} downloads into {folders} on every rebuild: use a cache mount"
+            if any(w.command.action.downloads for w in wanted):
+                message = f"{tools} downloads into {folders} on every rebuild: use a cache mount"
+            else:  # `npm ci --offline`: it needs the mount the step that fills the cache has
+                message = (
+                    f"{tools} installs offline from {folders}: use the cache mount of the step "
+                    "that fills it"
+                )
             plan = plan_cache_mounts(model, run, legacy_builder=ctx.settings.legacy_builder)
             if not isinstance(plan, MountPlan):
                 yield ctx.finding(self, run.instruction, f"{message} (no fix: {plan.reason})")
@@ -104,5 +110,24 @@ class PackageCacheWithoutMount(Rule):
             if len(plan.runs) > 1:
                 lines = ", ".join(str(p.run.instruction.start_line) for p in plan.runs[1:])
                 title += f" here and on line(s) {lines}, which use the same cache"
-            fix = Fix(title, tuple(sorted(edits)), Applicability.SAFE)
+            notes = plan.notes
+            applicability = Applicability.SAFE
+            unsafe = plan.unsafe_reason
+            if unsafe is not None:
+                applicability = Applicability.UNSAFE
+                title += " (unsafe before Docker 23: the empty mount folder is owned by root)"
+                notes = [unsafe, *notes]
+            fix = Fix(title, tuple(sorted(edits)), applicability, tuple(notes))
             yield ctx.finding(self, run.instruction, message, fix=fix)
+
+
+def _tool_name(command) -> str:
+    """The package manager as the user called it: ``./mvnw`` for ``sh ./mvnw package``, the
+    tool rather than ``sudo``/``env`` in front of it."""
+    words = command.command.words
+    tool = command.action.tool
+    for word in words:
+        base = (word.value or "").rsplit("/", 1)[-1]
+        if base == tool or base.startswith(tool):
+            return word.value or tool
+    return command.command.name or tool
