@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rewriter.fixes.secret_env_prefix import SECRETS_DIR
 from rewriter.rules.base import Applicability, Edit, Fix
 
 if TYPE_CHECKING:
@@ -186,15 +187,24 @@ def _syntax_edit(ctx: RuleContext, features: tuple[str, ...]) -> tuple[bool, Edi
         return False, None
 
 
-# -- DF201: ARG/ENV -> secret mount with env= -------------------------------------------------
+# -- DF201: ARG/ENV -> secret mount ---------------------------------------------------------
 
 
 def secret_env_fix(ctx: RuleContext, decl: Declaration) -> Fix | None:
-    """Replace an ARG/ENV secret by ``--mount=type=secret,id=..,env=NAME`` on the RUNs using it.
+    """Replace an ARG/ENV secret by a secret mount on every RUN that uses it.
+
+    When the file declares a frontend with ``env=`` secret mounts (dockerfile 1.10+), each RUN
+    gets ``--mount=type=secret,id=..,env=NAME``. Otherwise no ``# syntax=`` line is added (it
+    would make every build pull the frontend image, which fails offline): each RUN gets the
+    form every BuildKit accepts, a secret file read into the variable
+    (:mod:`rewriter.fixes.secret_env_prefix`).
 
     None when it cannot be done without guessing: legacy-builder mode, a reader that is not a
-    RUN, no RUN using it visibly, a frontend pinned too old for ``env=``.
+    RUN, no RUN using it visibly, a frontend dfopt cannot judge, or (without ``env=``) a RUN
+    that cannot take a shell prefix (exec form, here-document, non-POSIX SHELL).
     """
+    from rewriter.fixes.features import frontend_supports
+
     if ctx.settings.legacy_builder:
         return None
     users = variable_users(ctx, decl)
@@ -215,20 +225,21 @@ def secret_env_fix(ctx: RuleContext, decl: Declaration) -> Fix | None:
         )
     if not users.runs:
         return None
+    env_form = frontend_supports(ctx.tree, "mount-secret-env") is True
+    if not env_form and not _syntax_edit(ctx, ("run-mount-secret",))[0]:
+        return None  # a custom frontend: dfopt cannot tell whether it has secret mounts
     edits = [removal]
     for run in users.runs:
-        if any(m.type == "secret" and m.env == name for m in mounts_of(run)):
-            continue  # already receives it
-        edits.append(insert_mount(run, f"type=secret,id={ident},env={name}"))
-    possible, syntax = _syntax_edit(ctx, ("mount-secret-env",))
-    if not possible:
-        return None
-    if syntax is not None:
-        edits.append(syntax)
+        edit = _secret_env_edit(ctx, run, ident, name, env_form=env_form)
+        if edit is False:
+            return None
+        if edit is not None:
+            edits.append(edit)
+    reads = "" if env_form else f" (each RUN reads it from {SECRETS_DIR}/{ident})"
     notes = [
         f"Build with: docker build --secret id={ident},env={name} ... "
         f"(the value is read from the environment variable {name} of the shell running "
-        f"docker build{'' if decl.kind == 'ENV' else f'; drop --build-arg {name}'})."
+        f"docker build{'' if decl.kind == 'ENV' else f'; drop --build-arg {name}'}){reads}."
     ]
     if decl.value is not None and decl.value.strip("'\" "):
         notes.append(
@@ -246,6 +257,30 @@ def secret_env_fix(ctx: RuleContext, decl: Declaration) -> Fix | None:
         Applicability.UNSAFE,
         tuple(notes),
     )
+
+
+def _secret_env_edit(
+    ctx: RuleContext, inst: Instruction, ident: str, name: str, *, env_form: bool
+) -> Edit | bool | None:
+    """The edit that gives one RUN the secret as ``$name``; None when it already has it,
+    False when it cannot be given (the whole fix is then refused)."""
+    from rewriter.fixes.secret_env_prefix import secret_prefix_edit
+
+    mounts = mounts_of(inst)
+    if any(m.type == "secret" and m.env == name for m in mounts):
+        return None  # already receives it
+    if env_form:
+        return insert_mount(inst, f"type=secret,id={ident},env={name}")
+    run = ctx.model.run_of(inst)
+    if run is None:
+        return False
+    if inst.args.lstrip().startswith(f'{name}="$(cat '):
+        return None  # already reads it from its secret file
+    existing = next((m for m in mounts if m.type == "secret" and m.id == ident), None)
+    edit = secret_prefix_edit(
+        run, ident, name, mount=existing is None, target=existing.target if existing else None
+    )
+    return False if edit is None else edit
 
 
 # -- DF203: COPY of a secret file -> secret mount with target= --------------------------------

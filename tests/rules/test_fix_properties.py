@@ -75,7 +75,9 @@ def _declared(inst: Instruction) -> set[str]:
 
 
 def secret_mounts(tree: Dockerfile) -> frozenset[str]:
-    """What secret mounts provide: the ``env=`` variables and the ``target=`` file names."""
+    """What secret mounts provide: the ``env=`` variables, the ``target=`` file names, and the
+    variables a RUN reads from its secret file (``NAME="$(cat /run/secrets/<id>)"``, DF201's
+    form for frontends without ``env=``)."""
     found = set()
     for inst in tree.instructions:
         for value in inst.flag_values("mount"):
@@ -86,6 +88,9 @@ def secret_mounts(tree: Dockerfile) -> frozenset[str]:
                 found.add(options["env"])
             if options.get("target"):
                 found.add(posixpath.basename(options["target"].rstrip("/")))
+            path = options.get("target") or f"/run/secrets/{options.get('id', '')}"
+            read = re.compile(r'(?:^|[\s;&])(\w+)="\$\(cat ' + re.escape(path) + r'\)"')
+            found.update(read.findall(inst.args))
     return frozenset(found)
 
 

@@ -183,9 +183,34 @@ def test_already_layered_project_install_is_not_reported() -> None:
 
 def test_exec_form_run_that_reads_the_secret_gets_the_mount_too() -> None:
     """DF201 removed ``ARG NPM_TOKEN`` but gave the secret mount only to shell-form RUNs: an
-    exec-form ``RUN ["npm", "ci"]`` lost the token its .npmrc expands."""
-    source = 'FROM node:20\nARG NPM_TOKEN\nRUN ["npm", "ci"]\nRUN npm ci\n'
+    exec-form ``RUN ["npm", "ci"]`` lost the token its .npmrc expands. With a frontend that
+    has ``env=`` secret mounts, the exec-form RUN gets one too."""
+    source = (
+        '# syntax=docker/dockerfile:1\nFROM node:20\nARG NPM_TOKEN\nRUN ["npm", "ci"]\n'
+        "RUN npm ci\n"
+    )
     result = check_fix_invariants(source, unsafe=True)
     assert result is not None
     assert "ARG NPM_TOKEN" not in result.output
     assert 'RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN ["npm", "ci"]' in result.output
+
+
+def test_exec_form_secret_reader_without_env_mounts_keeps_the_arg() -> None:
+    """Without ``env=`` (no ``# syntax=`` line) a RUN reads the secret file with a shell prefix,
+    which an exec-form RUN cannot run: the ARG stays rather than the token being lost."""
+    source = 'FROM node:20\nARG NPM_TOKEN\nRUN ["npm", "ci"]\nRUN npm ci\n'
+    result = check_fix_invariants(source, unsafe=True)
+    assert result is not None
+    assert "ARG NPM_TOKEN" in result.output and "type=secret" not in result.output
+
+
+def test_secret_read_prefix_and_a_cache_mount_on_the_same_run_converge() -> None:
+    """DF201 and DF107 both insert where the RUN's script starts: the flags must stay in front
+    of the secret-reading prefix whichever fix goes first."""
+    source = "FROM node:20\nWORKDIR /app\nARG NPM_TOKEN\nCOPY package*.json ./\nRUN npm ci\n"
+    result = check_fix_invariants(source, unsafe=True)
+    assert result is not None
+    assert result.output.endswith(
+        "RUN --mount=type=secret,id=npm_token --mount=type=cache,target=/root/.npm \\\n"
+        '    NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci\n'
+    )

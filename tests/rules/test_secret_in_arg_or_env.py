@@ -128,14 +128,18 @@ def test_arg_used_by_a_run_without_mount_still_fires():
     assert len(df201(source)) == 1
 
 
-def test_unsafe_fix_moves_the_arg_to_a_secret_mount():
+def test_unsafe_fix_moves_the_arg_to_a_secret_file_every_buildkit_reads():
+    """No `# syntax=` line is added (it would pull a frontend image at build time): the RUN
+    reads the secret file into the variable, which every BuildKit supports."""
     source = "FROM node:20\nWORKDIR /app\nARG NPM_TOKEN\nCOPY package*.json ./\nRUN npm ci\n"
     (finding,) = df201(source)
     assert finding.fix is not None and str(finding.fix.applicability) == "unsafe"
     assert any("--secret id=npm_token,env=NPM_TOKEN" in n for n in finding.fix.notes)
+    assert any("/run/secrets/npm_token" in n for n in finding.fix.notes)
     assert fixed(source) == (
-        "# syntax=docker/dockerfile:1\nFROM node:20\nWORKDIR /app\nCOPY package*.json ./\n"
-        "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n"
+        "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\n"
+        "RUN --mount=type=secret,id=npm_token"
+        ' NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci\n'
     )
     # with every rule enabled the file still converges, and the ARG is gone
     assert "ARG NPM_TOKEN" not in fix(source, unsafe=True).output
@@ -155,10 +159,11 @@ def test_env_with_value_fix_mounts_every_reading_run_and_notes_rotation():
     notes = " ".join(finding.fix.notes)
     assert "abc123def456" not in notes and "rotate" in notes
     output = fixed(source)
+    read = 'API_KEY="$(cat /run/secrets/api_key)" && export API_KEY && '
     assert output == (
-        "# syntax=docker/dockerfile:1\r\nFROM alpine:3.20\r\n"
-        "RUN --mount=type=secret,id=api_key,env=API_KEY ./a.sh $API_KEY\r\n"
-        "RUN --mount=type=secret,id=api_key,env=API_KEY ./b.sh ${API_KEY}\r\n"
+        "FROM alpine:3.20\r\n"
+        f"RUN --mount=type=secret,id=api_key {read}./a.sh $API_KEY\r\n"
+        f"RUN --mount=type=secret,id=api_key {read}./b.sh ${{API_KEY}}\r\n"
         'CMD ["./serve"]\r\n'
     )
 
@@ -169,8 +174,66 @@ def test_no_fix_when_another_instruction_reads_the_variable():
     assert finding.fix is None
 
 
-def test_no_fix_when_the_frontend_is_pinned_too_old_for_env_mounts():
+def test_frontend_pinned_before_env_mounts_gets_the_secret_file_form():
     source = "# syntax=docker/dockerfile:1.4\nFROM alpine:3.20\nARG API_KEY\nRUN ./a.sh $API_KEY\n"
+    assert fixed(source) == (
+        "# syntax=docker/dockerfile:1.4\nFROM alpine:3.20\n"
+        "RUN --mount=type=secret,id=api_key"
+        ' API_KEY="$(cat /run/secrets/api_key)" && export API_KEY && ./a.sh $API_KEY\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "directive", ["docker/dockerfile:1", "docker/dockerfile:1.10", "docker/dockerfile:1.12-labs"]
+)
+def test_frontend_declared_with_env_mounts_keeps_the_env_form(directive):
+    source = f"# syntax={directive}\nFROM alpine:3.20\nARG API_KEY\nRUN ./a.sh $API_KEY\n"
+    assert fixed(source) == (
+        f"# syntax={directive}\nFROM alpine:3.20\n"
+        "RUN --mount=type=secret,id=api_key,env=API_KEY ./a.sh $API_KEY\n"
+    )
+
+
+def test_no_fix_for_a_custom_frontend_dfopt_cannot_judge():
+    source = "# syntax=example.com/my/frontend:2\nFROM alpine:3.20\nARG API_KEY\nRUN ./a.sh\n"
+    (finding,) = df201(source)
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize(
+    ("script", "prefix"),
+    [
+        ("./a.sh $API_KEY || cat log", 'API_KEY="$(cat /run/secrets/api_key)" || exit; '),
+        ("./a.sh $API_KEY; ./b.sh", 'API_KEY="$(cat /run/secrets/api_key)" || exit; '),
+        (
+            'if [ -n "$API_KEY" ]; then ./a.sh; fi',
+            'API_KEY="$(cat /run/secrets/api_key)" || exit; ',
+        ),
+        ('./a.sh "$(echo $API_KEY)" | tee out', 'API_KEY="$(cat /run/secrets/api_key)" && '),
+    ],
+    ids=["or-fallback", "sequence", "compound", "one-chain-with-substitution"],
+)
+def test_a_missing_secret_fails_the_run_whatever_the_scripts_shape(script, prefix):
+    """`read && export && a || b` would run the fallback `b` without the secret: a script that
+    is not one `&&` chain gets `read || exit; export NAME;` instead. The script stays as is."""
+    source = f"FROM alpine:3.20\nARG API_KEY\nRUN {script}\n"
+    output = fixed(source)
+    assert output.startswith("FROM alpine:3.20\nRUN --mount=type=secret,id=api_key " + prefix)
+    assert output.endswith(script + "\n")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        'RUN ["sh", "-c", "./a.sh $API_KEY"]',
+        "RUN <<EOF\n./a.sh $API_KEY\nEOF",
+        'SHELL ["pwsh", "-Command"]\nRUN ./a.ps1 $env:API_KEY $API_KEY',
+    ],
+    ids=["exec-form", "heredoc", "powershell"],
+)
+def test_no_fix_when_a_run_cannot_read_the_secret_file_itself(run):
+    """Without `env=` the RUN must run a POSIX prefix; rather than lose the secret, no fix."""
+    source = f"FROM alpine:3.20\nARG API_KEY\n{run}\n"
     (finding,) = df201(source)
     assert finding.fix is None
 
@@ -185,6 +248,6 @@ def test_global_arg_is_removed_once_no_stage_needs_it():
     source = "ARG NPM_TOKEN\nFROM node:20\nARG NPM_TOKEN\nRUN npm ci\n"
     output = fixed(source)
     assert output == (
-        "# syntax=docker/dockerfile:1\nFROM node:20\n"
-        "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n"
+        "FROM node:20\nRUN --mount=type=secret,id=npm_token"
+        ' NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci\n'
     )

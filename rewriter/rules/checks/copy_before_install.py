@@ -17,7 +17,9 @@ class SourceCopiedBeforeInstall(Rule):
     downloads its dependencies (`go build`, `mvn package`, `gradle build`) that runs after a
     COPY of the whole project folder (`COPY . .`, `ADD . /app`) in the same stage, even when the
     manifests were copied on their own before it. Also finds an install that runs before any
-    COPY of its manifest.
+    COPY of its manifest. A build whose dependency store is already a cache mount
+    (`RUN --mount=type=cache,target=/root/.m2 mvn package`) is not reported: a download step
+    could only fill that same mount, where the build already finds every dependency.
 
     ## Why it matters
     BuildKit reuses a step from its cache only while everything before it is unchanged. After

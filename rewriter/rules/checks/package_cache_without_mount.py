@@ -33,17 +33,32 @@ class PackageCacheWithoutMount(Rule):
         pip install -r requirements.txt
     ```
 
+    A command that neither downloads nor installs from its cache (`pip install --no-index
+    /wheels/*.whl`) is not reported; one that installs offline from it (`npm ci --offline`)
+    is, and gets the mount of the step that fills the cache.
+
     ## Fix
     Safe, when every guard holds: the mount target is a literal path (Docker 20.10's built-in
-    frontend does not expand variables in mount options); a non-root USER gets `uid`/`gid`;
-    words that defeat the cache in the same RUN are removed (`--no-cache-dir`,
-    `PIP_NO_CACHE_DIR=1`, `npm cache clean --force`, `rm -rf /var/lib/apt/lists/*`); apt gets
-    `sharing=locked` mounts and the Debian `docker-clean` hook is moved aside during the RUN and
-    put back after it; apk's `--no-cache` becomes `--cache-dir=/var/cache/apk --update-cache`.
-    For stores that later steps read (Go modules, `~/.m2`, `~/.gradle`, Cargo, NuGet) every RUN
-    of the stage that uses the store gets the same mount, or none does. No fix, and the message
-    says why, when the file must build with the legacy builder, the uid or HOME is unknown,
-    something reads the cache folder, or the RUN is in exec form or a here-document.
+    frontend does not expand variables in mount options); words that defeat the cache in the
+    same RUN are removed (`--no-cache-dir`, `PIP_NO_CACHE_DIR=1`, `npm cache clean --force`,
+    `rm -rf /var/lib/apt/lists/*`); apt gets `sharing=locked` mounts and the Debian
+    `docker-clean` hook is moved aside during the RUN and put back after it; apk's `--no-cache`
+    becomes `--cache-dir=/var/cache/apk --update-cache`. apt's package lists
+    (`/var/lib/apt/lists`) are mounted only when the RUN runs `apt-get update` itself and either
+    deletes them at its end or nothing after it (later RUNs, stages built on it, `COPY --from`,
+    a CMD running apt) reads them without the same mount; otherwise only `/var/cache/apt` is
+    mounted and the fix's notes say why. For stores that later steps read (Go modules, `~/.m2`,
+    the Gradle caches, Cargo, NuGet), and for caches a RUN installs from offline, every RUN of
+    the stage, its base stages and the stages built on them that uses it gets the same mount, or
+    none does. Gradle gets `~/.gradle/caches` (and `~/.gradle/wrapper` for `gradlew`), never
+    the whole user home, whose `gradle.properties` or `init.d` the build may read.
+
+    Unsafe for a non-root USER (the mount gets its `uid`/`gid`): Docker before 23 (BuildKit
+    before 0.11) leaves an empty, root-owned folder at the mount target in the image when the
+    image did not have one, and the user can no longer write there when the container runs.
+    No fix, and the message says why, when the file must build with the legacy builder, the
+    uid or HOME is unknown, something reads the cache folder, or the RUN is in exec form or a
+    here-document.
     """
 
     code = "DF107"

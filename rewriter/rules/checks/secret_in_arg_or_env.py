@@ -344,19 +344,27 @@ class SecretInArgOrEnv(Rule):
     ```
     Use instead:
     ```dockerfile
-    # syntax=docker/dockerfile:1
-    RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
+    RUN --mount=type=secret,id=npm_token \\
+        NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci
     ```
-    and build with `docker build --secret id=npm_token,env=NPM_TOKEN .`
+    and build with `docker build --secret id=npm_token,env=NPM_TOKEN .` (with
+    `# syntax=docker/dockerfile:1.10` or later, `--mount=type=secret,id=npm_token,env=NPM_TOKEN`
+    does the same).
 
     ## Fix
     Unsafe (the build command changes). When every use of the variable is in `RUN`
-    instructions, each such `RUN` gets `--mount=type=secret,id=<name>,env=<NAME>`, the
-    `ARG`/`ENV` is removed, and `# syntax=docker/dockerfile:1` is added when the file names
-    no frontend (`env=` needs dockerfile 1.10). The fix notes give the new `docker build`
-    option. It is not offered when another instruction reads the variable, when the
-    instruction declares several variables, or in legacy-builder mode. A secret that was
-    written in the Dockerfile must be rotated: it stays in the repository's history.
+    instructions, the `ARG`/`ENV` is removed and each such `RUN` gets the secret. If the file
+    declares a frontend with `env=` secret mounts (dockerfile 1.10+), that is
+    `--mount=type=secret,id=<name>,env=<NAME>`. Otherwise no `# syntax=` line is added (it
+    would make every build pull the frontend image, which fails offline): the `RUN` gets
+    `--mount=type=secret,id=<name>` and reads the file into the variable,
+    `NAME="$(cat /run/secrets/<name>)" && export NAME && <the command as it was>`, which fails
+    the `RUN` when the secret is missing (`... || exit; export NAME; ...` when the script is not
+    one `&&` chain). The fix notes give the new `docker build` option. It is not offered when
+    another instruction reads the variable, when the instruction declares several variables,
+    when (without `env=`) a `RUN` that needs the secret is in exec form, a here-document or a
+    non-POSIX `SHELL`, or in legacy-builder mode. A secret that was written in the Dockerfile
+    must be rotated: it stays in the repository's history.
     """
 
     code = "DF201"
