@@ -25,7 +25,11 @@ def _fixed(source: str, code: str) -> str:
 
 
 @pytest.mark.buildkit
-def test_env_secret_moves_to_a_secret_mount(tmp_path: Path) -> None:
+def test_env_secret_moves_to_a_secret_file_the_run_reads(tmp_path: Path) -> None:
+    """DF201 without a declared frontend: no ``# syntax=`` line (nothing to pull), a secret file
+    mount and a RUN that reads it into the variable, which this engine's built-in frontend
+    (Docker 20.10, before ``env=`` mounts) builds. The original's ENV is in the image; the
+    fixed image has the value nowhere, yet the RUN saw it."""
     secret = f"tok-{unique_token()}"
     marker = unique_token()
     ctx = make_context(tmp_path, {"README": "context\n"})
@@ -40,17 +44,41 @@ def test_env_secret_moves_to_a_secret_mount(tmp_path: Path) -> None:
 
     fixed = _fixed(original, "DF201")
     assert secret not in fixed
-    assert "--mount=type=secret,id=api_token,env=API_TOKEN" in fixed
+    assert "# syntax" not in fixed and "env=" not in fixed
+    assert fixed == (
+        "FROM busybox:1.36\n"
+        "RUN --mount=type=secret,id=api_token"
+        ' API_TOKEN="$(cat /run/secrets/api_token)" && export API_TOKEN &&'
+        f' echo {marker} && printf %s "$API_TOKEN" | sha256sum\n'
+    )
     mounted = build(fixed, ctx, secrets={"api_token": secret})
-    if not mounted.ok and "env" in mounted.log and "unexpected key" in mounted.log:
-        pytest.skip(
-            "this engine's built-in Dockerfile frontend predates env= secret mounts "
-            "(dockerfile 1.10) and the harness strips the # syntax= line the fix adds"
-        )
     assert mounted.ok, mounted.log
     seen = hashlib.sha256(secret.encode()).hexdigest()
     assert seen in mounted.output_of(marker), "the RUN did not receive the secret"
     assert not image_layers_contain(mounted.tag, secret.encode())
+
+
+@pytest.mark.buildkit
+def test_secret_file_form_fails_the_run_when_the_secret_is_not_passed(tmp_path: Path) -> None:
+    """The assignment fails with the file missing, so the RUN never runs without the secret
+    (a fallback after ``||`` in the original script included)."""
+    marker = f"abc{unique_token()}"  # letters first: never the same text once transformed
+    ctx = make_context(tmp_path, {"README": "context\n"})
+    # Each branch prints a text its command line does not contain: the marker transformed.
+    with_secret, without_secret = marker.upper(), marker[::-1]
+    original = (
+        "FROM busybox:1.36\nARG API_TOKEN\n"
+        f'RUN test -n "$API_TOKEN" && echo {marker} | tr a-f A-F || echo {marker} | rev\n'
+    )
+    fixed = _fixed(original, "DF201")
+    assert "|| exit; export API_TOKEN;" in fixed
+    missing = build(fixed, ctx)
+    assert not missing.ok, missing.log
+    assert "/run/secrets/api_token" in missing.log
+    assert without_secret not in missing.log, "the fallback ran without the secret"
+    given = build(fixed, ctx, secrets={"api_token": f"tok-{marker}"})
+    assert given.ok, given.log
+    assert with_secret in given.log
 
 
 @pytest.mark.buildkit
