@@ -167,6 +167,11 @@ def _insert_before(text: str, anchor: str, addition: str) -> str:
 
 # -- the cases ------------------------------------------------------------------------------------
 
+#: What Gradle does first on the two-JDK images: read the user home's gradle.properties.
+GRADLE_PROPERTIES_CHECK = (
+    'grep -q "fromEnv=JAVA21_HOME,JAVA22_HOME" "$HOME/.gradle/gradle.properties"'
+)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -178,7 +183,8 @@ class Case:
     for, ``mounts`` are the ``--mount`` flags the fix must write. For a store, ``later`` finds the
     offline RUN that reads it, ``store`` is the mount that RUN needs and ``offline_error`` what the
     stand-in says when the store is empty. ``probe`` is a shell command run in the final image as
-    its USER, which must succeed for the original and the fixed image alike.
+    its USER, which must succeed for the original and the fixed image alike. ``unsafe``: DF107
+    offers the fix as unsafe only (a non-root USER's mount), so the proof applies unsafe fixes.
     """
 
     name: str
@@ -195,6 +201,7 @@ class Case:
     store: str | None = None
     offline_error: str | None = None
     probe: str | None = None
+    unsafe: bool = False
 
     def render(self, dependencies: list[str]) -> tuple[Files, str]:
         """The build context and the Dockerfile with ``dependencies`` added to the manifest."""
@@ -274,6 +281,7 @@ CASES: tuple[Case, ...] = (
         mounts=(_mount("/home/node/.npm", ",uid=1000,gid=1000"),),
         # npm writes its logs (and any later install) under ~/.npm when the container runs.
         probe='mkdir -p "$HOME/.npm/_logs" && touch "$HOME/.npm/_logs/probe.log"',
+        unsafe=True,
     ),
     Case(
         name="yarn",
@@ -472,10 +480,10 @@ CASES: tuple[Case, ...] = (
         ),
         install="--no-daemon dependencies",
         cache="/root/.gradle",
-        mounts=(_mount("/root/.gradle"),),
+        mounts=(_mount("/root/.gradle/caches"), _mount("/root/.gradle/wrapper")),
         stage="build",
         later="--offline bootJar",
-        store="/root/.gradle",
+        store="/root/.gradle/caches",
         offline_error="available for offline mode",
     ),
     Case(
@@ -496,10 +504,37 @@ CASES: tuple[Case, ...] = (
         ),
         install="gradle dependencies",
         cache="/root/.gradle",
-        mounts=(_mount("/root/.gradle"),),
+        mounts=(_mount("/root/.gradle/caches"),),
         stage="build",
         later="--offline -x test",
-        store="/root/.gradle",
+        store="/root/.gradle/caches",
+        offline_error="available for offline mode",
+    ),
+    Case(
+        # The two-JDK images ship ~/.gradle/gradle.properties (toolchain detection for both
+        # JDKs). Gradle reads it on every run; the stand-in does not, so each RUN checks that it
+        # is there, as Gradle would need it. A mount on the whole user home would hide it.
+        name="gradle-two-jdks",
+        app="gradle",
+        add=_add_gradle,
+        dockerfile=(
+            "FROM gradle:jdk-21-and-22 AS build\n"
+            "WORKDIR /home/gradle/project\n"
+            "COPY settings.gradle build.gradle ./\n"
+            f"RUN {GRADLE_PROPERTIES_CHECK} && gradle dependencies --no-daemon\n"
+            "COPY src ./src\n"
+            f"RUN {GRADLE_PROPERTIES_CHECK} && gradle build --no-daemon --offline -x test\n"
+            "\n"
+            "FROM eclipse-temurin:21-jre\n"
+            "COPY --from=build /home/gradle/project/build/libs/demo-gradle-0.4.0.jar /app.jar\n"
+            'CMD ["java", "-jar", "/app.jar"]\n'
+        ),
+        install="gradle dependencies",
+        cache="/root/.gradle",
+        mounts=(_mount("/root/.gradle/caches"),),
+        stage="build",
+        later="--offline -x test",
+        store="/root/.gradle/caches",
         offline_error="available for offline mode",
     ),
 )
@@ -595,7 +630,9 @@ class Proof:
         self.first_dependency = f"dfopt-one-{token}"
         self.added_dependency = f"dfopt-two-{token}"
         files, self.original = case.render([self.first_dependency])
-        fixed = fix_source(self.original, context_dir=self._context(files), config=ONLY_DF107)
+        fixed = fix_source(
+            self.original, context_dir=self._context(files), config=ONLY_DF107, unsafe=case.unsafe
+        )
         self.fixed_text = fixed.output
 
     def _context(self, files: Files) -> Path:
@@ -643,7 +680,10 @@ class Proof:
         if self.case.app is not None:
             return self.fixed_text  # the manifest changed, the Dockerfile did not
         # Packages listed in the Dockerfile: fix the grown Dockerfile (same edits, one more word).
-        return fix_source(original, context_dir=self._context(files), config=ONLY_DF107).output
+        context = self._context(files)
+        return fix_source(
+            original, context_dir=context, config=ONLY_DF107, unsafe=self.case.unsafe
+        ).output
 
     @functools.cached_property
     def store_mount_removed(self) -> BuildResult:
@@ -675,7 +715,8 @@ def test_fix_adds_only_cache_mounts_and_drops_the_cache_defeaters(
 ) -> None:
     case = BY_NAME[name]
     files, original = case.render(["dfopt-one-fixed"])
-    result = fix_source(original, context_dir=make_context(tmp_path, files), config=ONLY_DF107)
+    context = make_context(tmp_path, files)
+    result = fix_source(original, context_dir=context, config=ONLY_DF107, unsafe=case.unsafe)
     assert [f.code for f in result.applied] and {f.code for f in result.applied} == {"DF107"}
     for flag in case.mounts:
         assert flag in result.output, result.output
@@ -776,8 +817,8 @@ def test_later_offline_step_reads_the_store_through_the_same_mount(proof: Proof)
 @pytest.mark.xfail(
     "engine_major_version() < 23",
     raises=AssertionError,
-    reason="Docker < 23 (BuildKit < 0.11) leaves a root-owned mount point at the cache target, "
-    "and DF107 adds the mount for a non-root USER anyway (reported as a DF107 bug)",
+    reason="Docker < 23 (BuildKit < 0.11) leaves a root-owned mount point at the cache target: "
+    "why DF107's fix for a non-root USER is unsafe, as its notes say",
     strict=True,
 )
 @pytest.mark.parametrize("proof", [case.name for case in CASES if case.probe], indirect=True)
@@ -785,7 +826,8 @@ def test_image_user_can_still_write_its_cache_folder_at_run_time(proof: Proof) -
     """A cache mount whose target did not exist leaves an empty mount point in the image; BuildKit
     before 0.11 creates it owned by root (moby/buildkit#3153, fixed by #3307), so a non-root USER
     can no longer write where the original image let it. ``image_files`` cannot see this (it
-    leaves out empty folders and cache folders), so the image's user tries."""
+    leaves out empty folders and cache folders), so the image's user tries. The case's fix is the
+    *unsafe* one (``Case.unsafe``): on this engine it fails, which is what makes it unsafe."""
     original, fixed = proof.first
     if original.probe is None or fixed.probe is None:
         pytest.fail("a first build failed")
@@ -794,7 +836,14 @@ def test_image_user_can_still_write_its_cache_folder_at_run_time(proof: Proof) -
     assert fixed.probe.returncode == 0, f"fixed: {fixed.probe.stderr}"
 
 
-# -- what the fix gets wrong (reported; these turn into failures once it is corrected) -------------
+def test_safe_fix_leaves_a_non_root_users_cache_alone() -> None:
+    """The non-root case is only fixed by ``--unsafe-fixes`` (see the test above)."""
+    case = BY_NAME["npm-non-root"]
+    _, original = case.render(["dfopt-one-safe"])
+    assert fix_source(original, config=ONLY_DF107).output == original
+
+
+# -- apt's package lists: a later step that reads them keeps them in the image ------------------
 
 LISTS_READ_BY_A_RUN_THE_FIX_CANNOT_MOUNT = """\
 FROM debian:bookworm-slim
@@ -804,22 +853,52 @@ RUN ["apt-get", "install", "-y", "jq-{token}"]
 
 
 @pytest.mark.buildkit
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="DF107 moves /var/lib/apt/lists into a cache mount although a later exec-form RUN, "
-    "which it cannot give the mount, installs from those lists (reported as a DF107 bug)",
-)
 def test_later_apt_install_without_the_mount_still_finds_the_package_lists(
     tmp_path: Path, buildkit_engine: None
 ) -> None:
+    """The exec-form RUN cannot get a mount and installs from the lists the first RUN fetched:
+    DF107 mounts only /var/cache/apt there, and the fixed file builds like the original. With
+    the lists in a mount too (what DF107 once wrote) the second RUN finds no package."""
     original = LISTS_READ_BY_A_RUN_THE_FIX_CANNOT_MOUNT.format(token=unique_token())
     fixed = fix_source(original, config=ONLY_DF107).output
-    if _mount("/var/lib/apt/lists") not in fixed:
-        pytest.fail("DF107 no longer mounts the lists here: drop the xfail marker")
+    assert _mount("/var/cache/apt", ",sharing=locked") in fixed
+    assert _mount("/var/lib/apt/lists") not in fixed
     context = make_context(tmp_path, {"README": "packages come from the Dockerfile\n"})
     with build(original, context) as before:
-        if not before.ok:
-            pytest.fail(f"the original must build:\n{before.log}")
+        assert before.ok, f"the original must build:\n{before.log}"
     with build(fixed, context) as after:
         assert after.ok, after.log
+    lists_mounted = fixed.replace(
+        _mount("/var/cache/apt", ",sharing=locked") + " \\\n",
+        _mount("/var/cache/apt", ",sharing=locked")
+        + " \\\n    "
+        + _mount("/var/lib/apt/lists", ",sharing=locked")
+        + " \\\n",
+        1,
+    )
+    assert lists_mounted != fixed
+    with build(lists_mounted, context) as broken:
+        assert not broken.ok, "with the lists in a mount the exec-form RUN should fail"
+        assert "Unable to locate package" in broken.log, broken.log
+
+
+# -- Gradle: the user home's own files stay visible --------------------------------------------
+
+
+@pytest.mark.buildkit
+@pytest.mark.parametrize("proof", ["gradle-two-jdks"], indirect=True)
+def test_gradle_properties_the_image_ships_stay_visible_under_the_caches_mount(
+    proof: Proof,
+) -> None:
+    """DF107 mounts ~/.gradle/caches: the image's ~/.gradle/gradle.properties stays readable in
+    both RUNs (they fail otherwise) and the build stays warm. A mount on the whole ~/.gradle,
+    what DF107 once wrote, hides the file and the first RUN fails."""
+    fixed = proof.first[1].result
+    assert fixed.ok, f"{proof.fixed_text}\n{fixed.log}"
+    assert _mount("/root/.gradle/caches") in proof.fixed_text
+    whole_home = proof.fixed_text.replace("target=/root/.gradle/caches", "target=/root/.gradle")
+    files, _ = proof.case.render([proof.first_dependency])
+    hidden = proof._build(whole_home, files, read_files=False).result
+    assert not hidden.ok, "a mount on ~/.gradle should hide gradle.properties"
+    # grep's own error: the RUN line says "$HOME/...", only grep prints the expanded path.
+    assert "/root/.gradle/gradle.properties: No such file" in hidden.log, hidden.log
