@@ -9,9 +9,16 @@ builds) when every one of these holds, and each was seen to fail in real builds:
   non-root tool can write to it (``uid=``/``gid=``, so the uid must be known);
 * nothing in the image needs the files that now stay in the mount. For a pure download cache
   (apt, apk, npm, pip...) that holds unless some command reads the folder. For a *store* (Go's
-  module cache, Maven's ``~/.m2``, Gradle's ``~/.gradle``, Cargo's registry, NuGet's packages)
-  later steps read the downloaded files, so every RUN of the stage (and of stages built on it)
-  that uses the store gets the same mount, in one fix, or none does;
+  module cache, Maven's ``~/.m2``, Gradle's caches, Cargo's registry, NuGet's packages), and
+  for a cache some RUN installs from offline (``npm ci --offline``), other steps read the
+  downloaded files, so every RUN of the stage's family (its base stages and the stages built on
+  them) that uses it gets the same mount, in one fix, or none does. apt's package lists are
+  read by later installs: they are mounted only as :mod:`rewriter.fixes.apt_lists` allows;
+* the mount hides nothing the image already has there: Poetry's cache folder holds its
+  virtualenvs and the Gradle user home holds settings (``gradle.properties``), so only their
+  download sub-folders are mounted;
+* a mount owned by a non-root user is unsafe: BuildKit before 0.11 leaves its target in the
+  image as an empty root-owned folder when the image had none (:attr:`MountPlan.unsafe_reason`);
 * words that defeat or waste the cache in the same RUN go (``--no-cache-dir``,
   ``PIP_NO_CACHE_DIR=1``, ``npm cache clean --force``, ``rm -rf /var/lib/apt/lists/*``) and
   everything else stays byte for byte;
@@ -479,9 +486,10 @@ def _family(model: BuildModel, run: RunStep) -> set[Any]:
     stage = run.stage
     if stage is None:
         return set()
-    root = stage
-    while root.base_stage is not None and root.base_stage is not root:
+    root, seen = stage, {id(stage)}
+    while root.base_stage is not None and id(root.base_stage) not in seen:
         root = root.base_stage
+        seen.add(id(root))
     stages = {root}
     changed = True
     while changed:

@@ -371,3 +371,19 @@ def test_gradle_wrapper_also_gets_its_distribution_folder() -> None:
 def test_gradle_home_mounted_whole_by_hand_counts_as_covered() -> None:
     src = "FROM gradle:8\nRUN --mount=type=cache,target=/root/.gradle gradle build\n"
     assert df107(src) == []
+
+
+def test_store_read_in_a_derived_stage_is_fixed_with_its_base_stages_download() -> None:
+    """Each finding's fix must stand on its own: mounting ~/.m2 on the offline build alone would
+    hide the modules the base stage's layer holds, so that fix edits the base's RUN too."""
+    src = (
+        "FROM maven:3-eclipse-temurin-21 AS deps\nWORKDIR /app\nCOPY pom.xml .\n"
+        "RUN mvn dependency:go-offline\n"
+        "FROM deps AS build\nCOPY src src\nRUN mvn -o package\n"
+    )
+    findings = df107(src)
+    assert [f.line for f in findings] == [4, 7]
+    for finding in findings:
+        assert finding.fix is not None
+        lines = {src.count("\n", 0, e.start) + 1 for e in finding.fix.edits}
+        assert lines == {4, 7}, finding.fix.title
