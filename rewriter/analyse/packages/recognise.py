@@ -13,6 +13,7 @@ import fnmatch
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rewriter.analyse.shell.model import Command, Word
 
@@ -61,13 +62,15 @@ def recognise(
         else:
             env.pop(name, None)
     directory = _directory(cmd.cwd, home, workdir)
-    for tool in TOOLS:
-        for launcher in tool.launchers:
+    first = words[0].value
+    name = posixpath.basename(first) if first is not None else ""
+    if first is not None:
+        for tool, launcher in _candidates(name):
             if _launched(words, launcher):
                 return _recognise_tool(
                     tool, cmd, words[len(launcher) :], prefix_words, env, home, user, directory
                 )
-    if posixpath.basename(words[0].value or "") == "rm":
+    if name == "rm":
         return _recognise_rm(cmd, words[1:], env, home, user, directory)
     return None
 
@@ -156,12 +159,58 @@ def _script_operand(words: list[Word], value_options: frozenset[str]) -> int | N
 
 
 def _launched(words: list[Word], launcher: tuple[str, ...]) -> bool:
+    """Whether ``words`` start with ``launcher`` past its first part (``-m pip``), which
+    ``_candidates`` has already matched against the command's basename."""
     if len(words) < len(launcher):
         return False
-    first = words[0].value
-    if first is None or not fnmatch.fnmatchcase(posixpath.basename(first), launcher[0]):
-        return False
     return all(w.value == part for w, part in zip(words[1:], launcher[1:], strict=False))
+
+
+# -- which tools a command name can launch ----------------------------------------------------
+
+
+def _build_launcher_index() -> tuple[
+    dict[str, list[tuple[int, Tool, tuple[str, ...]]]],
+    tuple[tuple[int, str, Tool, tuple[str, ...]], ...],
+]:
+    """Every launcher of ``TOOLS``, numbered in table order, split by its first part: a plain
+    name (``npm``, ``uv``, ``corepack``) is a dict key; a glob (``python*``, ``pip3.*``) is kept
+    in a short list that ``_candidates`` matches once per new basename.
+
+    Why the numbers: the table's order decides between launchers that both match (``uv pip``
+    before ``uv``), so candidates are handed out in that order.
+    """
+    exact: dict[str, list[tuple[int, Tool, tuple[str, ...]]]] = {}
+    globs: list[tuple[int, str, Tool, tuple[str, ...]]] = []
+    order = 0
+    for tool in TOOLS:
+        for launcher in tool.launchers:
+            head = launcher[0]
+            if any(ch in head for ch in "*?["):
+                globs.append((order, head, tool, launcher))
+            else:
+                exact.setdefault(head, []).append((order, tool, launcher))
+            order += 1
+    return exact, tuple(globs)
+
+
+_EXACT_LAUNCHERS, _GLOB_LAUNCHERS = _build_launcher_index()
+
+
+@lru_cache(maxsize=4096)
+def _candidates(name: str) -> tuple[tuple[Tool, tuple[str, ...]], ...]:
+    """The (tool, launcher) pairs whose first part matches the command basename ``name``, in
+    table order. Cached: a corpus calls a few dozen distinct commands thousands of times, so
+    each name pays for the glob patterns once and every later command only checks the
+    launchers it can start (usually none or one)."""
+    found = [(order, tool, launcher) for order, tool, launcher in _EXACT_LAUNCHERS.get(name, ())]
+    found.extend(
+        (order, tool, launcher)
+        for order, pattern, tool, launcher in _GLOB_LAUNCHERS
+        if fnmatch.fnmatchcase(name, pattern)
+    )
+    found.sort(key=lambda item: item[0])
+    return tuple((tool, launcher) for _, tool, launcher in found)
 
 
 def _scan(
