@@ -21,25 +21,9 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def dockerfile_paths() -> list[Path]:
-    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and p.name == "Dockerfile"]
-    shared = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
-    if shared.is_dir():
-        paths += sorted(shared.glob("*/Dockerfile"))
-    return sorted(paths)
-
-
-def installed_like_env() -> dict[str, str]:
-    """Run the CLI as an installed copy runs: with compiled bytecode (pip compiles on install)."""
-    import compileall
-    import os
-    import sysconfig
-
-    compileall.compile_dir(str(ROOT / "rewriter"), quiet=1)
-    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1)
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+from common import dockerfile_paths, installed_like_env  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> float:

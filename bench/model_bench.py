@@ -23,25 +23,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import dockerfile_texts  # noqa: E402
 
 
 def dockerfiles() -> list[str]:
     """The text of every Dockerfile the parser accepts."""
-    from rewriter import ParseError, parse
-
-    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and "Dockerfile" in p.name]
-    shared = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
-    if shared.is_dir():
-        paths += sorted(shared.glob("*/Dockerfile"))
-    texts = []
-    for path in paths:
-        try:
-            text = path.read_bytes().decode("utf-8")
-            parse(text)
-        except (UnicodeDecodeError, ParseError):
-            continue
-        texts.append(text)
-    return texts
+    return [text for _, text in dockerfile_texts()]
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:

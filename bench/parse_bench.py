@@ -20,21 +20,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import dockerfile_texts, installed_like_env  # noqa: E402
 
 
 def dockerfiles() -> list[str]:
-    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and "Dockerfile" in p.name]
-    shared = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
-    if shared.is_dir():
-        paths += sorted(shared.glob("*/Dockerfile"))
-    texts = []
-    for p in paths:
-        try:
-            text = p.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        texts.append(text)
-    return texts
+    return [text for _, text in dockerfile_texts(parseable=False)]
 
 
 def lines_per_second(parse, texts: list[str], repeat: int) -> float:
@@ -53,21 +45,6 @@ def lines_per_second(parse, texts: list[str], repeat: int) -> float:
             parse(t)
         rounds.append(time.perf_counter() - start)
     return total_lines / statistics.median(rounds)
-
-
-def installed_like_env() -> dict[str, str]:
-    """Run the CLI as an installed copy runs: with compiled bytecode (pip compiles on install).
-
-    Some environments set PYTHONDONTWRITEBYTECODE, which makes every start recompile dfopt and
-    its dependencies and would measure compilation instead of dfopt.
-    """
-    import compileall
-    import os
-    import sysconfig
-
-    compileall.compile_dir(str(ROOT / "rewriter"), quiet=1)
-    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1)
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall_times(cmd: list[str], repeat: int) -> float:
