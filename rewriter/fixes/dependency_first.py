@@ -18,9 +18,10 @@ download step is inserted before the broad COPY instead, and the build stays whe
 
 Guards, each a reason in the finding when it fails: the install runs in the folder the COPY
 writes to; the RUN does nothing else that may need the sources; nothing between the COPY and
-the install changes what either of them sees (RUN, COPY, WORKDIR, VOLUME, or ENV/ARG when the
-COPY uses variables); the inputs are known (see ``dependency_first_inputs``); no earlier RUN
-generates a manifest.
+the install changes what either of them sees (COPY, WORKDIR, VOLUME, ENV/ARG when the COPY uses
+variables, or a RUN other than a system-package setup, see ``dependency_first_system``: such
+a RUN stays in place, between the manifest COPY and the install); the inputs are known (see
+``dependency_first_inputs``); no earlier RUN generates a manifest.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from rewriter.fixes.dependency_first_scan import (
     known_dir,
     mounts,
 )
+from rewriter.fixes.dependency_first_system import system_run_blocker
 from rewriter.rules.base import Fix
 
 if TYPE_CHECKING:
@@ -246,9 +248,17 @@ class _Finder:
                 continue
             if inst.name in _VARIABLES and not copy_uses_variables and not step.is_build:
                 continue
+            why = None
+            if inst.name == "run" and not step.is_build:
+                why = system_run_blocker(
+                    inst, self.model.state_of(inst), copy.directory, _chown(copy.inst)
+                )
+                if why is None:
+                    continue  # it only sets up the system: the COPY may move below it
             return (
                 f"`{_first_line(inst)}` (line {inst.start_line}) runs between the COPY and the"
                 f" {'build' if step.is_build else 'install'}, and dfopt does not reorder it"
+                + (f": {why}" if why else "")
             )
         if step.is_build:
             if any(m.get("type") == "bind" for m in mounts(step.inst)):
@@ -425,6 +435,11 @@ def _resolve(workdir: str | None, dest: str | None) -> str | None:
     else:
         path = posixpath.normpath(posixpath.join(workdir, dest))
     return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
+def _chown(inst: Instruction) -> str | None:
+    """The COPY's ``--chown`` value as written (None without one)."""
+    return next((f.value or "" for f in inst.flags if f.name == "chown"), None)
 
 
 def _glob_match(pattern: str, name: str) -> bool:

@@ -1,0 +1,187 @@
+"""Whether a RUN between the broad COPY and the install only sets up the system.
+
+Why this may run before the sources arrive: ``apt-get install curl``, ``apk add``, ``dnf
+install``, their index updates and cache cleanups, ``useradd``/``groupadd`` and ``mkdir`` of
+system folders neither read the copied sources nor write where the COPY puts them. Moving the
+broad COPY below such a RUN therefore builds the same image, and DF101's rewrite may go ahead.
+
+Why it is so strict: a RUN is shell code, and the rewrite is only safe when *nothing* in it can
+see or change the COPY's destination or the WORKDIR. So every simple command must be one we know
+(a system package manager's install, update or cleanup, an account command, ``mkdir``/``rm`` of
+absolute paths, a shell builtin that writes no file), every word must be static (or expand from
+known variables), no word may be a relative path, no absolute path may overlap the protected
+folders, and nothing may be nested (subshells, loops, substitutions). Anything else returns the
+reason, which DF101 puts in its message.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Any
+
+from rewriter.analyse.packages import CLEANUP, DEPENDENCY_INSTALL, INDEX_UPDATE
+from rewriter.fixes.dependency_first_scan import is_within, known_dir, mounts
+
+if TYPE_CHECKING:
+    from rewriter.analyse.shell import Command, Word
+    from rewriter.parser import Instruction
+
+#: Package managers of the operating system (``PackageAction.ecosystem``).
+SYSTEM_ECOSYSTEMS = frozenset({"deb", "apk", "rpm"})
+#: What a system package command may do: no ``download``/``source``, which write into the
+#: working directory.
+SYSTEM_KINDS = frozenset({INDEX_UPDATE, DEPENDENCY_INSTALL, CLEANUP})
+#: Commands that create or change users and groups (they write /etc and the new home).
+ACCOUNT_COMMANDS = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod"})
+#: Commands that touch only the paths named in their arguments (checked one by one).
+PATH_COMMANDS = frozenset({"mkdir", "rm", "ldconfig", "update-ca-certificates"})
+#: Builtins that write nothing but standard output.
+QUIET_COMMANDS = frozenset({"set", "true", ":", "echo", "printf", "export"})
+#: Folders a package install or an account command writes anywhere below: a COPY into (or
+#: above) one of them may meet files the RUN writes.
+SYSTEM_TREES = (
+    "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev", "/proc",
+    "/sys", "/run", "/tmp", "/root", "/var", "/opt", "/srv",
+    "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32",
+    "/usr/libexec", "/usr/share", "/usr/include", "/usr/local", "/usr/games",
+)  # fmt: skip
+#: Folders packages write new entries into (``/usr/src/linux-headers-*``, ``/home/<user>``):
+#: only a COPY into the folder itself, or above it, may meet them.
+SYSTEM_PARENTS = ("/usr/src", "/home")
+#: Shells whose ``-c`` script the shell parser reads as written.
+POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+#: Options of the account commands that name the new user's home.
+_HOME_OPTIONS = frozenset({"-d", "--home-dir", "--home", "-h"})
+
+
+def system_run_blocker(
+    inst: Instruction, state: Any, directory: str, chown: str | None
+) -> str | None:
+    """None when ``inst`` only installs system packages (or creates accounts and folders) away
+    from ``directory`` (the COPY's destination) and the WORKDIR; else why the COPY cannot move
+    below it. ``chown`` is the broad COPY's ``--chown`` value: a named owner may be one the RUN
+    creates or changes, so it then blocks."""
+    from rewriter.analyse.packages import recognise
+    from rewriter.analyse.shell import parse_shell
+
+    if inst.json or inst.heredocs or not inst.args:
+        return "dfopt reads only shell-form RUNs without heredocs here"
+    if any(m.get("type") == "bind" for m in mounts(inst)):
+        return "it bind-mounts files, which may be the sources"
+    shell = posixpath.basename(state.shell[0]) if state.shell else ""
+    if shell not in POSIX_SHELLS:
+        return f"it runs in the SHELL `{' '.join(state.shell)}`"
+    if chown is not None and not all(p.isdigit() for p in chown.split(":")):
+        return f"the COPY's --chown={chown} names an owner this RUN may create or change"
+    workdir = known_dir(state.workdir)
+    if workdir is None:
+        return "its WORKDIR is not known"
+    protected = tuple(dict.fromkeys((directory, workdir)))
+    script = parse_shell(inst.args)
+    if not script.ok or any(not c.known for c in script.commands):
+        return "dfopt cannot parse its shell code"
+    env = state.known_variables()
+    home = state.home or "/root"
+    system = False
+    for cmd in script.commands:
+        text = " ".join(w.raw for w in cmd.words) or script.text[cmd.start : cmd.end]
+        if cmd.depth > 0:
+            return f"`{text}` is nested in a compound command or substitution"
+        action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
+        reason = _command_blocker(cmd, action, text)
+        if reason is None:
+            reason = _words_blocker(cmd, text, protected, env, home)
+        if reason is not None:
+            return reason
+        system = system or action is not None or cmd.name in ACCOUNT_COMMANDS
+    if system:
+        for root in SYSTEM_TREES:
+            if is_within(directory, root) or is_within(root, directory):
+                return f"it installs into {root}, and the COPY writes to {directory}"
+        for parent in SYSTEM_PARENTS:
+            if is_within(parent, directory):
+                return f"it may write into {parent}, and the COPY writes to {directory}"
+    return None
+
+
+def _command_blocker(cmd: Command, action: Any, text: str) -> str | None:
+    """Why this command (by what it is, not by its paths) may need or touch the sources."""
+    if action is not None:
+        if action.ecosystem not in SYSTEM_ECOSYSTEMS:
+            return f"`{text}` is not a system-package command"
+        if action.kind not in SYSTEM_KINDS:
+            return f"`{text}` may write into the working directory"
+        if action.manifests or action.needs_sources or action.directory is None:
+            return f"`{text}` may read files from the working directory"
+        return None
+    name = cmd.name
+    if not cmd.words:
+        return None  # a bare assignment: its words are checked like any other
+    if name is None:
+        return f"`{text}` runs a command dfopt cannot name"
+    if name == "cd":
+        return f"`{text}` changes the directory the rest of the RUN works in"
+    if name in (".", "source") or "/" in (cmd.words[0].value or "") or name in POSIX_SHELLS:
+        return f"`{text}` runs a script"
+    if name in ACCOUNT_COMMANDS | PATH_COMMANDS | QUIET_COMMANDS:
+        return None
+    return f"`{text}` is not a system-package command dfopt knows"
+
+
+def _words_blocker(
+    cmd: Command, text: str, protected: tuple[str, ...], env: dict[str, str], home: str
+) -> str | None:
+    """Why a word or redirection of the command may name a path under ``protected``."""
+    words: list[Word] = [*cmd.assignments, *cmd.words]
+    targets = [r.target for r in cmd.redirects if r.heredoc is None]
+    values: list[str] = []
+    for word in [*words, *targets]:
+        value = word.value if word.value is not None else word.expand(env, home)
+        if value is None:
+            return f"`{text}` uses `{word.raw}`, whose value dfopt does not know"
+        values.append(value)
+    for value in values[: len(words)] + [
+        v for v in values[len(words) :] if not (v == "/dev/null" or v.isdigit() or v == "-")
+    ]:
+        reason = _path_blocker(value, text, protected)
+        if reason is not None:
+            return reason
+    if cmd.name in ("useradd", "adduser") and cmd.words:
+        argv = [w.value or "" for w in cmd.words]
+        if not any(a in _HOME_OPTIONS or a.startswith("--home") for a in argv):
+            user = argv[-1] if len(argv) > 1 and not argv[-1].startswith("-") else ""
+            reason = _path_blocker(posixpath.join("/home", user), text, protected)
+            if reason is not None:
+                return reason
+    return None
+
+
+def _path_blocker(value: str, text: str, protected: tuple[str, ...]) -> str | None:
+    """Why ``value`` (a word, or the part after ``=`` of ``--root=/x``) may be a path under the
+    protected folders: a relative path, or an absolute one overlapping them."""
+    candidates = [value]
+    if "=" in value:
+        candidates.append(value.partition("=")[2])
+    for candidate in candidates:
+        if not candidate or "://" in candidate:
+            continue
+        if candidate.startswith("/"):
+            path = _static_prefix(candidate)
+            for folder in protected:
+                if is_within(path, folder) or is_within(folder, path):
+                    return f"`{text}` touches {candidate}, and the COPY or WORKDIR is {folder}"
+        elif (
+            candidate in (".", "..")
+            or "/" in candidate
+            or candidate.endswith((".deb", ".rpm", ".apk"))
+        ):
+            return f"`{text}` names the relative path `{candidate}`"
+    return None
+
+
+def _static_prefix(path: str) -> str:
+    """The folder a glob path stays within (``/var/lib/apt/lists/*`` -> ``/var/lib/apt/lists``)."""
+    cut = min((path.index(c) for c in "*?[" if c in path), default=-1)
+    if cut < 0:
+        return posixpath.normpath(path)
+    return posixpath.dirname(path[:cut]) or "/"
