@@ -52,6 +52,8 @@ SYSTEM_PARENTS = ("/usr/src", "/home")
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 #: Options of the account commands that name the new user's home.
 _HOME_OPTIONS = frozenset({"-d", "--home-dir", "--home", "-h"})
+#: Redirection targets that are no file under the WORKDIR.
+_FD_TARGETS = ("/dev/null", "/dev/stdout", "/dev/stderr")
 
 
 def system_run_blocker(
@@ -106,9 +108,11 @@ def system_run_blocker(
 
 def _command_blocker(cmd: Command, action: Any, text: str) -> str | None:
     """Why this command (by what it is, not by its paths) may need or touch the sources."""
+    if action is not None and action.ecosystem not in SYSTEM_ECOSYSTEMS:
+        if cmd.name in PATH_COMMANDS:  # another tool's cache cleanup: judged by its paths
+            return None
+        return f"`{text}` is not a system-package command"
     if action is not None:
-        if action.ecosystem not in SYSTEM_ECOSYSTEMS:
-            return f"`{text}` is not a system-package command"
         if action.kind not in SYSTEM_KINDS:
             return f"`{text}` may write into the working directory"
         if action.manifests or action.needs_sources or action.directory is None:
@@ -132,17 +136,28 @@ def _words_blocker(
     cmd: Command, text: str, protected: tuple[str, ...], env: dict[str, str], home: str
 ) -> str | None:
     """Why a word or redirection of the command may name a path under ``protected``."""
-    words: list[Word] = [*cmd.assignments, *cmd.words]
-    targets = [r.target for r in cmd.redirects if r.heredoc is None]
-    values: list[str] = []
-    for word in [*words, *targets]:
+    # (word, is a path whatever it looks like): a redirection's target and the operands of
+    # mkdir/rm are paths (``mkdir data`` writes under the WORKDIR); other words are paths only
+    # when they look like one.
+    checks: list[tuple[Word, bool]] = [(w, False) for w in cmd.assignments]
+    operands = cmd.name in PATH_COMMANDS
+    checks += [
+        (w, operands and k > 0 and not (w.value or w.raw).startswith("-"))
+        for k, w in enumerate(cmd.words)
+    ]
+    checks += [
+        (r.target, True)
+        for r in cmd.redirects
+        if r.heredoc is None and not ("&" in r.op and _is_fd(r.target.value))
+    ]
+    for word, is_path in checks:
         value = word.value if word.value is not None else word.expand(env, home)
         if value is None:
             return f"`{text}` uses `{word.raw}`, whose value dfopt does not know"
-        values.append(value)
-    for value in values[: len(words)] + [
-        v for v in values[len(words) :] if not (v == "/dev/null" or v.isdigit() or v == "-")
-    ]:
+        if value in _FD_TARGETS:
+            continue
+        if is_path and not value.startswith("/"):
+            return f"`{text}` names the relative path `{value}`"
         reason = _path_blocker(value, text, protected)
         if reason is not None:
             return reason
@@ -154,6 +169,11 @@ def _words_blocker(
             if reason is not None:
                 return reason
     return None
+
+
+def _is_fd(value: str | None) -> bool:
+    """Whether a ``>&``/``<&`` target duplicates or closes a descriptor (``2>&1``, ``>&-``)."""
+    return value is not None and (value.isdigit() or value == "-")
 
 
 def _path_blocker(value: str, text: str, protected: tuple[str, ...]) -> str | None:

@@ -587,3 +587,186 @@ def test_ecosystem_without_a_rewrite_is_reported() -> None:
 def test_poetry_only_root_installs_the_project_and_is_left_alone() -> None:
     source = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN poetry install --only-root\n"
     left_alone(source, None, "also installs the project itself")
+
+
+# -- system-package RUNs between the COPY and the install ------------------------------------
+
+APT_EXAMPLE = (
+    "FROM node:20-slim\nWORKDIR /app\n# copy everything\nCOPY . .\n"
+    "RUN apt-get update && apt-get install -y curl\nRUN npm install\nRUN npm run build\n"
+)
+
+
+def npm_context(tmp_path: Path) -> Path:
+    return make(tmp_path, {"package.json": PACKAGE, "package-lock.json": "{}", "index.js": ""})
+
+
+def test_an_apt_install_between_the_copy_and_the_install_no_longer_blocks(tmp_path: Path) -> None:
+    context = npm_context(tmp_path)
+    finding = one(APT_EXAMPLE, context)
+    assert finding.line == 4
+    assert finding.fix is not None
+    assert finding.fix.applicability is Applicability.UNSAFE  # npm install may rewrite the lock
+    assert "copy package.json and package-lock.json first" in finding.message
+    assert fixed(APT_EXAMPLE, context) == APT_EXAMPLE  # unsafe: not applied by a safe --fix
+    assert fixed(APT_EXAMPLE, context, unsafe=True) == (
+        "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+        "RUN apt-get update && apt-get install -y curl\nRUN npm install\n"
+        "# copy everything\nCOPY . .\nRUN npm run build\n"
+    )
+
+
+def test_a_build_in_the_install_run_still_blocks_after_an_apt_install(tmp_path: Path) -> None:
+    """The system RUN is no longer the reason; the build in the install's RUN still is."""
+    source = APT_EXAMPLE.replace(
+        "RUN npm install\nRUN npm run build\n", "RUN npm install && npm run build\n"
+    )
+    left_alone(source, npm_context(tmp_path), "the same RUN also runs `npm run build`")
+
+
+def test_apt_install_with_cleanup_and_npm_ci_is_fixed_safely_without_context() -> None:
+    source = (
+        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n"
+        "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\nENV NODE_ENV=production\nRUN npm ci\n"
+    )
+    assert one(source).fix.applicability is Applicability.SAFE
+    assert fixed(source) == (
+        "FROM node:20-slim\nWORKDIR /app\n"
+        "COPY package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./\n"
+        "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\nENV NODE_ENV=production\nRUN npm ci\nCOPY . .\n"
+    )
+
+
+def test_apk_add_between_is_kept_in_place() -> None:
+    source = (
+        "FROM node:20-alpine\nWORKDIR /usr/src/app\nCOPY . .\n"
+        "RUN apk add --no-cache --virtual .build-deps python3 make g++\nRUN npm ci\n"
+    )
+    assert fixed(source) == (
+        "FROM node:20-alpine\nWORKDIR /usr/src/app\n"
+        "COPY package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./\n"
+        "RUN apk add --no-cache --virtual .build-deps python3 make g++\nRUN npm ci\nCOPY . .\n"
+    )
+
+
+def test_dnf_install_and_accounts_between_are_kept_in_place(tmp_path: Path) -> None:
+    context = make(tmp_path, {"requirements.txt": "flask==3.0.0\n", "main.py": ""})
+    source = (
+        "FROM fedora:40\nWORKDIR /srv-app\nCOPY . .\n"
+        "RUN dnf install -y python3-pip gcc && dnf clean all && rm -rf /var/cache/dnf\n"
+        "RUN groupadd -r app && useradd -r -g app app && mkdir -p /var/log/app\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    assert one(source, context).fix.applicability is Applicability.SAFE
+    assert fixed(source, context) == (
+        "FROM fedora:40\nWORKDIR /srv-app\nCOPY requirements.txt ./\n"
+        "RUN dnf install -y python3-pip gcc && dnf clean all && rm -rf /var/cache/dnf\n"
+        "RUN groupadd -r app && useradd -r -g app app && mkdir -p /var/log/app\n"
+        "RUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+    )
+
+
+def test_apt_install_between_in_a_crlf_file(tmp_path: Path) -> None:
+    source = APT_EXAMPLE.replace("\n", "\r\n")
+    assert fixed(source, npm_context(tmp_path), unsafe=True) == (
+        "FROM node:20-slim\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\n"
+        "RUN apt-get update && apt-get install -y curl\r\nRUN npm install\r\n"
+        "# copy everything\r\nCOPY . .\r\nRUN npm run build\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        ("RUN apt-get install -y ./vendor/tool.deb", "names the relative path `./vendor/tool.deb`"),
+        ("RUN apt-get install -y tool.deb", "names the relative path `tool.deb`"),
+        ("RUN mkdir -p /app/data", "touches /app/data, and the COPY or WORKDIR is /app"),
+        ("RUN rm -rf /app/*", "touches /app/*"),
+        ("RUN mkdir -p data", "names the relative path `data`"),
+        ("RUN cd /tmp && apt-get update", "`cd /tmp` changes the directory"),
+        ("RUN make deps", "`make deps` is not a system-package command dfopt knows"),
+        ("RUN ./prepare.sh", "`./prepare.sh` runs a script"),
+        ("RUN sh prepare.sh", "`sh prepare.sh` runs a script"),
+        ("RUN . ./env.sh && apt-get update", "runs a script"),
+        ("RUN --mount=type=bind,target=/src apt-get update", "bind-mounts files"),
+        ("RUN apt-get update && (apt-get install -y curl)", "is nested in a compound command"),
+        ("RUN for f in *; do echo $f; done", "is nested in a compound command"),
+        ("RUN apt-get install -y $PKGS", "uses `$PKGS`, whose value dfopt does not know"),
+        ("RUN apt-get download curl", "may write into the working directory"),
+        ("RUN echo '{}' > config.json", "names the relative path `config.json`"),
+        ("RUN apt-get update > /app/apt.log", "touches /app/apt.log"),
+        ("RUN apt-get update >& apt.log", "names the relative path `apt.log`"),
+        ("RUN apt-get update > 1", "names the relative path `1`"),
+        ("RUN npm run prepare", "`npm run prepare` is not a system-package command"),
+        ('RUN ["apt-get", "update"]', "only shell-form RUNs"),
+        ("RUN <<EOF\napt-get update\nEOF", "only shell-form RUNs"),
+        ("COPY config/ /etc/app/", "and dfopt does not reorder it"),
+        ("ADD tools.tar.gz /opt/", "`ADD tools.tar.gz /opt/` (line 5) runs between"),
+    ],
+)
+def test_a_run_between_that_may_touch_the_sources_still_blocks(run: str, why: str) -> None:
+    source = f"FROM node:20\nARG PKGS\nWORKDIR /app\nCOPY . .\n{run}\nRUN npm ci\n"
+    left_alone(source, None, "(line 5) runs between the COPY and the install")
+    left_alone(source, None, why)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (
+            "FROM node:20\nWORKDIR /home/app\nCOPY . .\nRUN useradd -m app\nRUN npm ci\n",
+            "`useradd -m app` touches /home/app",
+        ),
+        (
+            "FROM node:20\nWORKDIR /home\nCOPY . .\nRUN apt-get install -y curl\nRUN npm ci\n",
+            "it may write into /home, and the COPY writes to /home",
+        ),
+        (
+            "FROM node:20\nWORKDIR /opt/app\nCOPY . .\nRUN apk add git\nRUN npm ci\n",
+            "it installs into /opt, and the COPY writes to /opt/app",
+        ),
+        (
+            "FROM node:20\nWORKDIR /app\nCOPY --chown=app:app . .\nRUN useradd app\nRUN npm ci\n",
+            "the COPY's --chown=app:app names an owner this RUN may create or change",
+        ),
+        (
+            'FROM node:20\nWORKDIR /app\nCOPY . .\nSHELL ["pwsh", "-c"]\nRUN apt-get update\n'
+            "RUN npm ci\n",
+            "it runs in the SHELL `pwsh -c`",
+        ),
+    ],
+)
+def test_a_system_run_that_meets_the_copy_destination_or_owner_still_blocks(
+    source: str, why: str
+) -> None:
+    left_alone(source, None, why)
+
+
+def test_a_numeric_chown_does_not_block_a_system_run() -> None:
+    source = (
+        "FROM node:20\nWORKDIR /app\nCOPY --chown=1000:1000 . .\n"
+        "RUN groupadd -g 1000 app && useradd -u 1000 -g app -d /home/app app\nRUN npm ci\n"
+    )
+    assert fixed(source) == (
+        "FROM node:20\nWORKDIR /app\nCOPY --chown=1000:1000 package.json package-lock.json*"
+        " npm-shrinkwrap.json* .npmrc* ./\n"
+        "RUN groupadd -g 1000 app && useradd -u 1000 -g app -d /home/app app\nRUN npm ci\n"
+        "COPY --chown=1000:1000 . .\n"
+    )
+
+
+def test_a_system_run_before_a_downloading_build_still_blocks() -> None:
+    """The download step would go before the COPY, above the RUN that may install the
+    toolchain's helpers (git for private modules): not reordered."""
+    source = (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN apt-get update && apt-get install -y git\n"
+        "RUN go build -o /out/app .\n"
+    )
+    left_alone(
+        source,
+        None,
+        "`RUN apt-get update && apt-get install -y git` (line 4) runs between the COPY and the"
+        " build, and dfopt does not reorder it",
+    )
