@@ -34,9 +34,9 @@ SYSTEM_KINDS = frozenset({INDEX_UPDATE, DEPENDENCY_INSTALL, CLEANUP})
 #: Commands that create or change users and groups (they write /etc and the new home).
 ACCOUNT_COMMANDS = frozenset({"useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod"})
 #: Commands that touch only the paths named in their arguments (checked one by one).
-PATH_COMMANDS = frozenset({"mkdir", "rm", "ldconfig", "update-ca-certificates"})
-#: Builtins that write nothing but standard output.
-QUIET_COMMANDS = frozenset({"set", "true", ":", "echo", "printf", "export"})
+PATH_COMMANDS = frozenset({"mkdir", "rm", "mv", "ldconfig", "update-ca-certificates"})
+#: Builtins that write nothing but standard output (``[``/``test`` only look at metadata).
+QUIET_COMMANDS = frozenset({"set", "true", ":", "echo", "printf", "export", "[", "test"})
 #: Folders a package install or an account command writes anywhere below: a COPY into (or
 #: above) one of them may meet files the RUN writes.
 SYSTEM_TREES = (
@@ -85,9 +85,10 @@ def system_run_blocker(
     env = state.known_variables()
     home = state.home or "/root"
     system = False
+    groups = _known_groups(script.text)
     for cmd in script.commands:
         text = " ".join(w.raw for w in cmd.words) or script.text[cmd.start : cmd.end]
-        if cmd.depth > 0:
+        if cmd.depth > 0 and not any(a <= cmd.start and cmd.end <= b for a, b in groups):
             return f"`{text}` is nested in a compound command or substitution"
         action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
         reason = _command_blocker(cmd, action, text)
@@ -104,6 +105,26 @@ def system_run_blocker(
             if is_within(parent, directory):
                 return f"it may write into {parent}, and the COPY writes to {directory}"
     return None
+
+
+def _known_groups(text: str) -> list[tuple[int, int]]:
+    """Spans of the brace group DF107's apt fix writes (it puts the ``docker-clean`` hook
+    back), so that a RUN dfopt already gave cache mounts still counts as a system setup.
+
+    Why only that group: the shell parser reports no redirection of a compound command
+    (``{ ...; } > file``) and no ``for``/``case`` word list, so a nested command is only
+    trusted in this exact text, followed by nothing that could redirect it."""
+    from rewriter.fixes.cache_mounts import APT_SUFFIX
+
+    spans = []
+    at = text.find(APT_SUFFIX)
+    while at >= 0:
+        end = at + len(APT_SUFFIX)
+        rest = text[end:].replace("\\\r\n", "").replace("\\\n", "").lstrip(" \t")
+        if not rest or rest.startswith(("&&", "||", ";", "|", "\n", "\r\n")):
+            spans.append((at, end))
+        at = text.find(APT_SUFFIX, end)
+    return spans
 
 
 def _command_blocker(cmd: Command, action: Any, text: str) -> str | None:

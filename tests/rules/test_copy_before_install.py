@@ -770,3 +770,30 @@ def test_a_system_run_before_a_downloading_build_still_blocks() -> None:
         "`RUN apt-get update && apt-get install -y git` (line 4) runs between the COPY and the"
         " build, and dfopt does not reorder it",
     )
+
+
+DF107_APT_RUN = (
+    "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+    "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
+    "    mv /etc/apt/apt.conf.d/docker-clean /etc/apt/docker-clean.dfopt 2>/dev/null; \\\n"
+    "    apt-get update && apt-get install -y curl && \\\n"
+    "    { [ ! -e /etc/apt/docker-clean.dfopt ] || mv /etc/apt/docker-clean.dfopt"
+    " /etc/apt/apt.conf.d/docker-clean; }\n"
+)
+
+
+def test_an_apt_run_that_dfopt_gave_cache_mounts_still_counts_as_system_setup() -> None:
+    source = f"FROM node:20-slim\nWORKDIR /app\nCOPY . .\n{DF107_APT_RUN}RUN npm ci\n"
+    assert fixed(source) == (
+        "FROM node:20-slim\nWORKDIR /app\n"
+        "COPY package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./\n"
+        f"{DF107_APT_RUN}RUN npm ci\nCOPY . .\n"
+    )
+
+
+def test_a_redirected_brace_group_is_not_trusted() -> None:
+    """The shell parser does not report a compound command's redirection, so the group that
+    DF107 writes is only trusted when nothing follows it."""
+    run = DF107_APT_RUN.replace("docker-clean; }\n", "docker-clean; } > apt.log\n")
+    source = f"FROM node:20-slim\nWORKDIR /app\nCOPY . .\n{run}RUN npm ci\n"
+    left_alone(source, None, "`[ ! -e /etc/apt/docker-clean.dfopt ]` is nested in a compound")

@@ -214,3 +214,38 @@ def test_secret_read_prefix_and_a_cache_mount_on_the_same_run_converge() -> None
         "RUN --mount=type=secret,id=npm_token --mount=type=cache,target=/root/.npm \\\n"
         '    NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci\n'
     )
+
+
+NPM_AFTER_APT = (
+    "FROM node:20-slim\n"
+    "WORKDIR /app\n"
+    "# copy everything\n"
+    "COPY . .\n"
+    "RUN apt-get update && apt-get install -y curl\n"
+    "RUN npm ci\n"
+    "RUN npm run build\n"
+)
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_dependency_first_move_over_an_apt_run_survives_the_apt_cache_mount_fix(
+    unsafe: bool, tmp_path: Path
+) -> None:
+    """DF101 once refused to move ``COPY . .`` over any RUN; it now moves it over a system-
+    package RUN, and DF107 rewrites that same RUN (cache mounts and the docker-clean group) in
+    the same pass. Whichever lands first, the other must still apply and the result converge."""
+    context = _write(
+        tmp_path, {"package.json": '{"name": "x"}', "package-lock.json": "{}", "index.js": ""}
+    )
+    result = check_fix_invariants(NPM_AFTER_APT, context, unsafe=unsafe)
+    assert result is not None
+    assert "DF101" not in {f.code for f in result.remaining}
+    lines = result.output.splitlines()
+    order = [
+        next(k for k, line in enumerate(lines) if line.startswith(start))
+        for start in ("COPY package.json", "RUN --mount=type=cache,target=/var/cache/apt",
+                      "RUN --mount=type=cache,target=/root/.npm", "# copy everything", "COPY . .",
+                      "RUN npm run build")
+    ]  # fmt: skip
+    assert order == sorted(order), result.output
+    assert "apt-get update && apt-get install -y curl" in result.output
