@@ -56,7 +56,10 @@ def main() -> None:
     for model in models:  # warm the shell grammar and the recogniser once
         model.runs()
 
+    from rewriter.analyse.shell import parse_shell
+
     def fresh_runs() -> None:
+        parse_shell.cache_clear()  # RUN bodies are parsed afresh in every round
         for tree in trees:
             build_model(tree).runs()
 
