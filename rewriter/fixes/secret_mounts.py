@@ -23,8 +23,8 @@ from rewriter.rules.base import Applicability, Edit, Fix
 
 if TYPE_CHECKING:
     from rewriter.analyse.mounts import Mount
+    from rewriter.analyse.secrets import Declaration
     from rewriter.parser import Instruction
-    from rewriter.rules.checks.secret_in_arg_or_env import Declaration
     from rewriter.rules.context import RuleContext
 
 #: Programs known to read a secret from an environment variable without it being written in
@@ -122,7 +122,7 @@ def variable_users(ctx: RuleContext, decl: Declaration) -> Users | None:
     """The instructions that read ``decl``'s variable, or None when that cannot be told
     (the variable is declared again further on, so uses may belong to the other declaration).
     """
-    from rewriter.rules.checks.secret_in_arg_or_env import declarations
+    from rewriter.analyse.secrets import declarations
 
     model = ctx.model
     inst = decl.instruction

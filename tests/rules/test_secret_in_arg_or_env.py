@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rewriter.analyse.secrets import find_secret_values, is_secret_name
 from rewriter.config import Config
 from rewriter.fixes.engine import fix_source
-from rewriter.rules.checks.secret_in_arg_or_env import find_secret_values, is_secret_name
 from tests.rules.harness import fix, lint
 
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"

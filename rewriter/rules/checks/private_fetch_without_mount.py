@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rewriter.analyse.secrets import find_secret_values
 from rewriter.rules.base import Finding, Rule, Severity
-from rewriter.rules.checks.secret_in_arg_or_env import find_secret_values
 from rewriter.rules.context import RuleContext
 
 _GIT_FETCHES = frozenset({"clone", "fetch", "pull", "ls-remote", "submodule"})

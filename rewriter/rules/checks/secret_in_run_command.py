@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rewriter.rules.base import Finding, Rule, Severity, mask_secret
-from rewriter.rules.checks.secret_in_arg_or_env import (
+from rewriter.analyse.secrets import (
     find_secret_values,
     harmless_value,
     is_secret_name,
 )
+from rewriter.rules.base import Finding, Rule, Severity, mask_secret
 from rewriter.rules.context import RuleContext
 
 _MYSQL = frozenset(

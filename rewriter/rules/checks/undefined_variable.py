@@ -96,6 +96,6 @@ def _did_you_mean(name: str, candidates: set[str]) -> str:
 
 def _declared_names(ctx: RuleContext) -> set[str]:
     """Every name an ARG or ENV declares anywhere in the file."""
-    from rewriter.rules.checks.secret_in_arg_or_env import declarations
+    from rewriter.analyse.secrets import declarations
 
     return {d.name for inst in ctx.tree.instructions for d in declarations(inst)}
