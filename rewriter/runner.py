@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rewriter.config import Config, ConfigError, find_config
 from rewriter.emit.report import FileReport
-from rewriter.parser import ParseError, decode
+from rewriter.parser import ParseError, decode, read_bytes
 from rewriter.rules.base import Finding, Severity
 
 DOCKERFILE_PATTERNS = (
@@ -113,18 +113,10 @@ def process_file(path: str, options: Options) -> Outcome:
         return Outcome(report)
     outcome = Outcome(report, threshold=config.failure_threshold)
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            if Path(path).is_dir():
-                raise ParseError("is a directory, not a Dockerfile", 1, 1, name)
-            data = Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == "-" else read_bytes(path)
         source = decode(data)
     except ParseError as exc:
         report.error = exc.with_file(name)
-        return outcome
-    except OSError as exc:
-        report.error = ParseError(exc.strerror or str(exc), 1, 1, name)
         return outcome
     outcome.original = data
     report.source = source

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from rewriter.parser import Dockerfile, ParseError, parse, read_source
+from rewriter.parser import Dockerfile, ParseError, parse, parse_file
 from rewriter.parser.dump import dump_buildkit, go_quote, tree_json
 
 
@@ -21,11 +21,7 @@ def _load(path: str) -> Dockerfile:
             return parse(decode(sys.stdin.buffer.read()))
         except ParseError as exc:
             raise exc.with_file("<stdin>") from None
-    text = read_source(path)
-    try:
-        return parse(text)
-    except ParseError as exc:
-        raise exc.with_file(path) from None
+    return parse_file(path)
 
 
 def _outline(tree: Dockerfile) -> str:

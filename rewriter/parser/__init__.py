@@ -41,6 +41,8 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_file",
+    "read_bytes",
+    "read_source",
 ]
 
 
@@ -75,24 +77,26 @@ def parse_bytes(data: bytes) -> Dockerfile:
     return parse(decode(data))
 
 
-def read_source(path: str | os.PathLike[str]) -> str:
-    """Read a Dockerfile as text, with every failure as a ParseError naming the file."""
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A Dockerfile's bytes; a directory, a missing or unreadable file is a ParseError naming it."""
     name = str(path)
     p = Path(path)
+    if p.is_dir():
+        raise ParseError("is a directory, not a Dockerfile", 1, 1, name)
     try:
-        if p.is_dir():
-            raise ParseError("is a directory, not a Dockerfile", 1, 1, name)
-        data = p.read_bytes()
-    except ParseError:
-        raise
+        return p.read_bytes()
     except FileNotFoundError:
         raise ParseError("no such file", 1, 1, name) from None
     except OSError as exc:
         raise ParseError(exc.strerror or str(exc), 1, 1, name) from None
+
+
+def read_source(path: str | os.PathLike[str]) -> str:
+    """Read a Dockerfile as text, with every failure as a ParseError naming the file."""
     try:
-        return decode(data)
+        return decode(read_bytes(path))
     except ParseError as exc:
-        raise exc.with_file(name) from None
+        raise exc.with_file(exc.file or str(path)) from None
 
 
 def parse_file(path: str | os.PathLike[str]) -> Dockerfile:
