@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rewriter.rules.base import Finding, Fix, Rule
+
+_NEWLINE = re.compile("\n")
 
 if TYPE_CHECKING:
     from rewriter.parser import Dockerfile, Instruction
@@ -44,10 +47,8 @@ class RuleContext:
         self.path = path
         self.context_dir = context_dir
         self.settings = settings or Settings()
-        self._line_starts = [0]
-        for i, ch in enumerate(source):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
+        # Offsets where each physical line starts ("\n" alone ends a line, as in the parser).
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source)]
 
     # -- lazily computed views ----------------------------------------------------------------
     @functools.cached_property
