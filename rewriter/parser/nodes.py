@@ -41,32 +41,30 @@ class Directive:
 
 
 @dataclass(frozen=True)
-class Comment:
-    """A comment line outside any instruction (text includes indentation and line ending)."""
+class _WholeLine:
+    """A physical line outside any instruction, kept as written."""
 
-    text: str
+    text: str  # indentation and line ending included
     line: int
     offset: int
-
-    @property
-    def body(self) -> str:
-        """The comment without ``#``, surrounding spaces and line ending."""
-        return self.text.strip(" \t\r\n")[1:].strip()
 
     def to_source(self) -> str:
         return self.text
 
 
 @dataclass(frozen=True)
-class Blank:
+class Comment(_WholeLine):
+    """A comment line outside any instruction."""
+
+    @property
+    def body(self) -> str:
+        """The comment without ``#``, surrounding spaces and line ending."""
+        return self.text.strip(" \t\r\n")[1:].strip()
+
+
+@dataclass(frozen=True)
+class Blank(_WholeLine):
     """A line of only whitespace outside any instruction."""
-
-    text: str
-    line: int
-    offset: int
-
-    def to_source(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -97,8 +95,8 @@ class LogicalLine:
 
     def to_file_offset(self, index: int) -> int:
         """Map an offset in ``text`` (0..len) to an offset in the file."""
-        starts = [p[0] for p in self.pieces]
-        i = max(bisect.bisect_right(starts, index) - 1, 0)
+        # pieces are sorted by logical offset; the last one starting at or before ``index``
+        i = max(bisect.bisect_right(self.pieces, (index, float("inf"))) - 1, 0)
         logical_start, file_start = self.pieces[i]
         return file_start + (index - logical_start)
 
