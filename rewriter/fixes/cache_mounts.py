@@ -212,7 +212,7 @@ def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedC
     from rewriter.fixes.apt_lists import lists_kept_reason
 
     found: dict[str, WantedCache] = {}
-    berry = model is not None and _yarn_berry(model, run)
+    berry: bool | None = None  # read the hints only for a RUN that has a Yarn cache
     for command in run.commands:
         action = command.action
         if action is None or action.kind not in _FILLING or not action.uses_cache:
@@ -220,8 +220,11 @@ def wanted_caches(run: RunStep, model: BuildModel | None = None) -> list[WantedC
         for name, path in _cache_names(action):
             if name in NEVER_MOUNTED or path in found:
                 continue
-            if name == ("yarn" if berry else "yarn-berry"):
-                continue
+            if name in ("yarn", "yarn-berry"):
+                if berry is None:
+                    berry = model is not None and _yarn_berry(model, run)
+                if name == ("yarn" if berry else "yarn-berry"):
+                    continue
             if name == "apt-lists":
                 path = _SYSTEM["apt-lists"]
                 if model is None or lists_kept_reason(model, run, command) is not None:

@@ -122,6 +122,7 @@ class _Finder:
         self.model = ctx.model
         self.context = context
         self.escape = ctx.tree.escape
+        self.runs = {run.instruction: run for run in self.model.runs()}
 
     def stage(self, stage: Any) -> list[Problem]:
         body: list[Instruction] = list(stage.body)
@@ -136,7 +137,7 @@ class _Finder:
                 if found is not None:
                     broad.append((index, found))
                 continue
-            step = dependency_step(inst, state)
+            step = dependency_step(inst, state, self.runs.get(inst))
             if step is None:
                 continue
             steps.append((index, step))

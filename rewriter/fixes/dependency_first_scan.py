@@ -154,8 +154,12 @@ def broad_copy(inst: Instruction, state: Any, context: Any, escape: str) -> Broa
     return BroadCopy(inst, folders[0], inst.values[-1], directory, len(sources))
 
 
-def dependency_step(inst: Instruction, state: Any) -> DependencyStep | None:
-    """The RUN's first dependency step (install, download, or a downloading build)."""
+def dependency_step(inst: Instruction, state: Any, run: Any = None) -> DependencyStep | None:
+    """The RUN's first dependency step (install, download, or a downloading build).
+
+    ``run`` is the model's ``RunStep`` of ``inst`` when the caller has it: the actions the
+    model recognised with the same arguments are reused instead of recognised again.
+    """
     from rewriter.analyse.packages import recognise
     from rewriter.analyse.shell import parse_shell
 
@@ -164,18 +168,44 @@ def dependency_step(inst: Instruction, state: Any) -> DependencyStep | None:
     script = parse_shell(inst.args)
     env = state.known_variables()
     workdir = known_dir(state.workdir) or "/"
+    home = state.home or "/root"
+    known = _model_actions(run, script, state)
     commands: list[tuple[Command, Any]] = []
     chosen = None
     for cmd in script.commands:
-        action = recognise(
-            cmd, env=env, home=state.home or "/root", user=state.user, workdir=workdir
-        )
+        if id(cmd) in known:
+            action = known[id(cmd)]
+        else:
+            action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
         commands.append((cmd, action))
         if chosen is None and action is not None and _is_dependency(action):
             chosen = action
     if chosen is None or known_dir(state.workdir) is None:
         return None
     return DependencyStep(inst, chosen, script, tuple(commands))
+
+
+def _model_actions(run: Any, script: Script, state: Any) -> dict[int, Any]:
+    """Actions the model recognised for ``script``'s commands, by ``id`` of the command.
+
+    The model calls ``recognise`` with the same environment and user, with ``home=state.home``
+    and ``workdir=state.workdir`` for the commands of the RUN's own script, and only when the
+    command is known, has words and a known cwd. Its action is reused only where all of that
+    makes its call the one :func:`dependency_step` would make (same command object, a known
+    HOME, a WORKDIR without variables); every other command is recognised again.
+    """
+    if run is None or run.state is not state or not run.scripts:
+        return {}
+    if not state.home or not state.workdir or known_dir(state.workdir) is None:
+        return {}
+    main = run.scripts[0]
+    if main.script is not script:
+        return {}
+    return {
+        id(rc.command): rc.action
+        for rc in run.commands
+        if rc.script is main and rc.cwd is not None and rc.command.known and rc.command.words
+    }
 
 
 def _is_dependency(action: PackageAction) -> bool:

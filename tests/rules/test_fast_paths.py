@@ -1,0 +1,146 @@
+"""Each fast path of the lint hot loop gives exactly what the general path gives.
+
+The fast paths skip work that cannot change a result (a one-scan precheck before many regex
+scans, an early return when nothing can match). These tests compare them with the general
+code over every word of the corpus and over generated inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rewriter.analyse import secrets
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _corpus_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "corpus").rglob("*")):
+        if path.is_file() and "Dockerfile" in path.name:
+            try:
+                texts.append(path.read_bytes().decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+    return texts
+
+
+def _corpus_words() -> list[str]:
+    words: set[str] = set()
+    for text in _corpus_texts():
+        words.update(text.split())
+        words.update(text.splitlines())
+    return sorted(words)
+
+
+# Pieces of every secret shape, so that generated text often comes close to (or is) a secret.
+_PIECES = [
+    "ghp_",
+    "github_pat_",
+    "AKIA",
+    "ASIA",
+    "glpat-",
+    "xoxb-",
+    "sk_live_",
+    "rk_live_",
+    "npm_",
+    "AIza",
+    "hf_",
+    "pypi-AgE",
+    "sk-",
+    "sk-proj-",
+    "eyJ",
+    ".",
+    "-----BEGIN ",
+    "RSA ",
+    "PRIVATE KEY",
+    " BLOCK",
+    "-----",
+    "https://",
+    "user",
+    ":",
+    "@",
+    "host",
+    "$",
+    "'",
+    '"',
+    " ",
+    "/",
+    "_",
+    "-",
+    "A" * 16,
+    "a1B2" * 9,
+    "Z9" * 26,
+]
+_TEXT = st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=12).map("".join)
+
+
+def test_secret_precheck_agrees_over_the_corpus() -> None:
+    for word in _corpus_words():
+        assert secrets.find_secret_values(word) == secrets._secret_values(word), word
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_secret_precheck_agrees_on_generated_text(text: str) -> None:
+    assert secrets.find_secret_values(text) == secrets._secret_values(text)
+    if secrets._ANY_SHAPE.search(text) is None:
+        assert secrets._secret_values(text) == []
+
+
+def test_secret_precheck_sees_every_shape() -> None:
+    samples = [
+        "ghp_" + "a" * 36,
+        "AKIA" + "A" * 16,
+        "glpat-" + "a" * 20,
+        "xoxb-" + "1" * 10,
+        "sk_live_" + "a" * 16,
+        "npm_" + "a" * 36,
+        "AIza" + "a" * 35,
+        "hf_" + "a" * 30,
+        "pypi-AgE" + "a" * 50,
+        "sk-" + "a" * 32,
+        "eyJabcdefgh.eyJabcdefgh.sig",
+        "-----BEGIN RSA PRIVATE KEY-----abc",
+        "https://user:pw@host",
+    ]
+    for sample in samples:
+        assert secrets.find_secret_values(sample), sample
+        assert re.search(secrets._ANY_SHAPE, sample)
+
+
+def _corpus_contexts():
+    """A RuleContext for every parseable corpus file, with and without its build context."""
+    from rewriter.parser import ParseError, parse
+    from rewriter.rules.context import RuleContext
+
+    for path in sorted((ROOT / "corpus").rglob("*")):
+        if not (path.is_file() and "Dockerfile" in path.name):
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+            tree = parse(text)
+        except (UnicodeDecodeError, ParseError):
+            continue
+        for context_dir in (path.parent, None):
+            yield RuleContext(text, tree, path=str(path), context_dir=context_dir)
+
+
+def test_dependency_step_reuses_model_actions_exactly() -> None:
+    from rewriter.fixes.dependency_first_scan import dependency_step
+
+    checked = 0
+    for ctx in _corpus_contexts():
+        model = ctx.model
+        runs = {run.instruction: run for run in model.runs()}
+        for inst in ctx.tree.instructions:
+            if inst not in runs:
+                continue
+            state = model.state_of(inst)
+            assert dependency_step(inst, state, runs[inst]) == dependency_step(inst, state)
+            checked += 1
+    assert checked > 100
