@@ -12,6 +12,8 @@ word is a keyword from its LALR state (keywords only count in command position).
 
 from __future__ import annotations
 
+import re
+
 from .model import ANSI, ARITH, CMDSUB, LIT, PARAM, TILDE, VAR, HereDoc, Word, WordPart
 
 # Longest first, so that the scan below can stop at the first match (maximal munch).
@@ -60,6 +62,21 @@ _DQ_ESCAPABLE = frozenset('$`"\\\n')
 _ARGUMENT_TYPES = frozenset({"WORD", "IO_NUMBER", "REDIR_OP"})  # `[[` after these is an argument
 _LEADERS = frozenset({"if", "then", "elif", "else", "do", "while", "until", "!", "{"})
 _WORD_SPECIAL = _META | frozenset("\\'\"$`")
+_SKIPPABLE = frozenset(" \t\r\\")  # what _skip_blanks may skip (a backslash only before \n)
+# A run of characters that are ordinary anywhere in a word.
+_PLAIN_WORD = re.compile(r"[^ \t\r\n;&|<>()\\'\"$`]+")
+_OPERATOR_SET = frozenset(_OPERATORS)
+
+
+def _operator(text: str, pos: int) -> str:
+    """The longest operator at ``text[pos]`` (which is a metacharacter other than a blank)."""
+    three = text[pos : pos + 3]
+    if three in _OPERATOR_SET:
+        return three
+    two = three[:2]
+    if two in _OPERATOR_SET:
+        return two
+    return three[:1]
 
 
 class Tok:
@@ -74,7 +91,7 @@ class Tok:
         self.text = text
         self.word: Word | None = None
         # Spans (start, end) of command substitutions inside the word, to parse as scripts.
-        self.subs: list[tuple[int, int]] = []
+        self.subs: list[tuple[int, int]] | tuple[()] = ()
         self.heredoc: HereDoc | None = None
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
@@ -109,32 +126,32 @@ class Lexer:
         case_depth = 0
         heredoc_next = False
         dbracket = False
+        plain_word = _PLAIN_WORD.match
         while True:
-            pos = self._skip_blanks(self.pos)
-            self.pos = pos
+            pos = self.pos
+            if pos < end and text[pos] in _SKIPPABLE:
+                pos = self._skip_blanks(pos)
+                self.pos = pos
             if pos >= end:
                 break
             c = text[pos]
-            if c == "#":
-                nl = text.find("\n", pos, end)
-                self.pos = end if nl < 0 else nl
-                continue
-            if c == "\n":
-                out.append(Tok("NEWLINE", pos, pos + 1, "\n"))
-                self.pos = pos + 1
-                self._read_heredocs()
-                continue
-            if c in _META and dbracket and c not in "\n;":
-                # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
-                op = next(o for o in _OPERATORS if text.startswith(o, pos))
-                tok = Tok("WORD", pos, pos + len(op), op)
-                tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
-                out.append(tok)
-                self.pos = pos + len(op)
-                continue
             if c in _META:
-                op = next(o for o in _OPERATORS if text.startswith(o, pos))
+                if c == "\n":
+                    out.append(Tok("NEWLINE", pos, pos + 1, "\n"))
+                    self.pos = pos + 1
+                    if self._pending:
+                        self._read_heredocs()
+                    continue
+                op = _operator(text, pos)
+                self.pos = pos + len(op)
+                if dbracket and c != ";":
+                    # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
+                    tok = Tok("WORD", pos, pos + len(op), op)
+                    tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
+                    out.append(tok)
+                    continue
                 if op == ")" and stop_at_paren and depth == 0 and case_depth == 0:
+                    self.pos = pos
                     break
                 if op == "(":
                     depth += 1
@@ -146,29 +163,51 @@ class Lexer:
                 else:
                     tok = Tok(_OP_TYPES[op], pos, pos + len(op), op)
                 out.append(tok)
-                self.pos = pos + len(op)
                 continue
-            tok = self._word(pos)
-            if tok.type == "ERROR":
-                self.ok = False
-                out.append(tok)
-                break
-            if tok.text == "[[" and (
+            if c == "#":
+                nl = text.find("\n", pos, end)
+                self.pos = end if nl < 0 else nl
+                continue
+            match = plain_word(text, pos, end) if c != "~" else None
+            if match is not None and (match.end() == end or text[match.end()] in _META):
+                tok = self._plain_word(pos, match.end())
+            else:
+                tok = self._word(pos)
+                if tok.type == "ERROR":
+                    self.ok = False
+                    out.append(tok)
+                    break
+            raw = tok.text
+            if raw == "[[" and (
                 not out or out[-1].type not in _ARGUMENT_TYPES or out[-1].text in _LEADERS
             ):
                 dbracket = True
-            elif tok.text == "]]":
+            elif raw == "]]":
                 dbracket = False
-            if heredoc_next and tok.type == "WORD":
-                self._queue_heredoc(out[-1], tok)
-            heredoc_next = False
+            if heredoc_next:
+                if tok.type == "WORD":
+                    self._queue_heredoc(out[-1], tok)
+                heredoc_next = False
             if stop_at_paren and tok.type == "WORD":
-                if tok.text == "case":
+                if raw == "case":
                     case_depth += 1
-                elif tok.text == "esac" and case_depth:
+                elif raw == "esac" and case_depth:
                     case_depth -= 1
             out.append(tok)
         return out
+
+    def _plain_word(self, start: int, stop: int) -> Tok:
+        """A word of ordinary characters only (no quote, escape, ``$``, backtick or leading
+        ``~``): the same token ``_word`` builds, without scanning it character by character."""
+        self.pos = stop
+        text = self.text
+        raw = text[start:stop]
+        if raw.isdigit() and stop < self.end and text[stop] in "<>":
+            return Tok("IO_NUMBER", start, stop, raw)
+        tok = Tok("WORD", start, stop, raw)
+        glob = "*" in raw or "?" in raw or "[" in raw
+        tok.word = Word(raw, raw, start, stop, (WordPart(LIT, raw, False),), glob)
+        return tok
 
     def _skip_blanks(self, pos: int) -> int:
         text, end = self.text, self.end

@@ -67,7 +67,16 @@ def parse_shell(script: str) -> Script:
     ``$( )``, backticks (without escapes), compound commands, function bodies and
     ``sh -c '...'`` bodies are included, in source order.
     """
-    state = _State(script)
+    return parse_shell_uncached(script)
+
+
+def parse_shell_uncached(script: str, *, plain_fast_path: bool = True) -> Script:
+    """``parse_shell`` without its cache.
+
+    ``plain_fast_path=False`` sends every region through the LALR parser, the reference
+    definition of the language; tests compare both ways over many scripts.
+    """
+    state = _State(script, plain_fast_path)
     try:
         state.parse_region(0, len(script), cwd=".", depth=0)
     except RecursionError:  # absurd nesting: report the whole script as not understood
@@ -89,10 +98,11 @@ def _unknown(start: int, end: int, depth: int) -> Command:
 class _State:
     """Collects commands while regions of one script text are parsed (recursively)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, plain_fast_path: bool = True) -> None:
         self.text = text
         self.commands: list[Command] = []
         self.ok = True
+        self.plain_fast_path = plain_fast_path
 
     # -- parsing a region ------------------------------------------------------------------
 
@@ -101,12 +111,125 @@ class _State:
         tokens = lexer.tokens()
         if not lexer.ok:
             self.ok = False
-        tree, unknown = _feed(tokens)
-        for first, last in unknown:
-            self.ok = False
-            self.commands.append(_unknown(tokens[first].start, tokens[last].end, depth))
+        tree = _plain_tree(tokens) if self.plain_fast_path else None
+        if tree is None:
+            tree, unknown = _feed(tokens)
+            for first, last in unknown:
+                self.ok = False
+                self.commands.append(_unknown(tokens[first].start, tokens[last].end, depth))
         if tree is not None:
             _Walker(self, tokens, depth).walk_list(tree.children, cwd)
+
+
+class _Node:
+    """A tree node shaped like lark's ``Tree`` (``data``, ``children``), for the fast path."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data = data
+        self.children = children
+
+
+class _Leaf:
+    """A leaf shaped like the lark ``Token`` the feeder makes: its type and token index."""
+
+    __slots__ = ("start_pos", "type")
+
+    def __init__(self, type_: str, start_pos: int) -> None:
+        self.type = type_
+        self.start_pos = start_pos
+
+
+# Token types that end a simple command and join it to the next one at the top level.
+_LIST_OPERATORS = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP"})
+
+
+def _plain_tree(tokens: list[Tok]) -> _Node | None:
+    """The tree the LALR parser would build for a *plain* script, or None for any other.
+
+    Plain: simple commands (assignments, words, redirections) joined by ``&&``, ``||``, ``;``,
+    ``&``, ``|`` and newlines, with no reserved word in command position, no parenthesis, no
+    ``;;`` and no syntax error. That is most RUN bodies, and for them this linear scan replaces
+    feeding lark token by token. Anything else returns None and goes to ``_feed``, which stays
+    the reference: ``tests/test_shell_fast_path.py`` checks that both build the same Script.
+    """
+    out: list[Any] = []  # children of the root, as lark's inlined rules leave them
+    pipeline: list[Any] | None = None  # children of the pipeline being read
+    prev = ""  # "" at the start, "CMD" after a command, else the last operator's type
+    i, n = 0, len(tokens)
+    while i < n:
+        kind = tokens[i].type
+        if kind == "NEWLINE":
+            if prev == "PIPE":
+                assert pipeline is not None
+                pipeline.append(_Leaf(kind, i))
+            else:
+                out.append(_Leaf(kind, i))
+                if prev not in ("AND_IF", "OR_IF"):
+                    prev = kind
+            i += 1
+        elif kind in _LIST_OPERATORS:
+            if prev != "CMD":
+                return None
+            out.append(_Leaf(kind, i))
+            prev = kind
+            i += 1
+        else:
+            if prev == "CMD":  # pragma: no cover - a simple command runs up to an operator
+                return None
+            command, i = _plain_command(tokens, i)
+            if command is None:
+                return None
+            if i < n and tokens[i].type == "PIPE":
+                if pipeline is None:
+                    pipeline = []
+                pipeline += (command, _Leaf("PIPE", i))
+                prev = "PIPE"
+                i += 1
+                continue
+            if pipeline is not None:
+                pipeline.append(command)
+                out.append(_Node("pipeline", pipeline))
+                pipeline = None
+            else:
+                out.append(command)
+            prev = "CMD"
+    if prev in ("AND_IF", "OR_IF", "PIPE"):
+        return None
+    return _Node("start", out)
+
+
+def _plain_command(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
+    """Read one simple command from ``tokens[i]``; (None, i) when it is not plain."""
+    children: list[Any] = []
+    prefix = True  # before the command word: NAME=value words are assignments
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "WORD":
+            if prefix:
+                if tok.text in _KEYWORDS:
+                    return None, i
+                if _ASSIGNMENT.match(tok.text):
+                    children.append(_Leaf("ASSIGNMENT_WORD", i))
+                    i += 1
+                    continue
+                prefix = False
+            children.append(_Leaf(kind, i))
+            i += 1
+        elif kind == "REDIR_OP" or kind == "IO_NUMBER":
+            op = i + 1 if kind == "IO_NUMBER" else i
+            if op + 1 >= n or tokens[op].type != "REDIR_OP" or tokens[op + 1].type != "WORD":
+                return None, i
+            children.append(_Node("redirect", [_Leaf(tokens[k].type, k) for k in range(i, op + 2)]))
+            i = op + 2
+        else:
+            break
+    if not children:
+        return None, i
+    return _Node("simple_command", children), i
 
 
 def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
@@ -198,15 +321,13 @@ class _Walker:
 
     def walk_list(self, children: list[Any], cwd: str | None, depth: int | None = None) -> Any:
         """Walk a flat list (the script or a compound_list); return the cwd after it."""
-        from lark import Token
-
         depth = self.base_depth if depth is None else depth
         # and-or groups: [(connector, node), ...] and the separator that ends each group
         groups: list[tuple[list[tuple[str | None, Any]], str | None]] = []
         current: list[tuple[str | None, Any]] = []
         pending: str | None = None
         for child in children:
-            if isinstance(child, Token):
+            if _is_token(child):
                 if pending is None and child.type in _CONNECTORS:
                     pending = _CONNECTORS[child.type]
                     if pending in (";", "&", "\n") and current:
