@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +55,7 @@ class RuleContext:
     @functools.cached_property
     def build_context(self) -> Any | None:
         """The scanned build context, or None when there is no context folder to read."""
-        if self.context_dir is None or not self.context_dir.is_dir():
+        if self.context_dir is None or not os.path.isdir(self.context_dir):
             return None
         from rewriter.analyse.context import scan_context
 

@@ -144,3 +144,48 @@ def test_dependency_step_reuses_model_actions_exactly() -> None:
             assert dependency_step(inst, state, runs[inst]) == dependency_step(inst, state)
             checked += 1
     assert checked > 100
+
+
+def _find_dockerignore_reference(context_dir, dockerfile_path=None):
+    """``find_dockerignore`` as written with pathlib only (the general path)."""
+    context = Path(context_dir)
+    dockerfile = Path(dockerfile_path) if dockerfile_path is not None else context / "Dockerfile"
+    specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
+    if specific.is_file():
+        return specific
+    generic = context / ".dockerignore"
+    if generic.is_file():
+        return generic
+    return None
+
+
+def test_find_dockerignore_fast_path_agrees(tmp_path, monkeypatch) -> None:
+    from rewriter.analyse.context.dockerignore import find_dockerignore
+
+    folders = sorted({p.parent for p in (ROOT / "corpus").rglob("*Dockerfile*")})
+    layouts = {
+        "none": [],
+        "generic": [".dockerignore"],
+        "specific": ["Dockerfile.dockerignore"],
+        "both": [".dockerignore", "Dockerfile.dockerignore"],
+    }
+    for name, files in layouts.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        for file in files:
+            (folder / file).write_text("x\n")
+        folders.append(folder)
+    odd = tmp_path / "dirs"
+    (odd / ".dockerignore").mkdir(parents=True)
+    (odd / "Dockerfile.dockerignore").mkdir()
+    folders.append(odd)
+    link = tmp_path / "link"
+    link.mkdir()
+    (link / ".dockerignore").symlink_to(tmp_path / "generic" / ".dockerignore")
+    folders.append(link)
+    monkeypatch.chdir(tmp_path)
+    for folder in folders:
+        for form in (folder, str(folder), str(folder) + "/", str(folder) + "//"):
+            assert find_dockerignore(form) == _find_dockerignore_reference(form), form
+    for form in ("generic", "generic/", "./generic", "none", "", "."):
+        assert find_dockerignore(form) == _find_dockerignore_reference(form), form

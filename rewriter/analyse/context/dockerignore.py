@@ -447,8 +447,15 @@ def find_dockerignore(
     context's ``.dockerignore``. Without ``dockerfile_path`` the Dockerfile is
     ``<context>/Dockerfile``, as for ``docker build <context>``.
     """
+    if dockerfile_path is None:
+        # The common case, tested on plain strings: building Paths costs more than the stats.
+        folder = os.fspath(context_dir)
+        for name in ("Dockerfile.dockerignore", ".dockerignore"):
+            if os.path.isfile(os.path.join(folder, name)):
+                return Path(context_dir) / name
+        return None
     context = Path(context_dir)
-    dockerfile = Path(dockerfile_path) if dockerfile_path is not None else context / "Dockerfile"
+    dockerfile = Path(dockerfile_path)
     specific = dockerfile.with_name(dockerfile.name + ".dockerignore")
     if specific.is_file():
         return specific

@@ -11,6 +11,7 @@ can share.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -210,7 +211,7 @@ class _Scanner:
         self, root: Path, ignore: DockerIgnore | None, budget: _Budget, manifest_depth: int
     ) -> None:
         self.root = root
-        self.real_root = os.path.realpath(root)
+        self.root_text = str(root)
         self.ignore = ignore
         self.budget = budget
         self.manifest_depth = manifest_depth
@@ -225,7 +226,7 @@ class _Scanner:
     # -- walking --------------------------------------------------------------------------
 
     def _entries(self, rel_dir: str) -> Iterator[os.DirEntry[str]] | None:
-        path = os.path.join(self.root, rel_dir) if rel_dir else str(self.root)
+        path = os.path.join(self.root_text, rel_dir) if rel_dir else self.root_text
         try:
             with os.scandir(path) as iterator:
                 entries = sorted(iterator, key=lambda entry: entry.name)
@@ -319,6 +320,11 @@ class _Scanner:
             if info is not None and os.path.isfile(entry.path):
                 self.candidates.append((rel, info))
 
+    @functools.cached_property
+    def real_root(self) -> str:
+        """The context's real path, resolved only when a symlink or a file read needs it."""
+        return os.path.realpath(self.root_text)
+
     def _inside(self, path: str) -> str | None:
         """Context-relative real path of ``path``, or None if it leaves the context."""
         real = os.path.realpath(path)
@@ -333,7 +339,7 @@ class _Scanner:
 
     def read(self, rel: str, limit: int) -> str | None:
         """Read at most ``limit`` characters of a context file, never leaving the context."""
-        path = os.path.join(self.root, rel)
+        path = os.path.join(self.root_text, rel)
         if self._inside(path) is None:
             self.notes.append(f"{rel}: not read, it resolves outside the context")
             return None
@@ -363,7 +369,7 @@ def scan_context(
     """
     started = time.monotonic()
     root = Path(context_dir)
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise NotADirectoryError(f"build context {str(root)!r} is not a folder")
     notes: list[str] = []
     if ignore == "auto":
