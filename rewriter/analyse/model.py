@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,7 @@ from rewriter.analyse.state import (
     ArgDecl,
     InstructionState,
     home_for,
+    new_state,
 )
 from rewriter.parser import Dockerfile, Heredoc, Instruction
 
@@ -152,12 +153,13 @@ class _Expander:
 
     def __init__(self, escape: str) -> None:
         self.escape = escape
-        self._special = frozenset("$'\"" + escape)
+        # Words without any of these characters expand to themselves.
+        self._special = re.compile("[" + re.escape("$'\"" + escape) + "]").search
 
     def word(
         self, text: str, scope: _Scope, extra_defined: frozenset[str] = frozenset()
     ) -> _Expanded:
-        if not any(ch in self._special for ch in text):
+        if self._special(text) is None:
             return _Expanded(text, [])
         names = referenced_names(text, self.escape) if "$" in text else []
         variables = scope.variables
@@ -349,6 +351,8 @@ class BuildModel:
     _runs: list[RunStep] | None = field(default=None, repr=False)
     _copies: list[CopyStep] | None = field(default=None, repr=False)
     _global_variables: Mapping[str, str | None] = field(default_factory=dict, repr=False)
+    #: Each instruction's lower-case name (``Instruction.name`` computes it on every call).
+    _names: dict[Instruction, str] = field(default_factory=dict, repr=False)
 
     @property
     def final_stage(self) -> Stage | None:
@@ -383,8 +387,8 @@ class BuildModel:
         if self._copies is None:
             self._copies = [
                 _copy_step(self, ins, self._states[ins])
-                for ins in self.tree.instructions
-                if ins.name in ("copy", "add") and ins in self._states
+                for ins, name in self._names.items()
+                if name in ("copy", "add") and ins in self._states
             ]
         return self._copies
 
@@ -399,7 +403,7 @@ class BuildModel:
         return model_json(self)
 
     def _instructions(self, name: str) -> Iterator[Instruction]:
-        return (ins for ins in self.tree.instructions if ins.name == name and ins in self._states)
+        return (ins for ins, kind in self._names.items() if kind == name and ins in self._states)
 
     def _run_step(self, instruction: Instruction) -> RunStep:
         return _run_step(self, instruction, self._states[instruction])
@@ -437,21 +441,24 @@ class _Builder:
 
     # The global scope -----------------------------------------------------------------------
     def _global_scope(self) -> _Scope:
+        """The predefined ARGs (``set_variable`` for each, in one go)."""
         scope = _Scope()
-        for name in PREDEFINED_ARGS:
-            scope.set_variable(name, self.build_args.get(name))
-        scope.args = dict(scope.variables)
+        variables = {name: self.build_args.get(name) for name in PREDEFINED_ARGS}
+        scope.variables = variables
+        scope.known = {name: value for name, value in variables.items() if value is not None}
+        scope.args = dict(variables)
         return scope
 
     def run(self) -> BuildModel:
         instructions = self.tree.instructions
-        first_from = next((i for i, ins in enumerate(instructions) if ins.name == "from"), None)
+        self.names = names = {ins: ins.name for ins in instructions}
+        first_from = next((i for i, ins in enumerate(instructions) if names[ins] == "from"), None)
         head = instructions if first_from is None else instructions[:first_from]
         scope = self._global_scope()
         for ins in head:
             undefined: list[str] = []
             errors: list[str] = []
-            if ins.name == "arg":
+            if names[ins] == "arg":
                 self._global_arg(ins, scope, undefined, errors)
             else:
                 errors.append(f"{ins.keyword.upper()} before the first FROM: no build stage")
@@ -462,7 +469,7 @@ class _Builder:
             self._split_stages(instructions[first_from:], global_scope)
             for stage in self.stages:
                 self._walk_stage(stage, global_scope)
-            _refine_families(self.stages)
+            _refine_families(self.stages, names)
         self._link_stages()
         return BuildModel(
             tree=self.tree,
@@ -472,6 +479,7 @@ class _Builder:
             build_args=dict(self.build_args),
             _states=self.states,
             _global_variables=global_scope.variables,
+            _names=names,
         )
 
     def _global_arg(
@@ -498,8 +506,9 @@ class _Builder:
     # Stages ---------------------------------------------------------------------------------
     def _split_stages(self, instructions: list[Instruction], global_scope: _Scope) -> None:
         current: list[Instruction] = []
+        names = self.names
         for ins in instructions:
-            if ins.name == "from" and current:
+            if names[ins] == "from" and current:
                 self._add_stage(current, global_scope)
                 current = []
             current.append(ins)
@@ -570,16 +579,17 @@ class _Builder:
             if n not in global_scope.variables
         ]
         self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
+        states, names = self.states, self.names
         for ins in stage.body:
             undefined: list[str] = []
             errors: list[str] = []
-            state = self._snapshot(ins, stage, scope, [], [])
-            self._apply(ins, scope, global_scope, undefined, errors)
+            state = self._snapshot(ins, stage, scope, (), ())
+            self._apply(ins, names[ins], scope, global_scope, undefined, errors)
             if undefined or errors:
                 state = _replace(state, undefined, errors)
-            self.states[ins] = state
+            states[ins] = state
         last = stage.instructions[-1]
-        stage.end_state = self._snapshot(last, stage, scope, [], [])
+        stage.end_state = self._snapshot(last, stage, scope, (), ())
         self.end_scopes[stage] = scope
 
     def _snapshot(
@@ -587,34 +597,34 @@ class _Builder:
         ins: Instruction,
         stage: Stage | None,
         scope: _Scope,
-        undefined: list[str],
-        errors: list[str],
+        undefined: Sequence[str],
+        errors: Sequence[str],
     ) -> InstructionState:
-        return InstructionState(
-            instruction=ins,
-            stage=stage,
-            args=scope.args,
-            env=scope.env,
-            variables=scope.variables,
-            workdir=scope.workdir,
-            user=scope.user,
-            home=home_for(scope.user, scope.env, scope.homes),
-            shell=scope.shell,
-            undefined_names=tuple(dict.fromkeys(undefined)),
-            env_complete=scope.env_complete,
-            errors=tuple(errors),
+        return new_state(
+            ins,
+            stage,
+            scope.args,
+            scope.env,
+            scope.variables,
+            scope.workdir,
+            scope.user,
+            home_for(scope.user, scope.env, scope.homes),
+            scope.shell,
+            tuple(dict.fromkeys(undefined)) if undefined else (),
+            scope.env_complete,
+            tuple(errors),
         )
 
     # One instruction ------------------------------------------------------------------------
     def _apply(
         self,
         ins: Instruction,
+        name: str,
         scope: _Scope,
         global_scope: _Scope,
         undefined: list[str],
         errors: list[str],
     ) -> None:
-        name = ins.name
 
         def word(text: str) -> str:
             result = self.expander.word(text, scope)
@@ -712,10 +722,14 @@ class _Builder:
 
     # Links between stages -------------------------------------------------------------------
     def _link_stages(self) -> None:
+        names = self.names
         for stage in self.stages:
             for ins in stage.body:
+                name = names[ins]
+                if name not in ("copy", "add", "run"):
+                    continue  # only these read from other stages
                 problems: list[str] = []
-                for ref, by_index in _stage_refs(ins):
+                for ref, by_index in _stage_refs(ins, name):
                     target = find_stage(self.stages, ref, by_index=by_index)
                     if target is None and by_index and ref.isdigit():
                         problems.append(f"invalid stage index {ref}")
@@ -744,7 +758,7 @@ _FAMILY_TOOLS = (
 )
 
 
-def _refine_families(stages: list[Stage]) -> None:
+def _refine_families(stages: list[Stage], names: Mapping[Instruction, str]) -> None:
     """Guess an unknown family from the package manager the stage's RUNs call, then pass
     families down the ``base_stage`` chains again (a base may have been refined)."""
     for stage in stages:
@@ -755,7 +769,7 @@ def _refine_families(stages: list[Stage]) -> None:
         if stage.family != "unknown":
             continue
         for ins in stage.body:
-            if ins.name != "run":
+            if names[ins] != "run":
                 continue
             text = ins.args + "".join(doc.content for doc in ins.heredocs)
             found = next((fam for pattern, fam in _FAMILY_TOOLS if pattern.search(text)), None)
@@ -764,13 +778,14 @@ def _refine_families(stages: list[Stage]) -> None:
                 break
 
 
-def _stage_refs(ins: Instruction) -> Iterator[tuple[str, bool]]:
-    """``(reference, by_index_allowed)`` for each stage/image an instruction reads from."""
-    if ins.name in ("copy", "add"):
+def _stage_refs(ins: Instruction, name: str) -> Iterator[tuple[str, bool]]:
+    """``(reference, by_index_allowed)`` for each stage/image an instruction (named ``name``)
+    reads from."""
+    if name in ("copy", "add"):
         for flag in ins.flags:
             if flag.name == "from" and flag.value:
                 yield flag.value, True
-    elif ins.name == "run":
+    elif name == "run":
         for flag in ins.flags:
             if flag.name == "mount" and flag.value and "from=" in flag.value.lower():
                 for item in flag.value.split(","):

@@ -140,3 +140,42 @@ def home_for(user: str, env: Mapping[str, str | None], homes: Mapping[str, str])
     if name.isdigit() or "$" in name:
         return None
     return f"/home/{name}"
+
+
+def new_state(
+    instruction: Instruction,
+    stage: Stage | None,
+    args: Mapping[str, str | None],
+    env: Mapping[str, str | None],
+    variables: Mapping[str, str | None],
+    workdir: str,
+    user: str,
+    home: str | None,
+    shell: tuple[str, ...],
+    undefined_names: tuple[str, ...],
+    env_complete: bool,
+    errors: tuple[str, ...],
+) -> InstructionState:
+    """``InstructionState(...)`` with every field given, built without the frozen ``__init__``.
+
+    Why: the model snapshots one state per instruction, and a frozen dataclass's ``__init__``
+    sets each of the twelve fields through ``object.__setattr__``. Filling the instance
+    dictionary in one call gives the same object (same fields, in field order) several times
+    faster; ``tests/test_model_state.py`` compares the two.
+    """
+    state = object.__new__(InstructionState)
+    state.__dict__.update(
+        instruction=instruction,
+        stage=stage,
+        args=args,
+        env=env,
+        variables=variables,
+        workdir=workdir,
+        user=user,
+        home=home,
+        shell=shell,
+        undefined_names=undefined_names,
+        env_complete=env_complete,
+        errors=errors,
+    )
+    return state
