@@ -189,3 +189,84 @@ def test_find_dockerignore_fast_path_agrees(tmp_path, monkeypatch) -> None:
             assert find_dockerignore(form) == _find_dockerignore_reference(form), form
     for form in ("generic", "generic/", "./generic", "none", "", "."):
         assert find_dockerignore(form) == _find_dockerignore_reference(form), form
+
+
+def _secret_kind_reference(path: str) -> str | None:
+    """DF203's ``secret_kind`` with one ``fnmatchcase`` per pattern (the general path)."""
+    import fnmatch
+    import posixpath
+
+    from rewriter.rules.checks import secret_file_copied as df203
+
+    clean = path.rstrip("/")
+    base = posixpath.basename(clean)
+    if not base or df203._HARMLESS.search(base):
+        return None
+    for pattern in df203.SECRET_FILES:
+        if fnmatch.fnmatchcase(base, pattern):
+            if pattern in ("*.pem", "*.key") and df203._PUBLIC_PEM.search(base):
+                return None
+            return base if "*" not in pattern else f"{pattern} file"
+    if base in df203.SECRET_DIRS:
+        return f"the {base} folder"
+    for suffix in df203.SECRET_PATHS:
+        if clean == suffix or clean.endswith("/" + suffix):
+            return suffix
+    return None
+
+
+_NAME_PIECES = [
+    ".npmrc",
+    ".netrc",
+    "_netrc",
+    ".pypirc",
+    ".git-credentials",
+    ".env",
+    ".htpasswd",
+    "id_rsa",
+    "id_ed25519",
+    "credentials",
+    ".json",
+    ".pem",
+    ".key",
+    ".p12",
+    ".pfx",
+    ".",
+    "ca",
+    "cert",
+    "-",
+    "_",
+    "/",
+    ".ssh",
+    ".aws",
+    ".docker",
+    "config.json",
+    "config",
+    ".kube",
+    ".m2/settings-security.xml",
+    ".example",
+    ".pub",
+    "\n",
+    "[",
+    "]",
+    "*",
+    "?",
+]
+_NAME = st.lists(st.sampled_from(_NAME_PIECES) | st.text(max_size=3), max_size=6).map("".join)
+
+
+def test_secret_file_precheck_agrees() -> None:
+    from rewriter.rules.checks.secret_file_copied import secret_kind
+
+    names = {str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if ".git/" not in str(p)}
+    names.update(_corpus_words())
+    for name in sorted(names):
+        assert secret_kind(name) == _secret_kind_reference(name), name
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME)
+def test_secret_file_precheck_agrees_on_generated_names(name: str) -> None:
+    from rewriter.rules.checks.secret_file_copied import secret_kind
+
+    assert secret_kind(name) == _secret_kind_reference(name)

@@ -45,6 +45,11 @@ _PUBLIC_PEM = re.compile(
 #: Paths inside a folder that make a generic name a secret (``.docker/config.json``).
 SECRET_PATHS = (".docker/config.json", ".aws/config", ".kube/config", ".m2/settings-security.xml")
 
+#: Every ``SECRET_FILES`` pattern in one regex: it matches a name exactly when one of the
+#: patterns does (``fnmatchcase`` is ``re.match`` of ``fnmatch.translate``), so most names are
+#: ruled out with one match instead of one per pattern.
+_ANY_SECRET_FILE = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in SECRET_FILES))
+
 
 def secret_kind(path: str) -> str | None:
     """Why ``path`` (a COPY source or a context file) is a secret file, or None."""
@@ -52,16 +57,23 @@ def secret_kind(path: str) -> str | None:
     base = posixpath.basename(clean)
     if not base or _HARMLESS.search(base):
         return None
-    for pattern in SECRET_FILES:
-        if fnmatch.fnmatchcase(base, pattern):
-            if pattern in ("*.pem", "*.key") and _PUBLIC_PEM.search(base):
-                return None
-            return base if "*" not in pattern else f"{pattern} file"
+    if _ANY_SECRET_FILE.match(base) is not None:
+        return _secret_file_kind(base)
     if base in SECRET_DIRS:
         return f"the {base} folder"
     for suffix in SECRET_PATHS:
         if clean == suffix or clean.endswith("/" + suffix):
             return suffix
+    return None
+
+
+def _secret_file_kind(base: str) -> str | None:
+    """The ``SECRET_FILES`` half of :func:`secret_kind`, pattern by pattern (first match wins)."""
+    for pattern in SECRET_FILES:
+        if fnmatch.fnmatchcase(base, pattern):
+            if pattern in ("*.pem", "*.key") and _PUBLIC_PEM.search(base):
+                return None
+            return base if "*" not in pattern else f"{pattern} file"
     return None
 
 
