@@ -51,10 +51,15 @@ def recognise(
     """
     if not cmd.known or not cmd.words:
         return None
-    env = dict(env or {})
     words, prefix_words = _unwrap(list(cmd.words), list(cmd.assignments))
     if not words:
         return None
+    first = words[0].value
+    name = _basename(first) if first is not None else ""
+    candidates = _candidates(name) if first is not None else ()
+    if not candidates and name != "rm":
+        return None  # most commands: decided before the environment is copied
+    env = dict(env or {})
     for word in prefix_words:
         name, _, _ = word.raw.partition("=")
         if word.value is not None:
@@ -62,10 +67,8 @@ def recognise(
         else:
             env.pop(name, None)
     directory = _directory(cmd.cwd, home, workdir)
-    first = words[0].value
-    name = posixpath.basename(first) if first is not None else ""
     if first is not None:
-        for tool, launcher in _candidates(name):
+        for tool, launcher in candidates:
             if _launched(words, launcher):
                 return _recognise_tool(
                     tool, cmd, words[len(launcher) :], prefix_words, env, home, user, directory
@@ -97,6 +100,11 @@ def cache_dir(
 # -- reading the command line -----------------------------------------------------------------
 
 
+def _basename(path: str) -> str:
+    """``posixpath.basename`` for a str, without its generic-path overhead."""
+    return path.rpartition("/")[2]
+
+
 def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[Word]]:
     """Drop ``sudo``/``env``/``exec``... in front of the real command; collect ``A=b`` words.
 
@@ -105,7 +113,7 @@ def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[W
     """
     prefixes = list(prefixes)
     while words:
-        name = posixpath.basename(words[0].value or "")
+        name = _basename(words[0].value or "")
         if name in SCRIPT_SHELLS:
             script_at = _script_operand(words, SCRIPT_SHELLS[name])
             if script_at is None:
@@ -555,26 +563,53 @@ def _cache_location(
     return cache.default
 
 
+#: Every variable a cache location reads (``Cache.env`` entries and ``Cache.env_options``).
+_CACHE_VARIABLES: tuple[str, ...] = tuple(
+    sorted(
+        {entry.partition("/")[0] for tool in TOOLS for c in tool.caches for entry in c.env}
+        | {var for tool in TOOLS for c in tool.caches for var in c.env_options}
+    )
+)
+
+_KnownCache = tuple[str, str, "Tool | None", tuple[str, ...]]
+
+
 def _known_caches(
     env: Mapping[str, str], home: str, user: str, directory: str | None
-) -> list[tuple[str, str, Tool | None]]:
-    """Every cache location for this image: (absolute path, cache name, tool)."""
-    found: list[tuple[str, str, Tool | None]] = []
+) -> tuple[_KnownCache, ...]:
+    """Every cache location for this image: (absolute path, cache name, tool, path parts).
+
+    The locations depend on nothing but the values of ``_CACHE_VARIABLES``, ``home``, ``user``
+    and ``directory``, so they are computed once per distinct combination of those.
+    """
+    values = tuple(env.get(var) for var in _CACHE_VARIABLES)
+    return _known_caches_for(values, home, user, directory)
+
+
+@lru_cache(maxsize=256)
+def _known_caches_for(
+    values: tuple[str | None, ...], home: str, user: str, directory: str | None
+) -> tuple[_KnownCache, ...]:
+    env = {
+        var: value for var, value in zip(_CACHE_VARIABLES, values, strict=True) if value is not None
+    }
+    found: list[_KnownCache] = []
     for tool in TOOLS:
         for cache in tool.caches:
             path = cache_dir(cache, env=env, home=home, user=user, directory=directory)
             if path is not None:
-                found.append((path, cache.name, tool))
-    found.extend((path, name, None) for path, name in EXTRA_CLEANUP_PATHS)
-    return found
+                found.append((path, cache.name, tool, _parts(path)))
+    found.extend((path, name, None, _parts(path)) for path, name in EXTRA_CLEANUP_PATHS)
+    return tuple(found)
 
 
-def _overlaps(target: str, cache: str) -> bool:
-    """Whether removing ``target`` (may end in a glob) touches ``cache``."""
-    t = [p for p in target.split("/") if p]
-    c = [p for p in cache.split("/") if p]
-    n = min(len(t), len(c))
-    return all(fnmatch.fnmatchcase(c[i], t[i]) for i in range(n))
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(p for p in path.split("/") if p)
+
+
+def _overlaps(target: tuple[str, ...], cache: tuple[str, ...]) -> bool:
+    """Whether removing ``target`` (may end in a glob) touches ``cache`` (both as ``_parts``)."""
+    return all(fnmatch.fnmatchcase(c, t) for t, c in zip(target, cache, strict=False))
 
 
 def _recognise_rm(
@@ -602,8 +637,9 @@ def _recognise_rm(
         if path == "/":
             continue
         hit: set[str] = set()
-        for cache_path, name, tool in caches:
-            if name not in hit and _overlaps(path, cache_path):
+        path_parts = _parts(path)
+        for _, name, tool, cache_parts in caches:
+            if name not in hit and _overlaps(path_parts, cache_parts):
                 hit.add(name)
                 defeaters.append(
                     CacheDefeater(

@@ -8,7 +8,6 @@ imports lark: rules that only look at results pay nothing for the parser.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -134,7 +133,7 @@ class Command:
         """The basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None."""
         if not self.words or self.words[0].value is None:
             return None
-        return posixpath.basename(self.words[0].value) or None
+        return self.words[0].value.rpartition("/")[2] or None  # posixpath.basename, for a str
 
     def env(self) -> dict[str, str | None]:
         """The ``NAME=value`` prefixes as a dict (value None when it is not static)."""
