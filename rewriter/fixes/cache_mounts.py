@@ -287,19 +287,27 @@ def covering_mount(run: RunStep, path: str) -> Any | None:
 
 
 def plan_cache_mounts(
-    model: BuildModel, run: RunStep, *, legacy_builder: bool = False
+    model: BuildModel,
+    run: RunStep,
+    *,
+    legacy_builder: bool = False,
+    wanted: list[WantedCache] | None = None,
 ) -> MountPlan | Refusal:
-    """Plan the fix for ``run`` (and, for store caches, the other RUNs that must match)."""
+    """Plan the fix for ``run`` (and, for store caches, the other RUNs that must match).
+
+    ``wanted`` is ``wanted_caches(run, model)`` when the caller has already computed it.
+    """
     if legacy_builder:
         return Refusal("the file must also build with the legacy builder, which has no --mount")
-    first = _plan_run(model, run)
+    if wanted is None:
+        wanted = wanted_caches(run, model)
+    first = _plan_run(model, run, wanted)
     if isinstance(first, Refusal):
         return first
     plans = [first]
-    wanted = wanted_caches(run, model)
     store = {w.name for w in wanted if w.name in STORE_CACHES} | _read_offline(model, run, wanted)
     if store:
-        group = _store_group(model, run, store)
+        group = _store_group(model, run, store, wanted)
         if isinstance(group, Refusal):
             return group
         for other in group:
@@ -311,8 +319,11 @@ def plan_cache_mounts(
     return MountPlan(plans)
 
 
-def _plan_run(model: BuildModel, run: RunStep) -> RunPlan | Refusal:
-    wanted = wanted_caches(run, model)
+def _plan_run(
+    model: BuildModel, run: RunStep, wanted: list[WantedCache] | None = None
+) -> RunPlan | Refusal:
+    if wanted is None:
+        wanted = wanted_caches(run, model)
     if not wanted:
         return RunPlan(run)
     ins = run.instruction
@@ -523,12 +534,15 @@ def _read_offline(model: BuildModel, run: RunStep, wanted: list[WantedCache]) ->
     return found
 
 
-def _store_group(model: BuildModel, run: RunStep, names: set[str]) -> list[RunStep] | Refusal:
-    """The other RUNs of the stage's family (see :func:`_family`) that use the same store."""
+def _store_group(
+    model: BuildModel, run: RunStep, names: set[str], run_wanted: list[WantedCache]
+) -> list[RunStep] | Refusal:
+    """The other RUNs of the stage's family (see :func:`_family`) that use the same store;
+    ``run_wanted`` is ``wanted_caches(run, model)``."""
     stages = _family(model, run)
     if not stages:
         return []
-    wanted = [w for w in wanted_caches(run, model) if w.name in names]
+    wanted = [w for w in run_wanted if w.name in names]
     paths = {w.path for w in wanted}
     names_by_path = {w.path: w.name for w in wanted}
     group: list[RunStep] = []

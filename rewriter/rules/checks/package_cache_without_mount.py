@@ -90,7 +90,9 @@ class PackageCacheWithoutMount(Rule):
                     f"{tools} installs offline from {folders}: use the cache mount of the step "
                     "that fills it"
                 )
-            plan = plan_cache_mounts(model, run, legacy_builder=ctx.settings.legacy_builder)
+            plan = plan_cache_mounts(
+                model, run, legacy_builder=ctx.settings.legacy_builder, wanted=wanted
+            )
             if not isinstance(plan, MountPlan):
                 yield ctx.finding(self, run.instruction, f"{message} (no fix: {plan.reason})")
                 continue
