@@ -10,6 +10,7 @@ parser; nothing edits text.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ REWRITABLE = frozenset({"node", "python", "go", "maven", "gradle"})
 BUILD_DOWNLOADS = frozenset({"go", "maven", "gradle"})
 #: Ecosystems dfopt recognises but has no rewrite for (reported without a fix).
 REPORT_ONLY = frozenset({"ruby", "php", "rust"})
+_SPACE = re.compile(r"\s")
+
 #: Commands that neither read the sources nor write files the sources could replace.
 HARMLESS_COMMANDS = frozenset({"cd", "set", "true", ":", "echo", "printf", "export", "corepack"})
 #: Instructions that change nothing a RUN or a COPY sees (image metadata only).
@@ -109,11 +112,20 @@ def expand_known(word: str, state: Any, escape: str) -> str | None:
     """Expand ``word`` with the variables in effect; None when one of them is unknown."""
     from rewriter.analyse.expand import ExpansionError, expand
 
+    if _is_plain(word, escape):
+        return word  # no variable, quote or escape: expansion leaves it as it is
+
     try:
         result = expand(word, state.known_variables(), escape)
     except ExpansionError:  # BuildKit would reject it: not ours to guess a value
         return None
     return None if result.unmatched else result.value
+
+
+def _is_plain(word: str, escape: str) -> bool:
+    """Whether ``word`` has nothing BuildKit's word expansion would change (tested against
+    ``expand`` over the corpus and generated words)."""
+    return not any(ch in word for ch in ("$", "'", '"', escape)) and not _SPACE.search(word)
 
 
 def broad_copy(inst: Instruction, state: Any, context: Any, escape: str) -> BroadCopy | None:

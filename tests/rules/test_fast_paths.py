@@ -270,3 +270,48 @@ def test_secret_file_precheck_agrees_on_generated_names(name: str) -> None:
     from rewriter.rules.checks.secret_file_copied import secret_kind
 
     assert secret_kind(name) == _secret_kind_reference(name)
+
+
+def _expand_known_reference(word: str, variables: dict[str, str], escape: str) -> str | None:
+    from rewriter.analyse.expand import ExpansionError, expand
+
+    try:
+        result = expand(word, variables, escape)
+    except ExpansionError:
+        return None
+    return None if result.unmatched else result.value
+
+
+class _State:
+    def __init__(self, variables: dict[str, str]) -> None:
+        self.variables = variables
+
+    def known_variables(self) -> dict[str, str]:
+        return dict(self.variables)
+
+
+_WORD = st.text(alphabet=st.sampled_from("ab./-_*?[]{}~`\\$'\" \t\n=:@é0"), max_size=10)
+
+
+def test_plain_words_skip_expansion_over_the_corpus() -> None:
+    from rewriter.fixes.dependency_first_scan import _is_plain, expand_known
+
+    state = _State({"HOME": "/root"})
+    plain = 0
+    for word in [*_corpus_words(), ""]:
+        for escape in ("\\", "`"):
+            if _is_plain(word, escape):
+                plain += 1
+            expected = _expand_known_reference(word, state.known_variables(), escape)
+            assert expand_known(word, state, escape) == expected, word
+    assert plain > 100
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORD, st.sampled_from(["\\", "`"]))
+def test_plain_words_skip_expansion_on_generated_words(word: str, escape: str) -> None:
+    from rewriter.fixes.dependency_first_scan import expand_known
+
+    state = _State({"A": "x"})
+    expected = _expand_known_reference(word, state.known_variables(), escape)
+    assert expand_known(word, state, escape) == expected
