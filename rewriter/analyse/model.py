@@ -39,6 +39,7 @@ References to unknown or undefined variables stay in expanded text as written.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -433,7 +434,7 @@ class _Builder:
         self.tree = tree
         self.context = context
         self.build_args: dict[str, str] = dict(build_args or {})
-        self.expander = _Expander(tree.escape)
+        self.expander = _expander_for(tree.escape)
         self.states: dict[Instruction, InstructionState] = {}
         self.stages: list[Stage] = []
         self.global_args: dict[str, ArgDecl] = {}
@@ -918,18 +919,21 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> RunStep:
     mounts: list[Mount] = []
     network = security = None
-    expand_value = _state_expander(model.tree.escape, state)
+    env = state.known_variables()
+    expand_value: Callable[[str], str] | None = None
     for flag in ins.flags:
-        if flag.name == "mount":
+        name = flag.name
+        if name == "mount":
+            if expand_value is None:
+                expand_value = _state_expander(model.tree.escape, state, env)
             mounts.append(parse_mount(flag, ins.file_span(flag.start, flag.end), expand_value))
-        elif flag.name == "network":
+        elif name == "network":
             network = flag.value
-        elif flag.name == "security":
+        elif name == "security":
             security = flag.value
     scripts = _run_scripts(ins)
     commands: list[RunCommand] = []
     recognise = _recogniser()
-    env = state.known_variables()
     # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
     # command runs).
     queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
@@ -943,23 +947,43 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 action = recognise(
                     command, env=env, home=state.home or "/", user=state.user, workdir=start_dir
                 )
-            commands.append(RunCommand(command, script, cwd, action))
+            commands.append(_run_command(command, script, cwd, action))
             stdin_script = _stdin_script(command, script)
             if stdin_script is not None:
                 scripts.append(stdin_script)
                 queue.append((stdin_script, cwd))
-    # Commands of a script fed on stdin were found after their script: restore file order.
-    commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
+    if len(scripts) > 1:
+        # Commands of a script fed on stdin were found after their script: restore file order.
+        # (One script's commands are in order already: sorted by script offset, which maps to
+        # file offsets in the same order; tests/test_model_runs.py checks that.)
+        commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
     return RunStep(ins, state, mounts, network, security, scripts, commands)
 
 
-def _state_expander(escape: str, state: InstructionState) -> Callable[[str], str]:
+def _run_command(command: Command, script: RunScript, cwd: str | None, action: Any) -> RunCommand:
+    """``RunCommand(command, script, cwd, action)`` without the frozen ``__init__`` (one per
+    command of every RUN); the same object, as ``state.new_state`` explains."""
+    run_command = object.__new__(RunCommand)
+    run_command.__dict__.update(command=command, script=script, cwd=cwd, action=action)
+    return run_command
+
+
+def _state_expander(
+    escape: str, state: InstructionState, known: dict[str, str] | None = None
+) -> Callable[[str], str]:
+    """Expand words as BuildKit would at ``state`` (``known``: its ``known_variables()``)."""
     scope = _Scope()
     scope.variables = dict(state.variables)
-    scope.known = state.known_variables()
+    scope.known = state.known_variables() if known is None else known
     scope.declared = frozenset(state.args)
-    expander = _Expander(escape)
+    expander = _expander_for(escape)
     return lambda text: expander.word(text, scope).value
+
+
+@functools.lru_cache(maxsize=8)
+def _expander_for(escape: str) -> _Expander:
+    """One shared expander per escape character (it holds no state between calls)."""
+    return _Expander(escape)
 
 
 def _recogniser() -> Callable[..., Any] | None:
