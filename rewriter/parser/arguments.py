@@ -10,8 +10,6 @@ them in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rewriter.parser.errors import ParseError
 from rewriter.parser.gotext import (
     GO_SPACES,
@@ -20,18 +18,21 @@ from rewriter.parser.gotext import (
     trim_left,
     trim_space,
 )
+from rewriter.parser.records import Record
 
 _ASCII_SPACE = frozenset("\t\n\v\f\r ")
 NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(Record):
     """One ``--name[=value]`` word before the arguments, as BuildKit sees it."""
 
-    text: str  # after BuildKit's quote and escape removal, e.g. ``--mount=type=cache,target=/x``
-    start: int  # offsets in the logical line of the word as written (quotes included)
-    end: int
+    __slots__ = ("end", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text  # after quote and escape removal, e.g. ``--mount=type=cache,target=/x``
+        self.start = start  # offsets in the logical line of the word as written (quotes included)
+        self.end = end
 
     @property
     def name(self) -> str:
@@ -43,18 +44,39 @@ class Flag:
         return parts[1] if len(parts) == 2 else None
 
 
-@dataclass
-class InstructionSyntax:
+class InstructionSyntax(Record, eq="mutable"):
     """What BuildKit's parser produces for one instruction (``Node`` in BuildKit)."""
 
-    keyword: str  # as written, e.g. ``run`` or ``RUN``
-    keyword_start: int
-    flags: list[Flag]
-    args: str  # the text after the flags, trimmed
-    args_start: int  # offset of ``args`` in the logical line (== len(line) when empty)
-    values: list[str] = field(default_factory=list)
-    json: bool = False
-    children: list[InstructionSyntax] = field(default_factory=list)  # ONBUILD's instruction
+    __slots__ = (
+        "args",
+        "args_start",
+        "children",
+        "flags",
+        "json",
+        "keyword",
+        "keyword_start",
+        "values",
+    )
+
+    def __init__(
+        self,
+        keyword: str,
+        keyword_start: int,
+        flags: list[Flag],
+        args: str,
+        args_start: int,
+        values: list[str] | None = None,
+        json: bool = False,
+        children: list[InstructionSyntax] | None = None,
+    ):
+        self.keyword = keyword  # as written, e.g. ``run`` or ``RUN``
+        self.keyword_start = keyword_start
+        self.flags = flags
+        self.args = args  # the text after the flags, trimmed
+        self.args_start = args_start  # offset of ``args`` in the logical line (len(line) if none)
+        self.values = [] if values is None else values
+        self.json = json
+        self.children = [] if children is None else children  # ONBUILD's instruction
 
     @property
     def name(self) -> str:

@@ -10,17 +10,20 @@ expanded. ``<<`` followed by spaces still joins the next word (BuildKit head beh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from rewriter.parser.records import Record
 
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)[\t\n\v\f\r ]*([^<]*)$", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class HeredocOpener:
-    name: str
-    chomp: bool  # ``<<-``: leading tabs are stripped from body lines and the terminator
-    expand: bool  # False when the name was quoted
-    fd: int
+class HeredocOpener(Record):
+    __slots__ = ("chomp", "expand", "fd", "name")
+
+    def __init__(self, name: str, chomp: bool, expand: bool, fd: int):
+        self.name = name
+        self.chomp = chomp  # ``<<-``: leading tabs are stripped from body lines and the terminator
+        self.expand = expand  # False when the name was quoted
+        self.fd = fd
 
 
 def _words(text: str, *, raw: bool) -> tuple[str, ...]:

@@ -1,95 +1,82 @@
-"""The lark side of the parser: the line lexer and the node-building transformer.
+"""The reference parse: the same scanner and node builder, under lark's own LALR parser.
 
-This module imports lark at import time, so it is itself imported lazily (see ``tree.py``).
-Its classes live at module level so that lark can pickle the parser into its cache.
+``rewriter.parser.tree`` runs the grammar's automaton with a small driver of its own; this module
+runs it with lark, the grammar's reference implementation, so that the tests can check that both
+build the same tree. It imports lark, so only the tests import it.
 """
 
 from __future__ import annotations
 
-import threading
+from typing import Any
 
-from lark import Transformer
+from lark import Transformer, Tree
 from lark.lexer import Lexer
 
 from rewriter.grammar import load
-from rewriter.parser.nodes import Blank, Comment, Instruction, SourceLine
+from rewriter.parser.nodes import Dockerfile
+from rewriter.parser.scanner import scan
+from rewriter.parser.tree import GRAMMAR, NodeBuilder, assemble
+
+
+class LineToken:
+    """One scanner token for lark: its terminal and its value, with lark's position names."""
+
+    __slots__ = ("type", "value")
+
+    def __init__(self, type: str, value: Any):
+        self.type = type
+        self.value = value
+
+    # lark reads positions for its end-of-input token and its errors
+    @property
+    def line(self) -> int:
+        return getattr(self.value, "number", None) or getattr(self.value, "line", 1)
+
+    @property
+    def start_pos(self) -> int:
+        return getattr(self.value, "offset", 0)
+
+    @property
+    def end_pos(self) -> int:
+        text = self.value if isinstance(self.value, str) else self.value.text
+        return self.start_pos + len(text)
+
+    end_line = line
+    column = end_column = 1
 
 
 class LineLexer(Lexer):
-    """Feeds the scanner's line tokens to lark unchanged (the scanner already classified them)."""
+    """Feeds the scanner's tokens to lark unchanged (the scanner already classified them)."""
 
-    def __init__(self, lexer_conf):  # lark passes its lexer configuration; we need none of it
+    def __init__(self, lexer_conf: Any):  # lark passes its lexer configuration; we need none
         pass
 
-    def lex(self, tokens):
-        # The parser only reads ``.type``; passing our line tokens through saves a lark Token
-        # per line (a third of lark's time here).
+    def lex(self, tokens: Any) -> Any:
         return iter(tokens)
 
 
-_current = threading.local()
+class _ReferenceBuilder(Transformer, NodeBuilder):
+    """:class:`NodeBuilder` as a lark transformer over lark's tree."""
+
+    def __init__(self, infos: Any):
+        Transformer.__init__(self, visit_tokens=False)
+        NodeBuilder.__init__(self, infos)
 
 
-class NodeBuilder(Transformer):
-    """Turns grammar rules into nodes while lark parses (an inline LALR transformer).
-
-    Instructions take the semantics the scanner computed, in order, from a per-thread queue
-    set by :func:`parse_tokens`.
-    """
-
-    def __init__(self):
-        super().__init__(visit_tokens=False)
-
-    def __repr__(self) -> str:  # stable, because it is part of the grammar cache key
-        return "NodeBuilder()"
-
-    def start(self, children):
-        return children
-
-    def directive(self, children):
-        return children[0]
-
-    def comment(self, children):
-        tok = children[0]
-        return Comment(tok.text, tok.number, tok.offset)
-
-    def blank(self, children):
-        tok = children[0]
-        return Blank(tok.text, tok.number, tok.offset)
-
-    def continuation(self, children):
-        return children[0]
-
-    def heredoc(self, children):
-        return children
-
-    def instruction(self, children):
-        lines = [children[0]]
-        for child in children[1:]:
-            if isinstance(child, list):
-                lines.extend(child)
-            else:
-                lines.append(child)
-        info = next(_current.infos)
-        return Instruction(
-            lines=tuple(SourceLine(t.type, t.text, t.number, t.offset) for t in lines),
-            logical=info.logical,
-            syntax=info.syntax,
-            heredocs=info.heredocs,
-            comments=info.comments,
-        )
+def token_values(tree: Tree) -> Tree:
+    """Replace every token in lark's tree by its value (lark leaves foreign tokens alone)."""
+    for subtree in tree.iter_subtrees():
+        subtree.children = [
+            child.value if isinstance(child, LineToken) else child for child in subtree.children
+        ]
+    return tree
 
 
-_parser = None
-
-
-def parse_tokens(tokens, infos):
-    """Run the grammar over line tokens; returns the list of top-level elements."""
-    global _parser
-    if _parser is None:
-        _parser = load("dockerfile", lexer=LineLexer, transformer=NodeBuilder())
-    _current.infos = iter(infos)
-    try:
-        return _parser.parse(tokens)
-    finally:
-        _current.infos = None
+def reference_parse(text: str) -> Dockerfile:
+    """Parse ``text`` with lark's parser (raises ParseError or lark's UnexpectedInput)."""
+    result = scan(text)
+    tokens = [
+        LineToken(kind, value) for kind, value in zip(result.kinds, result.values, strict=True)
+    ]
+    tree = load(GRAMMAR, lexer=LineLexer).parse(tokens)
+    return assemble(result, _ReferenceBuilder(result.instructions).transform(token_values(tree)))

@@ -11,50 +11,57 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from rewriter.parser.arguments import Flag, InstructionSyntax
+from rewriter.parser.records import Record
 
 
-@dataclass(frozen=True)
-class SourceLine:
+class SourceLine(Record):
     """One physical line of an instruction, with the role it plays in it."""
 
-    kind: str  # INSTR, CONT, CONT_COMMENT, CONT_EMPTY, HEREDOC_LINE, HEREDOC_END
-    text: str  # exact text, line ending included
-    number: int  # 1-based
-    offset: int  # offset of the line in the file
+    __slots__ = ("kind", "number", "offset", "text")
+
+    def __init__(self, kind: str, text: str, number: int, offset: int):
+        self.kind = kind  # INSTR, CONT, CONT_COMMENT, CONT_EMPTY, HEREDOC_LINE, HEREDOC_END
+        self.text = text  # exact text, line ending included
+        self.number = number  # 1-based
+        self.offset = offset  # offset of the line in the file
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(Record):
     """A parser directive such as ``# syntax=docker/dockerfile:1`` at the top of the file."""
 
-    name: str  # lower case: syntax, escape or check
-    value: str
-    text: str
-    line: int
-    offset: int
+    __slots__ = ("line", "name", "offset", "text", "value")
+
+    def __init__(self, name: str, value: str, text: str, line: int, offset: int):
+        self.name = name  # lower case: syntax, escape or check
+        self.value = value
+        self.text = text
+        self.line = line
+        self.offset = offset
 
     def to_source(self) -> str:
         return self.text
 
 
-@dataclass(frozen=True)
-class _WholeLine:
+class _WholeLine(Record):
     """A physical line outside any instruction, kept as written."""
 
-    text: str  # indentation and line ending included
-    line: int
-    offset: int
+    __slots__ = ("line", "offset", "text")
+
+    def __init__(self, text: str, line: int, offset: int):
+        self.text = text  # indentation and line ending included
+        self.line = line
+        self.offset = offset
 
     def to_source(self) -> str:
         return self.text
 
 
-@dataclass(frozen=True)
 class Comment(_WholeLine):
     """A comment line outside any instruction."""
+
+    __slots__ = ()
 
     @property
     def body(self) -> str:
@@ -62,27 +69,48 @@ class Comment(_WholeLine):
         return self.text.strip(" \t\r\n")[1:].strip()
 
 
-@dataclass(frozen=True)
 class Blank(_WholeLine):
     """A line of only whitespace outside any instruction."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True)
-class Heredoc:
+
+class Heredoc(Record):
     """The body of one ``<<NAME`` opened by a RUN/COPY/ADD line."""
 
-    name: str
-    content: str  # the body lines as BuildKit passes them on (line endings kept)
-    expand: bool  # False when the name was quoted: no variable expansion in the body
-    chomp: bool  # ``<<-``: leading tabs are stripped
-    fd: int
-    start_line: int  # first body line (== end_line for an empty body)
-    end_line: int  # the terminator line
-    content_offset: int  # file offset where the body starts
+    __slots__ = (
+        "chomp",
+        "content",
+        "content_offset",
+        "end_line",
+        "expand",
+        "fd",
+        "name",
+        "start_line",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        content: str,
+        expand: bool,
+        chomp: bool,
+        fd: int,
+        start_line: int,
+        end_line: int,
+        content_offset: int,
+    ):
+        self.name = name
+        self.content = content  # the body lines as BuildKit passes them on (line endings kept)
+        self.expand = expand  # False when the name was quoted: no variable expansion in the body
+        self.chomp = chomp  # ``<<-``: leading tabs are stripped
+        self.fd = fd
+        self.start_line = start_line  # first body line (== end_line for an empty body)
+        self.end_line = end_line  # the terminator line
+        self.content_offset = content_offset  # file offset where the body starts
 
 
-@dataclass(frozen=True)
-class LogicalLine:
+class LogicalLine(Record):
     """An instruction's lines joined as BuildKit joins them, with a map back to the file.
 
     ``text`` has the continuation characters, comment lines and empty continuation lines
@@ -90,8 +118,11 @@ class LogicalLine:
     ``text`` and the file offset where that piece starts.
     """
 
-    text: str
-    pieces: tuple[tuple[int, int], ...]
+    __slots__ = ("pieces", "text")
+
+    def __init__(self, text: str, pieces: tuple[tuple[int, int], ...]):
+        self.text = text
+        self.pieces = pieces
 
     def to_file_offset(self, index: int) -> int:
         """Map an offset in ``text`` (0..len) to an offset in the file."""
@@ -101,15 +132,24 @@ class LogicalLine:
         return file_start + (index - logical_start)
 
 
-@dataclass(eq=False)
-class Instruction:
+class Instruction(Record, eq="identity"):
     """One Dockerfile instruction: its physical lines and BuildKit's reading of them."""
 
-    lines: tuple[SourceLine, ...]
-    logical: LogicalLine
-    syntax: InstructionSyntax
-    heredocs: tuple[Heredoc, ...] = ()
-    comments: tuple[str, ...] = field(default=())  # comment lines just above (BuildKit PrevComment)
+    __slots__ = ("comments", "heredocs", "lines", "logical", "syntax")
+
+    def __init__(
+        self,
+        lines: tuple[SourceLine, ...],
+        logical: LogicalLine,
+        syntax: InstructionSyntax,
+        heredocs: tuple[Heredoc, ...] = (),
+        comments: tuple[str, ...] = (),
+    ):
+        self.lines = lines
+        self.logical = logical
+        self.syntax = syntax
+        self.heredocs = heredocs
+        self.comments = comments  # comment lines just above (BuildKit PrevComment)
 
     def to_source(self) -> str:
         return "".join(line.text for line in self.lines)
@@ -176,13 +216,15 @@ class Instruction:
 Node = Directive | Comment | Blank | Instruction
 
 
-@dataclass(eq=False)
-class Dockerfile:
+class Dockerfile(Record, eq="identity"):
     """A parsed Dockerfile: the BOM, then every line as a node, in order."""
 
-    nodes: list[Node]
-    bom: str = ""
-    escape: str = "\\"
+    __slots__ = ("bom", "escape", "nodes")
+
+    def __init__(self, nodes: list[Node], bom: str = "", escape: str = "\\"):
+        self.nodes = nodes
+        self.bom = bom
+        self.escape = escape
 
     def to_source(self) -> str:
         return self.bom + "".join(node.to_source() for node in self.nodes)

@@ -11,13 +11,12 @@ happens here too, because heredoc detection needs the parsed instruction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rewriter.parser.arguments import HEREDOC_INSTRUCTIONS, InstructionSyntax, split_command
 from rewriter.parser.errors import ParseError
 from rewriter.parser.gotext import GO_SPACES, trim_left
 from rewriter.parser.heredocs import heredoc_openers
-from rewriter.parser.nodes import Heredoc, LogicalLine
+from rewriter.parser.nodes import Blank, Comment, Directive, Heredoc, LogicalLine, SourceLine
 
 BOM = "\ufeff"
 MAX_LINE_BYTES = 65535  # bufio.Scanner's limit in BuildKit (64 KiB token, minus one)
@@ -30,54 +29,48 @@ _CONTINUATION = {
 }
 
 
-class LineToken:
-    """One physical line as a grammar token (lark only needs ``type``; the rest is ours)."""
-
-    __slots__ = ("number", "offset", "text", "type")
-
-    def __init__(self, type: str, text: str, number: int, offset: int):
-        self.type = type
-        self.text = text  # exact text, line ending included
-        self.number = number  # 1-based line number
-        self.offset = offset  # offset in the file (BOM included)
-
-    def __repr__(self) -> str:
-        return f"LineToken({self.type}, {self.text!r}, line {self.number})"
-
-    # Positions under lark's names: lark reads them for its end-of-input token and its errors.
-    @property
-    def start_pos(self) -> int:
-        return self.offset
-
-    @property
-    def end_pos(self) -> int:
-        return self.offset + len(self.text)
-
-    @property
-    def line(self) -> int:
-        return self.number
-
-    end_line = line
-    column = end_column = 1
-
-
-@dataclass
 class InstructionInfo:
     """What the scanner learnt about an instruction while finding where it ends."""
 
-    logical: LogicalLine
-    syntax: InstructionSyntax
-    heredocs: tuple[Heredoc, ...]
-    comments: tuple[str, ...]
+    __slots__ = ("comments", "heredocs", "logical", "syntax")
+
+    def __init__(
+        self,
+        logical: LogicalLine,
+        syntax: InstructionSyntax,
+        heredocs: tuple[Heredoc, ...],
+        comments: tuple[str, ...],
+    ):
+        self.logical = logical
+        self.syntax = syntax
+        self.heredocs = heredocs
+        self.comments = comments
 
 
-@dataclass
 class ScanResult:
-    bom: str
-    tokens: list[LineToken]
-    instructions: list[InstructionInfo]
-    directives: list[tuple[str, str]]
-    escape: str
+    """The line tokens of a file, as two parallel lists, and what the scanner found on the way.
+
+    ``kinds[i]`` is the grammar terminal of token ``i`` (``BOM``, ``DIRECTIVE``, ``COMMENT``,
+    ``BLANK``, ``INSTR``, ``CONT``...); ``values[i]`` is already the node the line becomes: the
+    BOM string, a :class:`Directive`, :class:`Comment` or :class:`Blank`, or the
+    :class:`SourceLine` of an instruction's line.
+    """
+
+    __slots__ = ("bom", "escape", "instructions", "kinds", "values")
+
+    def __init__(
+        self,
+        bom: str,
+        kinds: list[str],
+        values: list[object],
+        instructions: list[InstructionInfo],
+        escape: str,
+    ):
+        self.bom = bom
+        self.kinds = kinds
+        self.values = values
+        self.instructions = instructions
+        self.escape = escape
 
 
 def split_lines(text: str) -> list[str]:
@@ -94,6 +87,10 @@ def _is_comment(content: str) -> bool:
     return stripped[:1] == "#"
 
 
+#: Last characters of a line that may end in a continuation (escape, then spaces or tabs).
+_MAYBE_CONTINUED = ("\\", "`", " ", "\t")
+_GO_SPACE_CHARS = "".join(GO_SPACES)
+
 _LONG_LINE = MAX_LINE_BYTES // 4  # below this many characters a line cannot be too long
 
 
@@ -108,17 +105,17 @@ def scan(text: str) -> ScanResult:
     """Classify every physical line of ``text``; raise ParseError where BuildKit would."""
     bom = BOM if text.startswith(BOM) else ""
     lines = split_lines(text[len(bom) :])
-    tokens: list[LineToken] = []
+    kinds: list[str] = ["BOM"] if bom else []
+    values: list[object] = [bom] if bom else []
     infos: list[InstructionInfo] = []
-    directives: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    directives_done = False
     escape = "\\"
-    continuation = _CONTINUATION[escape]
     comments: list[str] = []
     offset = len(bom)
-    i = 0
     n = len(lines)
+    i = 0
+    if lines and lines[0].lstrip(_GO_SPACE_CHARS)[:1] == "#":
+        i, offset, escape = _scan_directives(lines, kinds, values, offset)
+    continuation = _CONTINUATION[escape]
     while i < n:
         raw = lines[i]
         number = i + 1
@@ -126,117 +123,174 @@ def scan(text: str) -> ScanResult:
             _check_line_length(raw, number)
         content = raw.rstrip("\r\n")
         stripped = trim_left(content) if content and content[0] in GO_SPACES else content
-        if not directives_done:
-            directive = _directive(stripped)
-            if directive is None:
-                directives_done = True
-            else:
-                name, value = directive
-                if name in seen:
-                    raise ParseError(f"only one {name} parser directive can be used", number, 1)
-                seen.add(name)
-                if name == "escape":
-                    if value not in ("\\", "`"):
-                        raise ParseError(
-                            f"invalid escape token '{value}' does not match ` or \\", number, 1
-                        )
-                    escape = value
-                    continuation = _CONTINUATION[escape]
-                directives.append((name, value))
-                tokens.append(LineToken("DIRECTIVE", raw, number, offset))
-                offset += len(raw)
-                i += 1
-                continue
         if stripped[:1] == "#":
             body = stripped[1:].strip(" \t\n\v\f\r")
             comments = [*comments, body] if body else []
-            tokens.append(LineToken("COMMENT", raw, number, offset))
+            kinds.append("COMMENT")
+            values.append(Comment(raw, number, offset))
             offset += len(raw)
             i += 1
             continue
-        lead = len(content) - len(stripped)
-        body, more = _trim_continuation(stripped, continuation)
+        if stripped[-1:] in _MAYBE_CONTINUED:
+            body, more = _trim_continuation(stripped, continuation)
+        else:
+            body, more = stripped, False
         if not more and not body:
-            tokens.append(LineToken("BLANK", raw, number, offset))
+            kinds.append("BLANK")
+            values.append(Blank(raw, number, offset))
             offset += len(raw)
             i += 1
             continue
 
         # An instruction: its first line, then continuation lines until one does not continue.
         start_number = number
-        tokens.append(LineToken("INSTR", raw, number, offset))
-        pieces = [(0, offset + lead)]
-        parts = [body]
-        length = len(body)
+        kinds.append("INSTR")
+        values.append(SourceLine("INSTR", raw, number, offset))
+        first_piece = (0, offset + len(content) - len(stripped))
         offset += len(raw)
         i += 1
-        while more and i < n:
-            raw = lines[i]
-            number = i + 1
-            if len(raw) > _LONG_LINE:
-                _check_line_length(raw, number)
-            content = raw.rstrip("\r\n")
-            if _is_comment(content):
-                kind = "CONT_COMMENT"
-            elif not trim_left(content):
-                kind = "CONT_EMPTY"
-            else:
-                kind = "CONT"
-                piece, more = _trim_continuation(content, continuation)
-                pieces.append((length, offset))
-                parts.append(piece)
-                length += len(piece)
-            tokens.append(LineToken(kind, raw, number, offset))
-            offset += len(raw)
-            i += 1
-        logical = LogicalLine("".join(parts), tuple(pieces))
+        if more:
+            logical, i, offset = _continuation_lines(
+                lines, i, offset, body, first_piece, continuation, kinds, values
+            )
+        else:
+            logical = LogicalLine(body, (first_piece,))
         try:
             syntax = split_command(logical.text, escape)
         except ParseError as exc:
             raise ParseError(exc.message, start_number, 1) from None
-
-        heredocs: list[Heredoc] = []
-        target = syntax.children[0] if syntax.name == "onbuild" and syntax.children else syntax
-        if target.name in HEREDOC_INSTRUCTIONS and not target.json and "<<" in logical.text:
-            for opener in heredoc_openers(logical.text):
-                body_start = offset
-                first_body_line = i + 1
-                body_lines: list[str] = []
-                while True:
-                    if i >= n:
-                        raise ParseError("unterminated heredoc", start_number, 1)
-                    raw = lines[i]
-                    number = i + 1
-                    _check_line_length(raw, number)
-                    candidate = raw.rstrip("\r\n")
-                    if opener.chomp:
-                        candidate = candidate.lstrip("\t")
-                    is_end = candidate == opener.name
-                    tokens.append(
-                        LineToken("HEREDOC_END" if is_end else "HEREDOC_LINE", raw, number, offset)
-                    )
-                    offset += len(raw)
-                    i += 1
-                    if is_end:
-                        break
-                    body_lines.append(raw)
-                heredocs.append(
-                    Heredoc(
-                        name=opener.name,
-                        content="".join(body_lines),
-                        expand=opener.expand,
-                        chomp=opener.chomp,
-                        fd=opener.fd,
-                        start_line=first_body_line,
-                        end_line=number,
-                        content_offset=body_start,
-                    )
+        heredocs: tuple[Heredoc, ...] = ()
+        if "<<" in logical.text:
+            target = syntax.children[0] if syntax.name == "onbuild" and syntax.children else syntax
+            if target.name in HEREDOC_INSTRUCTIONS and not target.json:
+                heredocs, i, offset = _heredoc_bodies(
+                    lines, i, offset, logical.text, start_number, kinds, values
                 )
-        infos.append(InstructionInfo(logical, syntax, tuple(heredocs), tuple(comments)))
+        infos.append(InstructionInfo(logical, syntax, heredocs, tuple(comments)))
         comments = []
     if not infos:
         raise ParseError("file with no instructions", max(n, 1), 1)
-    return ScanResult(bom, tokens, infos, directives, escape)
+    return ScanResult(bom, kinds, values, infos, escape)
+
+
+def _scan_directives(
+    lines: list[str], kinds: list[str], values: list[object], offset: int
+) -> tuple[int, int, str]:
+    """The parser directives at the top of the file; returns (next line, offset, escape)."""
+    seen: set[str] = set()
+    escape = "\\"
+    i = 0
+    for i, raw in enumerate(lines):
+        number = i + 1
+        if len(raw) > _LONG_LINE:
+            _check_line_length(raw, number)
+        directive = _directive(trim_left(raw.rstrip("\r\n")))
+        if directive is None:
+            return i, offset, escape
+        name, value = directive
+        if name in seen:
+            raise ParseError(f"only one {name} parser directive can be used", number, 1)
+        seen.add(name)
+        if name == "escape":
+            if value not in ("\\", "`"):
+                raise ParseError(
+                    f"invalid escape token '{value}' does not match ` or \\", number, 1
+                )
+            escape = value
+        kinds.append("DIRECTIVE")
+        values.append(Directive(name, value, raw, number, offset))
+        offset += len(raw)
+    return len(lines), offset, escape
+
+
+def _continuation_lines(
+    lines: list[str],
+    i: int,
+    offset: int,
+    body: str,
+    first_piece: tuple[int, int],
+    continuation: re.Pattern[str],
+    kinds: list[str],
+    values: list[object],
+) -> tuple[LogicalLine, int, int]:
+    """The lines a continuation pulls in; returns (logical line, next line, offset)."""
+    pieces = [first_piece]
+    parts = [body]
+    length = len(body)
+    more = True
+    n = len(lines)
+    while more and i < n:
+        raw = lines[i]
+        number = i + 1
+        if len(raw) > _LONG_LINE:
+            _check_line_length(raw, number)
+        content = raw.rstrip("\r\n")
+        if _is_comment(content):
+            kind = "CONT_COMMENT"
+        elif not trim_left(content):
+            kind = "CONT_EMPTY"
+        else:
+            kind = "CONT"
+            piece, more = _trim_continuation(content, continuation)
+            pieces.append((length, offset))
+            parts.append(piece)
+            length += len(piece)
+        kinds.append(kind)
+        values.append(SourceLine(kind, raw, number, offset))
+        offset += len(raw)
+        i += 1
+    return LogicalLine("".join(parts), tuple(pieces)), i, offset
+
+
+def _heredoc_bodies(
+    lines: list[str],
+    i: int,
+    offset: int,
+    logical: str,
+    start_number: int,
+    kinds: list[str],
+    values: list[object],
+) -> tuple[tuple[Heredoc, ...], int, int]:
+    """The bodies of the heredocs a line opens; returns (heredocs, next line, offset)."""
+    heredocs: list[Heredoc] = []
+    n = len(lines)
+    number = i
+    for opener in heredoc_openers(logical):
+        body_start = offset
+        first_body_line = i + 1
+        body_lines: list[str] = []
+        while True:
+            if i >= n:
+                raise ParseError("unterminated heredoc", start_number, 1)
+            raw = lines[i]
+            number = i + 1
+            if len(raw) > _LONG_LINE:
+                _check_line_length(raw, number)
+            candidate = raw.rstrip("\r\n")
+            if opener.chomp:
+                candidate = candidate.lstrip("\t")
+            is_end = candidate == opener.name
+            kind = "HEREDOC_END" if is_end else "HEREDOC_LINE"
+            kinds.append(kind)
+            values.append(SourceLine(kind, raw, number, offset))
+            offset += len(raw)
+            i += 1
+            if is_end:
+                break
+            body_lines.append(raw)
+        heredocs.append(
+            Heredoc(
+                name=opener.name,
+                content="".join(body_lines),
+                expand=opener.expand,
+                chomp=opener.chomp,
+                fd=opener.fd,
+                start_line=first_body_line,
+                end_line=number,
+                content_offset=body_start,
+            )
+        )
+    return tuple(heredocs), i, offset
 
 
 def _directive(stripped: str) -> tuple[str, str] | None:
@@ -254,8 +308,7 @@ def _directive(stripped: str) -> tuple[str, str] | None:
 
 def _trim_continuation(line: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     """Remove a trailing continuation character; the flag says whether the line continues."""
-    last = line[-1:]
-    if last not in ("\\", "`", " ", "\t"):  # fast path: most lines end in neither
+    if line[-1:] not in _MAYBE_CONTINUED:  # fast path: most lines end in neither
         return line, False
     match = pattern.search(line)
     if match is None:

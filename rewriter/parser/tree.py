@@ -1,40 +1,94 @@
-"""Build the syntax tree: scanner tokens -> lark (grammars/dockerfile.lark) -> nodes.
+"""Build the syntax tree: scanner tokens -> grammars/dockerfile.lark's automaton -> nodes.
 
-The scanner classifies lines; lark checks that they form a Dockerfile according to the
-grammar and drives the construction of the nodes through an inline transformer (LALR with a
-transformer builds no intermediate ``Tree``, which keeps parsing fast).
+The scanner classifies lines (and already makes each line's node); the grammar checks that they
+form a Dockerfile and groups them, calling :class:`NodeBuilder` for each rule as it reduces. The
+automaton is lark's, computed from the grammar and run by :mod:`rewriter.parser.lalr`, so that
+parsing needs neither lark's import nor its per-token machinery. ``lark_glue`` runs the same
+builder under lark's own parser; the tests hold the two to the same trees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from rewriter.parser.errors import ParseError
-from rewriter.parser.nodes import Directive, Dockerfile
-from rewriter.parser.scanner import LineToken, ScanResult, scan
+from rewriter.parser.lalr import GrammarError, LalrParser
+from rewriter.parser.nodes import Dockerfile, Instruction
+from rewriter.parser.scanner import InstructionInfo, ScanResult, scan
+
+GRAMMAR = "dockerfile"
+
+
+class NodeBuilder:
+    """What each grammar rule makes of its children (the tokens' values are nodes already).
+
+    Instructions take the semantics the scanner computed, in order.
+    """
+
+    def __init__(self, infos: Iterable[InstructionInfo]):
+        self._infos = iter(infos)
+
+    def start(self, children: list[Any]) -> list[Any]:
+        return children
+
+    def directive(self, children: list[Any]) -> Any:
+        return children[0]
+
+    comment = blank = continuation = directive
+
+    def heredoc(self, children: list[Any]) -> list[Any]:
+        return children
+
+    def instruction(self, children: list[Any]) -> Instruction:
+        # a one-line instruction (by far the most common) has nothing to flatten
+        lines = tuple(children) if len(children) == 1 else tuple(_flatten(children))
+        info = next(self._infos)
+        return Instruction(lines, info.logical, info.syntax, info.heredocs, info.comments)
+
+
+def _flatten(children: list[Any]) -> list[Any]:
+    """The instruction's lines in order (each heredoc's lines come as one list)."""
+    out = []
+    for child in children:
+        if isinstance(child, list):
+            out.extend(child)
+        else:
+            out.append(child)
+    return out
+
+
+_parser = None
+
+
+def _grammar():
+    """The Dockerfile grammar's automaton (built once per process, from a cache when possible)."""
+    global _parser
+    if _parser is None:
+        from rewriter.grammar import lalr_tables
+
+        _parser = LalrParser(lalr_tables(GRAMMAR))
+    return _parser
 
 
 def build_tree(text: str) -> Dockerfile:
     """Parse ``text`` into a :class:`Dockerfile` (raises :class:`ParseError`)."""
-    result: ScanResult = scan(text)
-    from lark.exceptions import UnexpectedInput
-
-    from rewriter.parser.lark_glue import parse_tokens
-
-    tokens = list(result.tokens)
-    if result.bom:
-        tokens.insert(0, LineToken("BOM", result.bom, 1, 0))
+    result = scan(text)
     try:
-        elements = parse_tokens(tokens, result.instructions)
-    except UnexpectedInput as exc:  # the scanner and grammar disagree: a bug, reported plainly
-        raise ParseError(f"internal grammar error: {exc}", getattr(exc, "line", 1), 1) from None
-    bom = ""
-    if elements and isinstance(elements[0], LineToken) and elements[0].type == "BOM":
-        bom = elements.pop(0).text
-    nodes = []
-    directive_values = iter(result.directives)
-    for element in elements:
-        if isinstance(element, LineToken):  # a DIRECTIVE line
-            name, value = next(directive_values)
-            nodes.append(Directive(name, value, element.text, element.number, element.offset))
-        else:
-            nodes.append(element)
-    return Dockerfile(nodes=nodes, bom=bom, escape=result.escape)
+        elements = _grammar().parse(result.kinds, result.values, NodeBuilder(result.instructions))
+    except GrammarError as exc:  # the scanner and grammar disagree: a bug, reported plainly
+        raise ParseError(f"internal grammar error: {exc}", _line_of(result, exc.index), 1) from None
+    return assemble(result, elements)
+
+
+def assemble(result: ScanResult, elements: list[Any]) -> Dockerfile:
+    """The :class:`Dockerfile` from the value of the grammar's ``start`` rule."""
+    bom = elements.pop(0) if result.bom else ""
+    return Dockerfile(nodes=elements, bom=bom, escape=result.escape)
+
+
+def _line_of(result: ScanResult, index: int) -> int:
+    """The line number of token ``index`` (the last line for the end of input)."""
+    values = result.values
+    value = values[min(index, len(values) - 1)] if values else None
+    return getattr(value, "number", None) or getattr(value, "line", None) or 1
