@@ -14,7 +14,17 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rewriter.analyse.packages import BUILD, CLEANUP, DEPENDENCY_INSTALL, DOWNLOAD, INDEX_UPDATE
+from rewriter.analyse.context import gopath
+from rewriter.analyse.expand import ExpansionError, expand
+from rewriter.analyse.packages import (
+    BUILD,
+    CLEANUP,
+    DEPENDENCY_INSTALL,
+    DOWNLOAD,
+    INDEX_UPDATE,
+    recognise,
+)
+from rewriter.analyse.shell import parse_shell
 
 if TYPE_CHECKING:
     from rewriter.analyse.packages import PackageAction
@@ -27,7 +37,7 @@ REWRITABLE = frozenset({"node", "python", "go", "maven", "gradle"})
 BUILD_DOWNLOADS = frozenset({"go", "maven", "gradle"})
 #: Ecosystems dfopt recognises but has no rewrite for (reported without a fix).
 REPORT_ONLY = frozenset({"ruby", "php", "rust"})
-_SPACE = re.compile(r"\s")
+_NOT_PLAIN = re.compile(r"[$'\"\s]")
 
 #: Commands that neither read the sources nor write files the sources could replace.
 HARMLESS_COMMANDS = frozenset({"cd", "set", "true", ":", "echo", "printf", "export", "corepack"})
@@ -103,15 +113,11 @@ def is_within(path: str, folder: str) -> bool:
 
 def clean_source(source: str) -> str:
     """A COPY source as BuildKit reads it: relative to the context root, cleaned."""
-    from rewriter.analyse.context import gopath
-
     return gopath.clean("/" + source).lstrip("/") or "."
 
 
 def expand_known(word: str, state: Any, escape: str) -> str | None:
     """Expand ``word`` with the variables in effect; None when one of them is unknown."""
-    from rewriter.analyse.expand import ExpansionError, expand
-
     if _is_plain(word, escape):
         return word  # no variable, quote or escape: expansion leaves it as it is
 
@@ -125,13 +131,11 @@ def expand_known(word: str, state: Any, escape: str) -> str | None:
 def _is_plain(word: str, escape: str) -> bool:
     """Whether ``word`` has nothing BuildKit's word expansion would change (tested against
     ``expand`` over the corpus and generated words)."""
-    return not any(ch in word for ch in ("$", "'", '"', escape)) and not _SPACE.search(word)
+    return escape not in word and not _NOT_PLAIN.search(word)
 
 
 def broad_copy(inst: Instruction, state: Any, context: Any, escape: str) -> BroadCopy | None:
     """The broad copy ``inst`` performs, or None (``--from``, heredocs, URLs, single files)."""
-    from rewriter.analyse.context import gopath
-
     if inst.name not in ("copy", "add") or inst.heredocs or len(inst.values) < 2:
         return None
     if any(f.name == "from" for f in inst.flags):
@@ -172,9 +176,6 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
     ``run`` is the model's ``RunStep`` of ``inst`` when the caller has it: the actions the
     model recognised with the same arguments are reused instead of recognised again.
     """
-    from rewriter.analyse.packages import recognise
-    from rewriter.analyse.shell import parse_shell
-
     if inst.name != "run" or inst.json or inst.heredocs or not inst.args:
         return None
     script = parse_shell(inst.args)

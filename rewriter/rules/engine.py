@@ -43,8 +43,8 @@ def lint_source(
     suppressions = read_suppressions(tree)
     settings = Settings(legacy_builder=config.legacy_builder or suppressions.legacy_builder)
     ctx = RuleContext(source, tree, path=path, context_dir=context_dir, settings=settings)
-    ignore = list(config.ignore) + list(config.ignores_for(Path(path) if path else None))
-    rules = select_rules(list(config.select), ignore)
+    per_file = config.ignores_for(Path(path)) if path and config.per_file_ignores else ()
+    rules = select_rules(list(config.select), [*config.ignore, *per_file])
     findings: list[Finding] = []
     for rule_cls in rules:
         findings.extend(_run_rule(rule_cls, ctx, path))
