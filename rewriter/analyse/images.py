@@ -319,6 +319,23 @@ _IMAGE_DEFAULTS: dict[str, ImageDefaults] = {
 
 def image_defaults(image: str) -> ImageDefaults:
     """What ``image`` is known to configure; an empty, incomplete record for unknown images."""
+    shared = shared_image_defaults(image)
+    return ImageDefaults(
+        env=dict(shared.env),
+        workdir=shared.workdir,
+        user=shared.user,
+        env_complete=shared.env_complete,
+    )
+
+
+@lru_cache(maxsize=512)
+def shared_image_defaults(image: str) -> ImageDefaults:
+    """``image_defaults``, computed once per image text: the model asks for every stage. The
+    record (and its ``env``) is shared between callers, so it must not be modified."""
+    return _image_defaults(image)
+
+
+def _image_defaults(image: str) -> ImageDefaults:
     if image.strip().lower() == "scratch":
         return ImageDefaults(env={"PATH": DEFAULT_PATH}, env_complete=True)
     ref = parse_image_ref(image.strip())

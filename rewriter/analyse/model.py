@@ -51,7 +51,7 @@ from rewriter.analyse.images import (
     WINDOWS,
     guess_family,
     guess_toolchains,
-    image_defaults,
+    shared_image_defaults,
 )
 from rewriter.analyse.mounts import Mount, parse_mount
 from rewriter.analyse.stages import Stage, find_stage, mark_used
@@ -156,6 +156,10 @@ class _Expander:
         self.escape = escape
         # Words without any of these characters expand to themselves.
         self._special = re.compile("[" + re.escape("$'\"" + escape) + "]").search
+
+    def plain(self, text: str) -> bool:
+        """True when ``text`` expands to itself (no ``$``, quote or escape character)."""
+        return self._special(text) is None
 
     def word(
         self, text: str, scope: _Scope, extra_defined: frozenset[str] = frozenset()
@@ -557,9 +561,10 @@ class _Builder:
         if stage.base_stage is not None and stage.base_stage in self.end_scopes:
             return self.end_scopes[stage.base_stage].copy()
         scope = _Scope()
-        defaults = image_defaults(stage.base)
-        for key, value in defaults.env.items():
-            scope.set_variable(key, value)
+        defaults = shared_image_defaults(stage.base)
+        # ``set_variable`` for each ENV of the image, in one go
+        scope.variables = dict(defaults.env)
+        scope.known = {key: value for key, value in defaults.env.items() if value is not None}
         scope.env = dict(defaults.env)
         scope.env_complete = defaults.env_complete
         scope.workdir = defaults.workdir or "/"
@@ -627,7 +632,11 @@ class _Builder:
         errors: list[str],
     ) -> None:
 
+        plain = self.expander.plain
+
         def word(text: str) -> str:
+            if plain(text):
+                return text  # what ``expander.word`` returns, with nothing undefined
             result = self.expander.word(text, scope)
             undefined.extend(result.undefined)
             if result.error:

@@ -338,7 +338,7 @@ class _Walker:
             pending = None
         if current:
             groups.append((current, None))
-        sole = sum(len(g) for g, _ in groups) == 1
+        sole = len(groups) == 1 and len(groups[0][0]) == 1  # groups are never empty
         for items, terminator in groups:
             before = cwd
             cwd = self.walk_and_or(items, cwd, depth, sole)
