@@ -82,10 +82,6 @@ class SecretInArgOrEnv(Rule):
                 value = unquote(decl.value) if decl.value is not None else None
                 hits = find_secret_values(value) if value else []
                 named = is_secret_name(decl.name)
-                where = inst.file_span(decl.start, decl.end)
-                secrets = tuple(
-                    dict.fromkeys([h.value for h in hits] + ([value] if value and named else []))
-                )
                 if hits:
                     message = (
                         f"{decl.kind} {decl.name} holds what looks like {hits[0].kind} "
@@ -95,6 +91,10 @@ class SecretInArgOrEnv(Rule):
                     message = f"{decl.kind} {decl.name} looks like a secret: {_why(decl.kind)}"
                 else:
                     continue
+                where = inst.file_span(decl.start, decl.end)
+                secrets = tuple(
+                    dict.fromkeys([h.value for h in hits] + ([value] if value and named else []))
+                )
                 fix = secret_env_fix(ctx, decl) if len(decls) == 1 else None
                 yield ctx.finding(self, where, message, fix=fix, secrets=secrets)
 
