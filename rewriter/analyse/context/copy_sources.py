@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rewriter.analyse.context import gopath
 from rewriter.analyse.context.dockerignore import DockerIgnore, IgnorePattern
@@ -215,40 +215,43 @@ class _Resolver:
                 source, source, remote=True, reason="remote source, not from the build context"
             )
         path = gopath.clean("/" + source).lstrip("/") or "."
-        verdict = SourceResolution(
-            source,
-            path,
-            pattern_excluded=(
+        # The fields every verdict for this source shares; each outcome adds its own and
+        # builds the SourceResolution once (``dataclasses.replace`` on a frozen class is slow).
+        verdict = {
+            "source": source,
+            "path": path,
+            "pattern_excluded": (
                 self.ignore.matches_or_parent_matches(path) if self.ignore is not None else False
             ),
-        )
+        }
         base, pattern = _split_wildcards(path)
         if not pattern:
             return self._literal(verdict)
-        return self._glob(replace(verdict, wildcard=True), base, pattern)
+        return self._glob({**verdict, "wildcard": True}, base, pattern)
 
-    def _not_found(self, verdict: SourceResolution, path: str) -> SourceResolution:
+    def _not_found(self, verdict: dict[str, Any], path: str) -> SourceResolution:
         """``path`` (the source, or a glob's literal folder) is absent from what is sent."""
         holder = self._inside_opaque(path)
         if holder is not None or self.tree.context.truncated:
-            return replace(
-                verdict,
+            return SourceResolution(
+                **verdict,
                 unlisted=(holder or path,),
                 reason=f"{path} is in a part of the context that was not listed",
             )
         reason, pattern = self.missing_reason(path)
-        return replace(
-            verdict, matched_nothing=True, would_fail=True, excluded_by=pattern, reason=reason
+        return SourceResolution(
+            **verdict, matched_nothing=True, would_fail=True, excluded_by=pattern, reason=reason
         )
 
-    def _literal(self, verdict: SourceResolution) -> SourceResolution:
-        resolved = self.tree.follow(verdict.path)
+    def _literal(self, verdict: dict[str, Any]) -> SourceResolution:
+        path = verdict["path"]
+        resolved = self.tree.follow(path)
         if not self.tree.exists(resolved):
             return self._not_found(verdict, resolved)
-        files, unlisted = self.copy_entry(verdict.path)
-        return replace(
-            verdict,
-            matches=(verdict.path,),
+        files, unlisted = self.copy_entry(path)
+        return SourceResolution(
+            **verdict,
+            matches=(path,),
             files=frozenset(files),
             unlisted=tuple(sorted(unlisted)),
             matched_nothing=not files and not unlisted,
@@ -260,7 +263,7 @@ class _Resolver:
                 return folder
         return None
 
-    def _glob(self, verdict: SourceResolution, base: str, pattern: str) -> SourceResolution:
+    def _glob(self, verdict: dict[str, Any], base: str, pattern: str) -> SourceResolution:
         tree = self.tree
         folder = tree.follow(base)
         if not tree.exists(folder):
@@ -269,8 +272,8 @@ class _Resolver:
             gopath.validate_glob(pattern)
         except gopath.BadPattern:
             # BuildKit ignores filepath.Match's error here, so nothing matches.
-            return replace(
-                verdict,
+            return SourceResolution(
+                **verdict,
                 matched_nothing=True,
                 reason=f"malformed pattern {pattern!r}: BuildKit matches nothing",
             )
@@ -296,8 +299,8 @@ class _Resolver:
             got_files, got_unlisted = self.copy_entry(match)
             files |= got_files
             unlisted |= got_unlisted
-        return replace(
-            verdict,
+        return SourceResolution(
+            **verdict,
             matches=tuple(sorted(matches)),
             files=frozenset(files),
             unlisted=tuple(sorted(unlisted)),
