@@ -9,6 +9,7 @@ edit exactly the words reported here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rewriter.analyse.shell.model import Command, Word
 
@@ -75,3 +76,71 @@ class PackageAction:
     uses_cache: bool = False
     packages: tuple[Word, ...] = ()
     directory: str | None = None
+
+
+class _PackageActionFields:
+    """``PackageAction``'s slots without the frozen ``__setattr__`` (see ``new_action``)."""
+
+    __slots__ = (
+        "cache_defeaters",
+        "cache_dirs",
+        "command",
+        "directory",
+        "downloads",
+        "ecosystem",
+        "installs_from_lockfile",
+        "kind",
+        "lockfile_mode_available",
+        "manifests",
+        "needs_sources",
+        "optional_manifests",
+        "packages",
+        "subcommand",
+        "tool",
+        "uses_cache",
+    )
+
+
+def new_action(
+    tool: str,
+    ecosystem: str,
+    kind: str,
+    command: Command,
+    subcommand: str | None = None,
+    installs_from_lockfile: bool = False,
+    lockfile_mode_available: bool = False,
+    manifests: tuple[str, ...] = (),
+    optional_manifests: tuple[str, ...] = (),
+    needs_sources: bool = False,
+    cache_dirs: tuple[str, ...] = (),
+    cache_defeaters: tuple[CacheDefeater, ...] = (),
+    downloads: bool = False,
+    uses_cache: bool = False,
+    packages: tuple[Word, ...] = (),
+    directory: str | None = None,
+) -> PackageAction:
+    """``PackageAction(...)`` with the same arguments, built without the frozen ``__init__``.
+
+    As ``rewriter.analyse.shell.model.new_word`` does: a ``_PackageActionFields`` (same slots)
+    is filled with plain stores, then becomes a PackageAction by assigning ``__class__``; the
+    result equals what ``PackageAction(...)`` builds (``tests/test_packages_model.py``).
+    """
+    action: Any = _PackageActionFields()
+    action.tool = tool
+    action.ecosystem = ecosystem
+    action.kind = kind
+    action.command = command
+    action.subcommand = subcommand
+    action.installs_from_lockfile = installs_from_lockfile
+    action.lockfile_mode_available = lockfile_mode_available
+    action.manifests = manifests
+    action.optional_manifests = optional_manifests
+    action.needs_sources = needs_sources
+    action.cache_dirs = cache_dirs
+    action.cache_defeaters = cache_defeaters
+    action.downloads = downloads
+    action.uses_cache = uses_cache
+    action.packages = packages
+    action.directory = directory
+    action.__class__ = PackageAction
+    return action

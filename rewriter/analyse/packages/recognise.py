@@ -12,12 +12,20 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rewriter.analyse.shell.model import Command, Word
 
-from .model import BUILD, CLEANUP, DEPENDENCY_INSTALL, DOWNLOAD, OTHER, CacheDefeater, PackageAction
+from .model import (
+    BUILD,
+    CLEANUP,
+    DEPENDENCY_INSTALL,
+    DOWNLOAD,
+    OTHER,
+    CacheDefeater,
+    PackageAction,
+    new_action,
+)
 from .specs import EXTRA_CLEANUP_PATHS, SCRIPT_SHELLS, TOOLS, WRAPPERS, Cache, Sub, Tool
 
 _KIND_STRENGTH = {BUILD: 4, DOWNLOAD: 3, DEPENDENCY_INSTALL: 2, CLEANUP: 1, OTHER: 0}
@@ -26,14 +34,20 @@ _GLOBAL_FLAGS = frozenset({"-g", "--global"})
 _PYTHON_PROJECT = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
-@dataclass(frozen=True, slots=True)
 class _Option:
-    """One option as written: ``--cache-dir=/x`` or ``-r req.txt`` (value from the next word)."""
+    """One option as written: ``--cache-dir=/x`` or ``-r req.txt`` (value from the next word).
 
-    name: str
-    value: str | None
-    word: Word
-    value_word: Word | None
+    A plain class rather than a frozen dataclass: one is built for every option of every
+    recognised command, and nothing compares or hashes them.
+    """
+
+    __slots__ = ("name", "value", "value_word", "word")
+
+    def __init__(self, name: str, value: str | None, word: Word, value_word: Word | None):
+        self.name = name
+        self.value = value
+        self.word = word
+        self.value_word = value_word
 
 
 def recognise(
@@ -309,7 +323,7 @@ def _recognise_tool(
         elif option.name in tool.dir_options:
             directory = None
     if sub is None:
-        return PackageAction(
+        return new_action(
             tool.tool,
             tool.ecosystem,
             OTHER,
@@ -322,9 +336,9 @@ def _recognise_tool(
     kind = sub.with_packages_kind if packages and sub.with_packages_kind else sub.kind
     manifests = list(sub.manifests)
     optional = list(sub.optional)
-    needs_sources = sub.needs_sources and not (flags & set(sub.no_source_flags))
-    lockfile = sub.lockfile or bool(flags & set(sub.lockfile_flags))
-    offline = bool(flags & set(sub.offline_flags))
+    needs_sources = sub.needs_sources and flags.isdisjoint(sub.no_source_flags)
+    lockfile = sub.lockfile or not flags.isdisjoint(sub.lockfile_flags)
+    offline = not flags.isdisjoint(sub.offline_flags)
     downloads = sub.downloads and not offline
     caches = tool.caches if sub.caches is None else [c for c in tool.caches if c.name in sub.caches]
 
@@ -380,7 +394,7 @@ def _recognise_tool(
                           command=cmd)
             for c in caches
         )  # fmt: skip
-    return PackageAction(
+    return new_action(
         tool=tool.tool,
         ecosystem=tool.ecosystem,
         kind=kind,
@@ -519,7 +533,9 @@ def _defeating_value(name: str, value: str | None) -> bool:
 # -- paths ------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def _directory(cwd: str | None, home: str, workdir: str) -> str | None:
+    """The absolute directory a command runs in (a function of strings: cached)."""
     if cwd is None:
         return None
     cwd = _expand_home(cwd, home)
@@ -608,8 +624,18 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _overlaps(target: tuple[str, ...], cache: tuple[str, ...]) -> bool:
-    """Whether removing ``target`` (may end in a glob) touches ``cache`` (both as ``_parts``)."""
-    return all(fnmatch.fnmatchcase(c, t) for t, c in zip(target, cache, strict=False))
+    """Whether removing ``target`` (may end in a glob) touches ``cache`` (both as ``_parts``).
+
+    A part without ``*``, ``?`` or ``[`` matches only itself, so it is compared directly
+    rather than through ``fnmatchcase``.
+    """
+    for t, c in zip(target, cache, strict=False):
+        if "*" in t or "?" in t or "[" in t:
+            if not fnmatch.fnmatchcase(c, t):
+                return False
+        elif t != c:
+            return False
+    return True
 
 
 def _recognise_rm(
@@ -660,7 +686,7 @@ def _recognise_rm(
     ecosystem = next((t.ecosystem for t in tools.values() if t and t.tool == tool_name), "")
     if not ecosystem:
         ecosystem = {"apt-get": "deb", "apk": "apk"}.get(tool_name, "")
-    return PackageAction(
+    return new_action(
         tool=tool_name,
         ecosystem=ecosystem,
         kind=CLEANUP,

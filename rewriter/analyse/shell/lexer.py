@@ -14,7 +14,20 @@ from __future__ import annotations
 
 import re
 
-from .model import ANSI, ARITH, CMDSUB, LIT, PARAM, TILDE, VAR, HereDoc, Word, WordPart
+from .model import (
+    ANSI,
+    ARITH,
+    CMDSUB,
+    LIT,
+    PARAM,
+    TILDE,
+    VAR,
+    HereDoc,
+    Word,
+    WordPart,
+    new_part,
+    new_word,
+)
 
 # Longest first, so that the scan below can stop at the first match (maximal munch).
 _OPERATORS = (
@@ -147,7 +160,7 @@ class Lexer:
                 if dbracket and c != ";":
                     # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
                     tok = Tok("WORD", pos, pos + len(op), op)
-                    tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
+                    tok.word = new_word(op, op, pos, pos + len(op), (new_part(LIT, op),))
                     out.append(tok)
                     continue
                 if op == ")" and stop_at_paren and depth == 0 and case_depth == 0:
@@ -206,7 +219,7 @@ class Lexer:
             return Tok("IO_NUMBER", start, stop, raw)
         tok = Tok("WORD", start, stop, raw)
         glob = "*" in raw or "?" in raw or "[" in raw
-        tok.word = Word(raw, raw, start, stop, (WordPart(LIT, raw, False),), glob)
+        tok.word = new_word(raw, raw, start, stop, (new_part(LIT, raw, False),), glob)
         return tok
 
     def _skip_blanks(self, pos: int) -> int:
@@ -456,11 +469,11 @@ class _WordBuilder:
 
     def part(self, kind: str, text: str, quoted: bool = False) -> None:
         self._flush()
-        self.parts.append(WordPart(kind, text, quoted))
+        self.parts.append(new_part(kind, text, quoted))
 
     def _flush(self) -> None:
         if self.buf:
-            self.parts.append(WordPart(LIT, "".join(self.buf), self.buf_quoted))
+            self.parts.append(new_part(LIT, "".join(self.buf), self.buf_quoted))
             self.buf = []
 
     def build(self, raw: str, start: int, end: int) -> Word:
@@ -468,7 +481,7 @@ class _WordBuilder:
         parts = tuple(self.parts)
         static = all(p.kind == LIT for p in parts)
         value = "".join(p.text for p in parts) if static else None
-        return Word(raw, value, start, end, parts, self.glob)
+        return new_word(raw, value, start, end, parts, self.glob)
 
 
 def _quote_removed(raw: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 # Kinds of WordPart. Only "lit" is a plain literal; the others are expansions.
 LIT = "lit"  # literal text after quote removal
@@ -160,3 +161,124 @@ class Script:
     def find(self, name: str) -> list[Command]:
         """The known commands whose ``name`` is ``name``."""
         return [c for c in self.commands if c.known and c.name == name]
+
+
+# -- fast construction -----------------------------------------------------------------------
+#
+# A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, which
+# costs about three times what plain attribute stores do, and the parser builds one Word and
+# one WordPart per word and one Command per command. Each ``_*Fields`` class below has exactly
+# the slots of its dataclass (listed sorted: CPython sorts slot names when it lays them out)
+# and no frozen ``__setattr__``: ``new_*`` fills one, then turns it into the dataclass by
+# assigning ``__class__`` (allowed because the slot layouts are the same). The result is an
+# ordinary instance of the dataclass, equal to what its ``__init__`` builds;
+# ``tests/test_shell_model.py`` checks the slots and the results.
+
+
+class _WordPartFields:
+    __slots__ = ("kind", "quoted", "text")
+
+    def __init__(self, kind: str, text: str, quoted: bool) -> None:
+        self.kind = kind
+        self.text = text
+        self.quoted = quoted
+
+
+def new_part(kind: str, text: str, quoted: bool = False) -> WordPart:
+    """``WordPart(kind, text, quoted)``, built faster (see above)."""
+    part: Any = _WordPartFields(kind, text, quoted)
+    part.__class__ = WordPart
+    return part
+
+
+class _WordFields:
+    __slots__ = ("end", "glob", "parts", "raw", "start", "value")
+
+    def __init__(
+        self,
+        raw: str,
+        value: str | None,
+        start: int,
+        end: int,
+        parts: tuple[WordPart, ...],
+        glob: bool,
+    ) -> None:
+        self.raw = raw
+        self.value = value
+        self.start = start
+        self.end = end
+        self.parts = parts
+        self.glob = glob
+
+
+def new_word(
+    raw: str,
+    value: str | None,
+    start: int,
+    end: int,
+    parts: tuple[WordPart, ...] = (),
+    glob: bool = False,
+) -> Word:
+    """``Word(raw, value, start, end, parts, glob)``, built faster (see above)."""
+    word: Any = _WordFields(raw, value, start, end, parts, glob)
+    word.__class__ = Word
+    return word
+
+
+class _CommandFields:
+    __slots__ = (
+        "assignments",
+        "connector",
+        "cwd",
+        "depth",
+        "end",
+        "known",
+        "redirects",
+        "sole",
+        "start",
+        "words",
+    )
+
+    def __init__(
+        self,
+        words: tuple[Word, ...],
+        assignments: tuple[Word, ...],
+        redirects: tuple[Redirect, ...],
+        start: int,
+        end: int,
+        connector: str | None,
+        cwd: str | None,
+        known: bool,
+        sole: bool,
+        depth: int,
+    ) -> None:
+        self.words = words
+        self.assignments = assignments
+        self.redirects = redirects
+        self.start = start
+        self.end = end
+        self.connector = connector
+        self.cwd = cwd
+        self.known = known
+        self.sole = sole
+        self.depth = depth
+
+
+def new_command(
+    words: tuple[Word, ...],
+    assignments: tuple[Word, ...],
+    redirects: tuple[Redirect, ...],
+    start: int,
+    end: int,
+    connector: str | None,
+    cwd: str | None,
+    known: bool = True,
+    sole: bool = False,
+    depth: int = 0,
+) -> Command:
+    """``Command(...)`` with the same arguments, built faster (see above)."""
+    command: Any = _CommandFields(
+        words, assignments, redirects, start, end, connector, cwd, known, sole, depth
+    )
+    command.__class__ = Command
+    return command

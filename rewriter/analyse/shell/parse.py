@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from .lexer import Lexer, Tok
-from .model import Command, Redirect, Script, Word
+from .model import Command, Redirect, Script, Word, new_command
 
 _KEYWORDS = {
     "if": "IF",
@@ -413,36 +413,33 @@ class _Walker:
         words: list[Word] = []
         assignments: list[Word] = []
         redirects: list[Redirect] = []
+        tokens = self.tokens
         start = end = -1
         for child in node.children:
             if _is_token(child):
-                tok = self.tok(child)
+                tok = tokens[child.start_pos]
                 assert tok.word is not None
                 (assignments if child.type == "ASSIGNMENT_WORD" else words).append(tok.word)
-                self.nested(tok, cwd, depth)
+                if tok.subs:
+                    self.nested(tok, cwd, depth)
                 first, last = tok.start, tok.end
             else:
                 redirect = self.redirect(child)
                 self.nested(self.tok(child.children[-1]), cwd, depth)
                 redirects.append(redirect)
                 first, last = redirect.start, redirect.end
-            start = first if start < 0 else start
+            if start < 0:
+                start = first
             end = last
-        command = Command(
-            tuple(words),
-            tuple(assignments),
-            tuple(redirects),
-            start,
-            end,
-            connector,
-            cwd,
-            known=True,
-            sole=sole,
-            depth=depth,
-        )
+        command = new_command(
+            tuple(words), tuple(assignments), tuple(redirects), start, end, connector, cwd,
+            True, sole, depth,
+        )  # fmt: skip
         self.state.commands.append(command)
-        self.shell_c_body(command, cwd, depth)
-        return _cwd_after(command, cwd)
+        name = command.name
+        if name in _SHELLS:
+            self.shell_c_body(command, cwd, depth)
+        return _cwd_after(command, cwd, name)
 
     def redirect(self, node: Any) -> Redirect:
         toks = [self.tok(c) for c in node.children]
@@ -486,12 +483,18 @@ class _Walker:
 
 
 def _is_token(node: Any) -> bool:
+    """A token (lark's Token or the fast path's _Leaf), not a tree node."""
+    kind = type(node)
+    if kind is _Leaf:
+        return True
+    if kind is _Node:
+        return False
     return not hasattr(node, "data")
 
 
-def _cwd_after(command: Command, cwd: str | None) -> str | None:
-    """The working directory after ``command`` runs (only ``cd``/``pushd``/``popd`` move it)."""
-    name = command.name
+def _cwd_after(command: Command, cwd: str | None, name: str | None) -> str | None:
+    """The working directory after ``command`` (whose ``name`` is given) runs: only
+    ``cd``/``pushd``/``popd`` move it."""
     if name == "popd":
         return None
     if name not in ("cd", "pushd"):
