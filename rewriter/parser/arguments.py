@@ -10,6 +10,8 @@ them in place.
 
 from __future__ import annotations
 
+import re
+
 from rewriter.parser.errors import ParseError
 from rewriter.parser.gotext import (
     GO_SPACES,
@@ -21,6 +23,7 @@ from rewriter.parser.gotext import (
 from rewriter.parser.records import Record
 
 _ASCII_SPACE = frozenset("\t\n\v\f\r ")
+_NOT_ASCII_SPACE = re.compile(r"[^\t\n\v\f\r ]*")
 NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of strings only"
 
 
@@ -86,8 +89,11 @@ class InstructionSyntax(Record, eq="mutable"):
 
 def split_command(line: str, escape: str) -> InstructionSyntax:
     """Split a logical line into keyword, flags and arguments, then parse the arguments."""
-    stripped = trim_space(line)
-    lead = len(line) - len(trim_left(line))
+    if line[:1] in GO_SPACES or line[-1:] in GO_SPACES:
+        stripped = trim_space(line)
+        lead = len(line) - len(trim_left(line))
+    else:  # the common case, without two calls that would change nothing
+        stripped, lead = line, 0
     match = WHITESPACE_RUN.search(stripped)
     if match is None:
         keyword, rest, rest_start = stripped, "", lead + len(stripped)
@@ -99,7 +105,10 @@ def split_command(line: str, escape: str) -> InstructionSyntax:
     args = ""
     args_start = lead + len(stripped)
     if rest:
-        remaining_at, flags = extract_flags(rest, escape, rest_start)
+        if rest[:2] == "--" or rest[0] in _ASCII_SPACE:
+            remaining_at, flags = extract_flags(rest, escape, rest_start)
+        else:  # no flags (most instructions): what extract_flags would find, without the call
+            remaining_at = 0
         remaining = rest[remaining_at:] if remaining_at is not None else ""
         args = trim_space(remaining)
         if args:
@@ -127,42 +136,12 @@ def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, li
         if not (line[pos] == "-" and pos + 1 < n and line[pos + 1] == "-"):
             return pos, flags
         start = pos
-        chars: list[str] = []
-        blank_ok = False
-        quote = ""
-        while pos < n:
-            ch = line[pos]
-            if quote:
-                if ch == quote:
-                    quote = ""
-                    pos += 1
-                    continue
-                if ch == escape:
-                    if pos + 1 == n:
-                        quote = ""
-                        pos += 1
-                        continue
-                    pos += 1
-                    ch = line[pos]
-                chars.append(ch)
-                pos += 1
-                continue
-            if ch in _ASCII_SPACE:
-                break
-            if ch in "'\"":
-                quote = ch
-                blank_ok = True
-                pos += 1
-                continue
-            if ch == escape:
-                if pos + 1 == n:
-                    pos += 1
-                    continue
-                pos += 1
-                ch = line[pos]
-            chars.append(ch)
-            pos += 1
-        word = "".join(chars)
+        end = _NOT_ASCII_SPACE.match(line, pos).end()  # type: ignore[union-attr]
+        word = line[pos:end]
+        if "'" in word or '"' in word or escape in word:
+            word, blank_ok, pos = _flag_word(line, pos, escape)
+        else:  # no quotes or escapes: the word is the text up to the next space
+            blank_ok, pos = False, end
         if word == "--":
             if pos >= n:
                 return None, flags
@@ -171,6 +150,51 @@ def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, li
             flags.append(Flag(word, base + start, base + pos))
         if pos >= n:
             return None, flags
+
+
+def _flag_word(line: str, pos: int, escape: str) -> tuple[str, bool, int]:
+    """One flag word from ``pos`` with BuildKit's quote and escape removal.
+
+    Returns the word, whether it had quotes (an empty quoted word still counts) and the
+    position after it.
+    """
+    n = len(line)
+    chars: list[str] = []
+    blank_ok = False
+    quote = ""
+    while pos < n:
+        ch = line[pos]
+        if quote:
+            if ch == quote:
+                quote = ""
+                pos += 1
+                continue
+            if ch == escape:
+                if pos + 1 == n:
+                    quote = ""
+                    pos += 1
+                    continue
+                pos += 1
+                ch = line[pos]
+            chars.append(ch)
+            pos += 1
+            continue
+        if ch in _ASCII_SPACE:
+            break
+        if ch in "'\"":
+            quote = ch
+            blank_ok = True
+            pos += 1
+            continue
+        if ch == escape:
+            if pos + 1 == n:
+                pos += 1
+                continue
+            pos += 1
+            ch = line[pos]
+        chars.append(ch)
+        pos += 1
+    return "".join(chars), blank_ok, pos
 
 
 def parse_words(rest: str, escape: str) -> list[str]:

@@ -21,9 +21,11 @@ from typing import Any
 
 # What a reduction does, chosen once per rule from its shape (fast paths for the common shapes).
 _APPEND = 0  # ``_list: _list item``: append to the list below
-_LIST = 1  # any other ``_rule``: its children, spliced into the parent
+_WRAP = 1  # ``_list: item``: a new list
 _PASS = 2  # ``?rule: item`` without alias: the value is the item's
-_CALL = 3  # a named rule: builder callback over its children
+_CALL1 = 3  # a named rule of one symbol: builder callback over that one child
+_LIST = 4  # any other ``_rule``: its children, spliced into the parent
+_CALL = 5  # any other named rule: builder callback over its children
 
 
 class GrammarError(Exception):
@@ -49,18 +51,18 @@ class LalrParser:
         """Parse tokens given as parallel lists of types and values; returns ``start``'s value.
 
         ``builder`` has a method per named rule (or alias), called with the rule's children.
+        The common reductions are done inline (one function call per token matters here).
         """
         actions = self._actions
-        rules = [
-            (origin, size, op, getattr(builder, name) if op == _CALL else None, splice, expand1)
-            for origin, size, op, name, splice, expand1 in self._rules
-        ]
-        states = [self._start]
+        rules = {
+            -1 - i: (origin, size, op, getattr(builder, name) if name else None, splice, expand1)
+            for i, (origin, size, op, name, splice, expand1) in enumerate(self._rules)
+        }
+        state = self._start
+        states = [state]
         stack: list[Any] = []
-        index = 0
         for index, kind in enumerate(kinds):
             while True:
-                state = states[-1]
                 try:
                     code = actions[state][kind]
                 except KeyError:
@@ -68,19 +70,40 @@ class LalrParser:
                 if code >= 0:  # shift
                     states.append(code)
                     stack.append(values[index])
+                    state = code
                     break
-                _reduce(rules[-1 - code], actions, states, stack)
+                rule = rules[code]
+                op = rule[2]
+                if op == _APPEND:
+                    # The list's state is what the automaton goes to from the state below it
+                    # on this rule, so popping the item's state is the whole state change.
+                    item = stack.pop()
+                    stack[-1].append(item)
+                    states.pop()
+                    state = states[-1]
+                    continue
+                if op == _PASS:
+                    pass
+                elif op == _CALL1:
+                    stack[-1] = rule[3]([stack[-1]])
+                elif op == _WRAP:
+                    stack[-1] = [stack[-1]]
+                else:
+                    _reduce(rule, actions, states, stack)
+                    state = states[-1]
+                    continue
+                state = states[-1] = actions[states[-2]][rule[0]]
         # End of input: reduce until the start symbol is accepted.
         while True:
-            state = states[-1]
             try:
                 code = actions[state]["$END"]
             except KeyError:
                 raise self._error(len(kinds), "$END", state) from None
             if code >= 0:  # lark's tables never shift $END
                 raise self._error(len(kinds), "$END", state)
-            _reduce(rules[-1 - code], actions, states, stack)
-            if states[-1] == self._end:
+            _reduce(rules[code], actions, states, stack)
+            state = states[-1]
+            if state == self._end:
                 return stack[-1]
 
     def _error(self, index: int, kind: str, state: int) -> GrammarError:
@@ -91,28 +114,24 @@ class LalrParser:
 def _reduce(rule: tuple, actions: list[dict[str, int]], states: list[int], stack: list) -> None:
     """Reduce by ``rule``: pop its children, push its value and the state the automaton goes to."""
     origin, size, op, callback, splice, expand1 = rule
-    if op == _APPEND:
-        item = stack.pop()
-        stack[-1].append(item)
-        del states[-2:]
-    elif op == _PASS:  # the value stays; only the state changes
-        states.pop()
+    if size:
+        children = stack[-size:]
+        del stack[-size:]
+        del states[-size:]
     else:
-        if size:
-            children = stack[-size:]
-            del stack[-size:]
-            del states[-size:]
-        else:
-            children = []
-        if splice is not None:
-            children = _splice(children, splice)
-        if op == _LIST:
-            value = children
-        elif expand1 and len(children) == 1:
+        children = []
+    if splice is not None:
+        children = _splice(children, splice)
+    if op in (_APPEND, _WRAP, _LIST):
+        value = children
+        if op == _APPEND:
             value = children[0]
-        else:
-            value = callback(children)
-        stack.append(value)
+            value.append(children[1])
+    elif op == _PASS or (expand1 and len(children) == 1):
+        value = children[0]
+    else:
+        value = callback(children)
+    stack.append(value)
     states.append(actions[states[-1]][origin])
 
 
@@ -134,13 +153,18 @@ def _plan(
     spread = tuple(_inlined(symbol) for symbol in expansion)
     splice = spread if any(spread) else None
     expand1 = expand1 and not alias  # lark does not inline a single child of an aliased rule
+    size = len(expansion)
     if _inlined(origin):
-        if len(expansion) == 2 and expansion[0] == origin and not spread[1]:
+        if size == 2 and expansion[0] == origin and not spread[1]:
             return origin, 2, _APPEND, None, None, False
-        return origin, len(expansion), _LIST, None, splice, False
-    if expand1 and len(expansion) == 1 and not spread[0]:
-        return origin, 1, _PASS, None, None, False
-    return origin, len(expansion), _CALL, alias or origin, splice, expand1
+        if size == 1 and not spread[0]:
+            return origin, 1, _WRAP, None, None, False
+        return origin, size, _LIST, None, splice, False
+    if size == 1 and not spread[0]:
+        if expand1:
+            return origin, 1, _PASS, None, None, False
+        return origin, 1, _CALL1, alias or origin, None, False
+    return origin, size, _CALL, alias or origin, splice, expand1
 
 
 def _inlined(symbol: str) -> bool:

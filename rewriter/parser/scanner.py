@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import re
 
-from rewriter.parser.arguments import HEREDOC_INSTRUCTIONS, InstructionSyntax, split_command
+from rewriter.parser.arguments import HEREDOC_INSTRUCTIONS, split_command
 from rewriter.parser.errors import ParseError
 from rewriter.parser.gotext import GO_SPACES, trim_left
 from rewriter.parser.heredocs import heredoc_openers
-from rewriter.parser.nodes import Blank, Comment, Directive, Heredoc, LogicalLine, SourceLine
+from rewriter.parser.nodes import (
+    Blank,
+    Comment,
+    Directive,
+    Heredoc,
+    Instruction,
+    LogicalLine,
+    SourceLine,
+)
 
 BOM = "\ufeff"
 MAX_LINE_BYTES = 65535  # bufio.Scanner's limit in BuildKit (64 KiB token, minus one)
@@ -29,31 +37,14 @@ _CONTINUATION = {
 }
 
 
-class InstructionInfo:
-    """What the scanner learnt about an instruction while finding where it ends."""
-
-    __slots__ = ("comments", "heredocs", "logical", "syntax")
-
-    def __init__(
-        self,
-        logical: LogicalLine,
-        syntax: InstructionSyntax,
-        heredocs: tuple[Heredoc, ...],
-        comments: tuple[str, ...],
-    ):
-        self.logical = logical
-        self.syntax = syntax
-        self.heredocs = heredocs
-        self.comments = comments
-
-
 class ScanResult:
     """The line tokens of a file, as two parallel lists, and what the scanner found on the way.
 
     ``kinds[i]`` is the grammar terminal of token ``i`` (``BOM``, ``DIRECTIVE``, ``COMMENT``,
     ``BLANK``, ``INSTR``, ``CONT``...); ``values[i]`` is already the node the line becomes: the
     BOM string, a :class:`Directive`, :class:`Comment` or :class:`Blank`, or the
-    :class:`SourceLine` of an instruction's line.
+    :class:`SourceLine` of an instruction's line. ``instructions`` has an :class:`Instruction`
+    per instruction, in order, with all but its ``lines``: the grammar groups those.
     """
 
     __slots__ = ("bom", "escape", "instructions", "kinds", "values")
@@ -63,7 +54,7 @@ class ScanResult:
         bom: str,
         kinds: list[str],
         values: list[object],
-        instructions: list[InstructionInfo],
+        instructions: list[Instruction],
         escape: str,
     ):
         self.bom = bom
@@ -107,7 +98,7 @@ def scan(text: str) -> ScanResult:
     lines = split_lines(text[len(bom) :])
     kinds: list[str] = ["BOM"] if bom else []
     values: list[object] = [bom] if bom else []
-    infos: list[InstructionInfo] = []
+    instructions: list[Instruction] = []
     escape = "\\"
     comments: list[str] = []
     offset = len(bom)
@@ -116,10 +107,12 @@ def scan(text: str) -> ScanResult:
     if lines and lines[0].lstrip(_GO_SPACE_CHARS)[:1] == "#":
         i, offset, escape = _scan_directives(lines, kinds, values, offset)
     continuation = _CONTINUATION[escape]
+    # Only a file with a long line needs the per-line length check (one pass in C otherwise).
+    check = len(text) > _LONG_LINE and max(map(len, lines)) > _LONG_LINE
     while i < n:
         raw = lines[i]
         number = i + 1
-        if len(raw) > _LONG_LINE:
+        if check and len(raw) > _LONG_LINE:
             _check_line_length(raw, number)
         content = raw.rstrip("\r\n")
         stripped = trim_left(content) if content and content[0] in GO_SPACES else content
@@ -166,11 +159,11 @@ def scan(text: str) -> ScanResult:
                 heredocs, i, offset = _heredoc_bodies(
                     lines, i, offset, logical.text, start_number, kinds, values
                 )
-        infos.append(InstructionInfo(logical, syntax, heredocs, tuple(comments)))
+        instructions.append(Instruction((), logical, syntax, heredocs, tuple(comments)))
         comments = []
-    if not infos:
+    if not instructions:
         raise ParseError("file with no instructions", max(n, 1), 1)
-    return ScanResult(bom, kinds, values, infos, escape)
+    return ScanResult(bom, kinds, values, instructions, escape)
 
 
 def _scan_directives(

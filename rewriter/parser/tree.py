@@ -15,7 +15,7 @@ from typing import Any
 from rewriter.parser.errors import ParseError
 from rewriter.parser.lalr import GrammarError, LalrParser
 from rewriter.parser.nodes import Dockerfile, Instruction
-from rewriter.parser.scanner import InstructionInfo, ScanResult, scan
+from rewriter.parser.scanner import ScanResult, scan
 
 GRAMMAR = "dockerfile"
 
@@ -23,11 +23,11 @@ GRAMMAR = "dockerfile"
 class NodeBuilder:
     """What each grammar rule makes of its children (the tokens' values are nodes already).
 
-    Instructions take the semantics the scanner computed, in order.
+    The scanner made each :class:`Instruction` but its lines; they are given it here, in order.
     """
 
-    def __init__(self, infos: Iterable[InstructionInfo]):
-        self._infos = iter(infos)
+    def __init__(self, instructions: Iterable[Instruction]):
+        self._instructions = iter(instructions)
 
     def start(self, children: list[Any]) -> list[Any]:
         return children
@@ -42,9 +42,9 @@ class NodeBuilder:
 
     def instruction(self, children: list[Any]) -> Instruction:
         # a one-line instruction (by far the most common) has nothing to flatten
-        lines = tuple(children) if len(children) == 1 else tuple(_flatten(children))
-        info = next(self._infos)
-        return Instruction(lines, info.logical, info.syntax, info.heredocs, info.comments)
+        instruction = next(self._instructions)
+        instruction.lines = tuple(children) if len(children) == 1 else tuple(_flatten(children))
+        return instruction
 
 
 def _flatten(children: list[Any]) -> list[Any]:
