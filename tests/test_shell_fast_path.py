@@ -149,6 +149,40 @@ def test_test_suite_strings_parse_the_same_both_ways() -> None:
         "a # comment && b\nc",
         "a\r\nb\r\n",
         "~/bin/tool ~ ~user/x a~b",
+        "{ a }",
+        "{ A=1 }",
+        "{ >f }",
+        "{ echo } ; }",
+        "( echo } )",
+        "{ ( echo } ); }",
+        "{ a; } > f",
+        "{ a; } b",
+        "(a)b",
+        "( )",
+        "{ }",
+        "{ ; }",
+        "{\n}",
+        "a && { b; c; }",
+        "( cd x && make ); ls",
+        "a | { b; } | c",
+        "{\n a\n}\n",
+        "{ { a; }; }",
+        "{ { a; } }",
+        "( a ) | b",
+        "{ cd /x; } && pwd",
+        "( cd /x ); pwd",
+        "{ [ ! -e x ] || mv a b; }",
+        "a & { b & }",
+        "{ a && }",
+        "{ a | }",
+        "(( a ))",
+        "( a ) )",
+        "{ a; } }",
+        "{ a; ",
+        "( a",
+        "{ a; } &\n( b )\n",
+        "{ echo if then; }",
+        "{ cat <<EOF; }\nx\nEOF\n",
     ],
 )
 def test_tricky_scripts_parse_the_same_both_ways(text: str) -> None:
@@ -180,4 +214,16 @@ _PLAIN_ATOMS = st.sampled_from(
 @settings(max_examples=600, deadline=None)
 @given(st.lists(_PLAIN_ATOMS, max_size=20), st.sampled_from([" ", ""]))
 def test_generated_plain_scripts_parse_the_same_both_ways(atoms: list[str], sep: str) -> None:
+    _both_ways(sep.join(atoms))
+
+
+_GROUP_ATOMS = st.sampled_from(
+    ["a", "cd", "/x", "{", "}", "(", ")", ";", "&&", "||", "|", "&", "\n", "!", "A=1", ">f",
+     "if", "fi", "echo", "$(b)"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_GROUP_ATOMS, max_size=20), st.sampled_from([" ", ""]))
+def test_generated_grouped_scripts_parse_the_same_both_ways(atoms: list[str], sep: str) -> None:
     _both_ways(sep.join(atoms))

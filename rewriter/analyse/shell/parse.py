@@ -141,25 +141,42 @@ class _Leaf:
         self.start_pos = start_pos
 
 
-# Token types that end a simple command and join it to the next one at the top level.
+# Token types that end a command and join it to the next one in a list.
 _LIST_OPERATORS = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP"})
+# What may follow a command: an operator, or the end of the group around it.
+_AFTER_COMMAND = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP", "PIPE", "NEWLINE", "RPAREN"})
+# After these, a ``}`` in command position closes a brace group.
+_SEPARATED = frozenset({"SEMI", "AMP", "NEWLINE"})
 
 
 def _plain_tree(tokens: list[Tok]) -> _Node | None:
     """The tree the LALR parser would build for a *plain* script, or None for any other.
 
-    Plain: simple commands (assignments, words, redirections) joined by ``&&``, ``||``, ``;``,
-    ``&``, ``|`` and newlines, with no reserved word in command position, no parenthesis, no
-    ``;;`` and no syntax error. That is most RUN bodies, and for them this linear scan replaces
-    feeding lark token by token. Anything else returns None and goes to ``_feed``, which stays
-    the reference: ``tests/test_shell_fast_path.py`` checks that both build the same Script.
+    Plain: simple commands (assignments, words, redirections), brace groups ``{ ...; }`` and
+    subshells ``( ... )`` joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and newlines, with no
+    other reserved word in command position, no ``}`` argument inside a group, no ``;;`` and
+    no syntax error. That is nearly every RUN body, and for them this recursive scan
+    replaces feeding lark token by token. Anything else returns None and goes to ``_feed``,
+    which stays the reference: ``tests/test_shell_fast_path.py`` checks that both build the
+    same Script.
     """
-    out: list[Any] = []  # children of the root, as lark's inlined rules leave them
+    read = _plain_list(tokens, 0, None)
+    if read is None:
+        return None
+    return _Node("start", read[0])
+
+
+def _plain_list(tokens: list[Tok], i: int, closer: str | None) -> tuple[list[Any], int] | None:
+    """Read a list from ``tokens[i]`` up to the end (``closer`` None), a ``)`` (``"RPAREN"``)
+    or a ``}`` in command position (``"RBRACE"``); return its children as lark's inlined rules
+    leave them (commands and operator tokens) and the index of the closer."""
+    out: list[Any] = []
     pipeline: list[Any] | None = None  # children of the pipeline being read
     prev = ""  # "" at the start, "CMD" after a command, else the last operator's type
-    i, n = 0, len(tokens)
+    n = len(tokens)
     while i < n:
-        kind = tokens[i].type
+        tok = tokens[i]
+        kind = tok.type
         if kind == "NEWLINE":
             if prev == "PIPE":
                 assert pipeline is not None
@@ -169,39 +186,74 @@ def _plain_tree(tokens: list[Tok]) -> _Node | None:
                 if prev not in ("AND_IF", "OR_IF"):
                     prev = kind
             i += 1
-        elif kind in _LIST_OPERATORS:
+            continue
+        if kind in _LIST_OPERATORS:
             if prev != "CMD":
                 return None
             out.append(_Leaf(kind, i))
             prev = kind
             i += 1
-        else:
-            if prev == "CMD":  # pragma: no cover - a simple command runs up to an operator
+            continue
+        if closer is not None and (
+            (kind == "RPAREN" and closer == "RPAREN")
+            or (kind == "WORD" and tok.text == "}" and closer == "RBRACE" and prev in _SEPARATED)
+        ):
+            break
+        if prev == "CMD":
+            return None  # a word after a group, or a parenthesis after a word
+        if kind == "LPAREN" or (kind == "WORD" and tok.text == "{"):
+            command, i = _plain_group(tokens, i)
+            if command is None or (i < n and tokens[i].type not in _AFTER_COMMAND):
+                return None  # `{ a; } >file`, `(a) b`...: let the LALR parser decide
+            if i < n and tokens[i].type == "RPAREN" and closer != "RPAREN":
                 return None
-            command, i = _plain_command(tokens, i)
+        else:
+            command, i = _plain_command(tokens, i, closer is not None)
             if command is None:
                 return None
-            if i < n and tokens[i].type == "PIPE":
-                if pipeline is None:
-                    pipeline = []
-                pipeline += (command, _Leaf("PIPE", i))
-                prev = "PIPE"
-                i += 1
-                continue
-            if pipeline is not None:
-                pipeline.append(command)
-                out.append(_Node("pipeline", pipeline))
-                pipeline = None
-            else:
-                out.append(command)
-            prev = "CMD"
+        if i < n and tokens[i].type == "PIPE":
+            if pipeline is None:
+                pipeline = []
+            pipeline += (command, _Leaf("PIPE", i))
+            prev = "PIPE"
+            i += 1
+            continue
+        if pipeline is not None:
+            pipeline.append(command)
+            out.append(_Node("pipeline", pipeline))
+            pipeline = None
+        else:
+            out.append(command)
+        prev = "CMD"
     if prev in ("AND_IF", "OR_IF", "PIPE"):
         return None
-    return _Node("start", out)
+    if closer is not None and (i >= n or not any(type(c) is _Node for c in out)):
+        return None  # unclosed, or an empty group
+    return out, i
 
 
-def _plain_command(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
-    """Read one simple command from ``tokens[i]``; (None, i) when it is not plain."""
+def _plain_group(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
+    """Read ``{ list }`` or ``( list )`` from ``tokens[i]``; (None, i) when not plain."""
+    brace = tokens[i].type == "WORD"
+    read = _plain_list(tokens, i + 1, "RBRACE" if brace else "RPAREN")
+    if read is None:
+        return None, i
+    children, close = read
+    opener = _Leaf("LBRACE" if brace else "LPAREN", i)
+    closing = _Leaf("RBRACE" if brace else "RPAREN", close)
+    group = _Node(
+        "brace_group" if brace else "subshell", [opener, _Node("compound_list", children), closing]
+    )
+    return _Node("compound_command", [group]), close + 1
+
+
+def _plain_command(tokens: list[Tok], i: int, in_group: bool) -> tuple[_Node | None, int]:
+    """Read one simple command from ``tokens[i]``; (None, i) when it is not plain.
+
+    A reserved word is a plain word after the command word or an assignment, except ``}``
+    inside a group (``in_group``): the LALR parser may take that one as the group's end
+    (``{ echo }``), so such a script goes to it.
+    """
     children: list[Any] = []
     prefix = True  # before the command word: NAME=value words are assignments
     n = len(tokens)
@@ -217,6 +269,8 @@ def _plain_command(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
                     i += 1
                     continue
                 prefix = False
+            elif in_group and tok.text == "}":
+                return None, i
             children.append(_Leaf(kind, i))
             i += 1
         elif kind == "REDIR_OP" or kind == "IO_NUMBER":
