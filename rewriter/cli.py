@@ -162,7 +162,10 @@ def rules_command() -> None:
     for rule in all_rules():
         mapped = ", ".join((*rule.hadolint, *rule.buildkit))
         extra = f"  ({mapped})" if mapped else ""
-        click.echo(f"{rule.code}  {rule.name:<40} {rule.severity!s:<8} {rule.summary()}{extra}")
+        fix = rule.fix_summary() or "-"
+        click.echo(
+            f"{rule.code}  {rule.name:<36} {rule.severity!s:<8} {fix:<19} {rule.summary()}{extra}"
+        )
 
 
 @main.command("explain")
@@ -180,6 +183,9 @@ def explain_command(code: str) -> None:
     mapped = ", ".join((*rule.hadolint, *rule.buildkit))
     if mapped:
         click.echo(f"Corresponds to: {mapped}")
+    click.echo(f"Fix: {rule.fix_summary() or 'none'}")
+    if any(str(kind) == "unsafe" for kind in rule.fixes):
+        click.echo("(unsafe fixes are applied only with --unsafe-fixes)")
     click.echo("")
     click.echo(inspect.cleandoc(rule.__doc__ or ""))
 

@@ -105,9 +105,18 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     hadolint: ClassVar[tuple[str, ...]] = ()  # hadolint codes this rule corresponds to
     buildkit: ClassVar[tuple[str, ...]] = ()  # BuildKit check names (docker build --check)
+    # What the rule's fixes can be (empty: it never offers one). Declared, so `dfopt rules` can
+    # say it without running the rule; a test checks it against the fixes the corpus produces.
+    fixes: ClassVar[tuple[Applicability, ...]] = ()
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         raise NotImplementedError
+
+    @classmethod
+    def fix_summary(cls) -> str:
+        """``"safe fix"``, ``"unsafe fix"``, ``"safe or unsafe fix"`` or ``""`` (no fix)."""
+        kinds = sorted(cls.fixes, reverse=True)  # safest first
+        return f"{' or '.join(str(k) for k in kinds)} fix" if kinds else ""
 
     @classmethod
     def summary(cls) -> str:

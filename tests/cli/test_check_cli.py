@@ -219,9 +219,14 @@ def test_bad_config_is_a_clear_error(project: Path) -> None:
 
 
 def test_rules_and_explain() -> None:
-    assert "DF405  maintainer-deprecated" in run(["rules"]).output
+    listing = run(["rules"]).output
+    assert "DF405  maintainer-deprecated" in listing
+    fixability = {line.split()[0]: line.split()[3:5] for line in listing.splitlines()}
+    assert fixability["DF405"] == ["unsafe", "fix"] and fixability["DF205"][0] == "-"
     explained = run(["explain", "DF405"]).output
     assert "What it does" in explained and "DL4000" in explained
+    assert "Fix: unsafe fix" in explained and "--unsafe-fixes" in explained
+    assert "Fix: none" in run(["explain", "DF205"]).output
     assert run(["explain", "DF999"]).exit_code == 2
 
 

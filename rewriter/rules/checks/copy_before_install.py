@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 
@@ -66,6 +66,7 @@ class SourceCopiedBeforeInstall(Rule):
     code = "DF101"
     name = "source-copied-before-install"
     severity = Severity.WARNING
+    fixes = (Applicability.SAFE, Applicability.UNSAFE)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         from rewriter.fixes.dependency_first import find_problems

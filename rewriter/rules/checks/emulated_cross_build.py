@@ -55,6 +55,7 @@ class EmulatedCrossBuild(Rule):
     code = "DF302"
     name = "emulated-cross-build"
     severity = Severity.INFO
+    fixes = (Applicability.UNSAFE,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         model = ctx.model

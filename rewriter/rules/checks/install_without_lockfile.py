@@ -49,6 +49,7 @@ class InstallWithoutLockfile(Rule):
     code = "DF108"
     name = "install-without-lockfile"
     severity = Severity.WARNING
+    fixes = (Applicability.UNSAFE,)
     hadolint = ()
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

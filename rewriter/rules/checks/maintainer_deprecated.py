@@ -36,6 +36,7 @@ class MaintainerDeprecated(Rule):
     code = "DF405"
     name = "maintainer-deprecated"
     severity = Severity.INFO
+    fixes = (Applicability.UNSAFE,)
     hadolint = ("DL4000",)
     buildkit = ("MaintainerDeprecated",)
 

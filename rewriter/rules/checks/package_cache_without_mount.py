@@ -64,6 +64,7 @@ class PackageCacheWithoutMount(Rule):
     code = "DF107"
     name = "package-cache-without-mount"
     severity = Severity.INFO
+    fixes = (Applicability.SAFE, Applicability.UNSAFE)
     hadolint = ()
     buildkit = ()
 

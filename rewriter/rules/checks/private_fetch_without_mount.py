@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rewriter.analyse.secrets import find_secret_values
-from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 _GIT_FETCHES = frozenset({"clone", "fetch", "pull", "ls-remote", "submodule"})
@@ -70,6 +70,7 @@ class PrivateFetchWithoutMount(Rule):
     code = "DF204"
     name = "private-fetch-without-mount"
     severity = Severity.WARNING
+    fixes = (Applicability.UNSAFE,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         from rewriter.fixes.secret_mounts import ssh_mount_fix

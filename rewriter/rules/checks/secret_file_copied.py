@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from rewriter.parser import Instruction
-from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 #: Base names of files that hold credentials.
@@ -116,6 +116,7 @@ class SecretFileCopied(Rule):
     code = "DF203"
     name = "secret-file-copied"
     severity = Severity.ERROR
+    fixes = (Applicability.UNSAFE,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         from rewriter.fixes.secret_mounts import secret_file_fix

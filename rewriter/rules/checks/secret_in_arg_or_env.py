@@ -15,7 +15,7 @@ from rewriter.analyse.secrets import (
     is_secret_name,
     unquote,
 )
-from rewriter.rules.base import Finding, Rule, Severity, mask_secret
+from rewriter.rules.base import Applicability, Finding, Rule, Severity, mask_secret
 from rewriter.rules.context import RuleContext
 
 
@@ -71,6 +71,7 @@ class SecretInArgOrEnv(Rule):
     code = "DF201"
     name = "secret-in-arg-or-env"
     severity = Severity.ERROR
+    fixes = (Applicability.UNSAFE,)
     buildkit = ("SecretsUsedInArgOrEnv",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -46,6 +46,7 @@ class ShellFormCommand(Rule):
     code = "DF401"
     name = "shell-form-command"
     severity = Severity.WARNING
+    fixes = (Applicability.UNSAFE,)
     hadolint = ("DL3025",)
     buildkit = ("JSONArgsRecommended",)
 

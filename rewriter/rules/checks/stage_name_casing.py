@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from rewriter.parser import Instruction
-from rewriter.rules.base import Edit, Finding, Fix, Rule, Severity
+from rewriter.rules.base import Applicability, Edit, Finding, Fix, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 _WORD = re.compile(r"\S+")
@@ -45,6 +45,7 @@ class StageNameCasing(Rule):
     code = "DF408"
     name = "stage-name-casing"
     severity = Severity.STYLE
+    fixes = (Applicability.SAFE,)
     buildkit = ("StageNameCasing", "FromAsCasing")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
