@@ -85,6 +85,11 @@ __all__ = [
 
 _KEEP_UNSET = LexerOptions(keep_unset=True)
 _PLAIN = LexerOptions()
+#: Instructions ``_Builder._apply`` looks at besides RUN (the others change nothing it tracks).
+_APPLIED = frozenset(
+    {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
+     "label"}
+)  # fmt: skip
 #: Instructions whose words BuildKit expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK are not).
 _EXPANDED = frozenset(
     {"add", "copy", "env", "expose", "label", "stopsignal", "user", "volume", "workdir", "arg"}
@@ -631,18 +636,12 @@ class _Builder:
         undefined: list[str],
         errors: list[str],
     ) -> None:
-
-        plain = self.expander.plain
-
-        def word(text: str) -> str:
-            if plain(text):
-                return text  # what ``expander.word`` returns, with nothing undefined
-            result = self.expander.word(text, scope)
-            undefined.extend(result.undefined)
-            if result.error:
-                errors.append(result.error)
-            return result.value
-
+        if name == "run":
+            self._apply_run(ins, scope, undefined, errors)
+            return
+        if name not in _APPLIED:
+            return  # FROM, CMD, ENTRYPOINT, HEALTHCHECK...: nothing to expand or record
+        word = self._word_expander(scope, undefined, errors)
         if name == "arg":
             self._stage_arg(ins, scope, global_scope, word)
         elif name == "env":
@@ -677,14 +676,6 @@ class _Builder:
                         "variable expansion is not supported for --from, define a new stage "
                         "with FROM using ARG from global scope as a workaround"
                     )
-        elif name == "run":
-            for flag in ins.flags:
-                if flag.name == "mount" and flag.value and "$" in flag.value:
-                    for item in flag.value.split(","):
-                        key, _, value = item.partition("=")
-                        if key.lower() != "from":
-                            word(value)
-            self._learn_users(ins, scope)
         elif name in ("expose", "volume", "stopsignal"):
             for value in ins.values:
                 word(value)
@@ -693,6 +684,36 @@ class _Builder:
             for i in range(0, len(values) - 2, 3):
                 word(values[i])
                 word(values[i + 1])
+
+    def _word_expander(
+        self, scope: _Scope, undefined: list[str], errors: list[str]
+    ) -> Callable[[str], str]:
+        """Expand one word in ``scope``, recording undefined names and expansion errors."""
+        expander = self.expander
+        plain = expander.plain
+
+        def word(text: str) -> str:
+            if plain(text):
+                return text  # what ``expander.word`` returns, with nothing undefined
+            result = expander.word(text, scope)
+            undefined.extend(result.undefined)
+            if result.error:
+                errors.append(result.error)
+            return result.value
+
+        return word
+
+    def _apply_run(
+        self, ins: Instruction, scope: _Scope, undefined: list[str], errors: list[str]
+    ) -> None:
+        for flag in ins.flags:
+            if flag.name == "mount" and flag.value and "$" in flag.value:
+                word = self._word_expander(scope, undefined, errors)
+                for item in flag.value.split(","):
+                    key, _, value = item.partition("=")
+                    if key.lower() != "from":
+                        word(value)
+        self._learn_users(ins, scope)
 
     def _stage_arg(
         self, ins: Instruction, scope: _Scope, global_scope: _Scope, word: Callable[[str], str]
@@ -736,8 +757,8 @@ class _Builder:
         for stage in self.stages:
             for ins in stage.body:
                 name = names[ins]
-                if name not in ("copy", "add", "run"):
-                    continue  # only these read from other stages
+                if name not in ("copy", "add", "run") or not ins.flags:
+                    continue  # only these read from other stages, through a flag
                 problems: list[str] = []
                 for ref, by_index in _stage_refs(ins, name):
                     target = find_stage(self.stages, ref, by_index=by_index)
