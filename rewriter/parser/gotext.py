@@ -15,9 +15,8 @@ GO_SPACES = frozenset(
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_SPACE_CLASS = "".join(sorted(GO_SPACES)).replace("\\", "\\\\").replace("]", "\\]")
-_LEADING_SPACE = re.compile(f"^[{_SPACE_CLASS}]+")
-_TRAILING_SPACE = re.compile(f"[{_SPACE_CLASS}]+$")
+#: The same characters as one string, for ``str.strip`` (which removes any run of them).
+GO_SPACE_CHARS = "".join(sorted(GO_SPACES))
 
 #: BuildKit's reWhitespace: ``[\\t\\v\\f\\r ]+`` (ASCII only, no newline).
 WHITESPACE_RUN = re.compile(r"[\t\v\f\r ]+")
@@ -33,22 +32,22 @@ def is_space_byte(b: int) -> bool:
 
 
 def trim_left(s: str) -> str:
-    return _LEADING_SPACE.sub("", s, count=1) if s and s[0] in GO_SPACES else s
+    """Go's ``strings.TrimLeftFunc(s, unicode.IsSpace)``."""
+    return s.lstrip(GO_SPACE_CHARS)
 
 
 def trim_space(s: str) -> str:
-    if s and s[0] in GO_SPACES:
-        s = _LEADING_SPACE.sub("", s, count=1)
-    if s and s[-1] in GO_SPACES:
-        s = _TRAILING_SPACE.sub("", s, count=1)
-    return s
+    """Go's ``strings.TrimSpace``."""
+    return s.strip(GO_SPACE_CHARS)
 
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"invalid JSON literal {name}")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = (
+    "[\ud800-\udfff]"  # compiled on first use (by ``re``'s cache): JSON is rarely non-ASCII
+)
 
 
 def go_json_array(text: str) -> list[object] | None:
@@ -59,4 +58,9 @@ def go_json_array(text: str) -> list[object] | None:
         return None
     if not isinstance(value, list):
         return None
-    return [_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item for item in value]
+    return [_go_string(item) if isinstance(item, str) else item for item in value]
+
+
+def _go_string(item: str) -> str:
+    """A decoded JSON string as Go has it: lone surrogates (from ``\\ud800`` escapes) are U+FFFD."""
+    return item if item.isascii() else re.sub(_SURROGATE, "\ufffd", item)

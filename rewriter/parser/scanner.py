@@ -10,12 +10,12 @@ happens here too, because heredoc detection needs the parsed instruction.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rewriter.parser.arguments import HEREDOC_INSTRUCTIONS, split_command
 from rewriter.parser.errors import ParseError
-from rewriter.parser.gotext import GO_SPACES, trim_left
-from rewriter.parser.heredocs import heredoc_openers
+from rewriter.parser.gotext import GO_SPACE_CHARS, trim_left
 from rewriter.parser.nodes import (
     Blank,
     Comment,
@@ -29,12 +29,20 @@ from rewriter.parser.nodes import (
 BOM = "\ufeff"
 MAX_LINE_BYTES = 65535  # bufio.Scanner's limit in BuildKit (64 KiB token, minus one)
 
-_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+# Regular expressions are compiled when first needed: compiling all of them at import costs a
+# single-file run more than parsing the file.
+_DIRECTIVE = r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z"
 _VALID_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _CONTINUATION = {
-    "\\": re.compile(r"([^\\])\\[ \t]*\Z|^\\[ \t]*\Z"),
-    "`": re.compile(r"([^`])`[ \t]*\Z|^`[ \t]*\Z"),
+    "\\": r"([^\\])\\[ \t]*\Z|^\\[ \t]*\Z",
+    "`": r"([^`])`[ \t]*\Z|^`[ \t]*\Z",
 }
+
+
+@functools.cache
+def _continuation(escape: str) -> re.Pattern[str]:
+    """Matches a line's trailing continuation character (and the spaces after it)."""
+    return re.compile(_CONTINUATION[escape])
 
 
 class ScanResult:
@@ -80,7 +88,6 @@ def _is_comment(content: str) -> bool:
 
 #: Last characters of a line that may end in a continuation (escape, then spaces or tabs).
 _MAYBE_CONTINUED = ("\\", "`", " ", "\t")
-_GO_SPACE_CHARS = "".join(GO_SPACES)
 
 _LONG_LINE = MAX_LINE_BYTES // 4  # below this many characters a line cannot be too long
 
@@ -104,9 +111,9 @@ def scan(text: str) -> ScanResult:
     offset = len(bom)
     n = len(lines)
     i = 0
-    if lines and lines[0].lstrip(_GO_SPACE_CHARS)[:1] == "#":
+    if lines and lines[0].lstrip(GO_SPACE_CHARS)[:1] == "#":
         i, offset, escape = _scan_directives(lines, kinds, values, offset)
-    continuation = _CONTINUATION[escape]
+    continuation = _continuation(escape)
     # Only a file with a long line needs the per-line length check (one pass in C otherwise).
     check = len(text) > _LONG_LINE and max(map(len, lines)) > _LONG_LINE
     while i < n:
@@ -115,7 +122,7 @@ def scan(text: str) -> ScanResult:
         if check and len(raw) > _LONG_LINE:
             _check_line_length(raw, number)
         content = raw.rstrip("\r\n")
-        stripped = trim_left(content) if content and content[0] in GO_SPACES else content
+        stripped = content.lstrip(GO_SPACE_CHARS)
         if stripped[:1] == "#":
             body = stripped[1:].strip(" \t\n\v\f\r")
             comments = [*comments, body] if body else []
@@ -248,6 +255,8 @@ def _heredoc_bodies(
     heredocs: list[Heredoc] = []
     n = len(lines)
     number = i
+    from rewriter.parser.heredocs import heredoc_openers  # only files with heredocs need it
+
     for opener in heredoc_openers(logical):
         body_start = offset
         first_body_line = i + 1
@@ -290,7 +299,7 @@ def _directive(stripped: str) -> tuple[str, str] | None:
     """``(name, value)`` when the (left-trimmed) line is a valid parser directive."""
     if stripped[:1] != "#":
         return None
-    match = _DIRECTIVE.match(trim_left(stripped[1:]))
+    match = re.match(_DIRECTIVE, trim_left(stripped[1:]))
     if match is None:
         return None
     name = match.group(1).lower()
