@@ -1001,13 +1001,25 @@ def _run_command(command: Command, script: RunScript, cwd: str | None, action: A
 def _state_expander(
     escape: str, state: InstructionState, known: dict[str, str] | None = None
 ) -> Callable[[str], str]:
-    """Expand words as BuildKit would at ``state`` (``known``: its ``known_variables()``)."""
-    scope = _Scope()
-    scope.variables = dict(state.variables)
-    scope.known = state.known_variables() if known is None else known
-    scope.declared = frozenset(state.args)
+    """Expand words as BuildKit would at ``state`` (``known``: its ``known_variables()``).
+
+    The scope is built on the first word that needs it: most words expand to themselves.
+    """
     expander = _expander_for(escape)
-    return lambda text: expander.word(text, scope).value
+    scopes: list[_Scope] = []
+
+    def expand_value(text: str) -> str:
+        if expander.plain(text):
+            return text
+        if not scopes:
+            scope = _Scope()
+            scope.variables = dict(state.variables)
+            scope.known = state.known_variables() if known is None else known
+            scope.declared = frozenset(state.args)
+            scopes.append(scope)
+        return expander.word(text, scopes[0]).value
+
+    return expand_value
 
 
 @functools.lru_cache(maxsize=8)
