@@ -1028,8 +1028,10 @@ def _expander_for(escape: str) -> _Expander:
     return _Expander(escape)
 
 
+@functools.cache
 def _recogniser() -> Callable[..., Any] | None:
-    """``rewriter.analyse.packages.recognise`` when that package is importable."""
+    """``rewriter.analyse.packages.recognise`` when that package is importable (looked up
+    once: every RUN asks)."""
     try:
         from rewriter.analyse.packages import recognise
     except ImportError:  # pragma: no cover - the packages module is part of dfopt
@@ -1052,10 +1054,17 @@ def _command_cwd(cwd: str | None, start: str | None, home: str | None) -> str | 
     return _absolute(cwd, start)
 
 
-def _run_scripts(ins: Instruction) -> list[RunScript]:
-    """The scripts a RUN executes, each mapped back to file offsets."""
+@functools.cache
+def _shell_parser() -> Callable[[str], Script]:
+    """``rewriter.analyse.shell.parse_shell``, imported on first use (looked up once)."""
     from rewriter.analyse.shell import parse_shell
 
+    return parse_shell
+
+
+def _run_scripts(ins: Instruction) -> list[RunScript]:
+    """The scripts a RUN executes, each mapped back to file offsets."""
+    parse_shell = _shell_parser()
     syntax = ins.syntax
     if not syntax.args:
         return []
@@ -1104,8 +1113,7 @@ def _stdin_script(command: Command, script: RunScript) -> RunScript | None:
     for redirect in command.redirects:
         doc = redirect.heredoc
         if doc is not None and redirect.op.startswith("<<"):
-            from rewriter.analyse.shell import parse_shell
-
+            parse_shell = _shell_parser()
             body = script.script.text[doc.body_start : doc.body_end]
             offset = script.file_offset(doc.body_start)
             pieces = ((0, offset),) if offset is not None else ()
