@@ -453,7 +453,9 @@ class _Builder:
     def _global_scope(self) -> _Scope:
         """The predefined ARGs (``set_variable`` for each, in one go)."""
         scope = _Scope()
-        variables = {name: self.build_args.get(name) for name in PREDEFINED_ARGS}
+        variables: dict[str, str | None] = dict.fromkeys(PREDEFINED_ARGS)
+        for name in self.build_args.keys() & variables.keys():
+            variables[name] = self.build_args[name]
         scope.variables = variables
         scope.known = {name: value for name, value in variables.items() if value is not None}
         scope.args = dict(variables)

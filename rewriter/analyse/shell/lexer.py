@@ -76,8 +76,9 @@ _ARGUMENT_TYPES = frozenset({"WORD", "IO_NUMBER", "REDIR_OP"})  # `[[` after the
 _LEADERS = frozenset({"if", "then", "elif", "else", "do", "while", "until", "!", "{"})
 _WORD_SPECIAL = _META | frozenset("\\'\"$`")
 _SKIPPABLE = frozenset(" \t\r\\")  # what _skip_blanks may skip (a backslash only before \n)
-# A run of characters that are ordinary anywhere in a word.
-_PLAIN_WORD = re.compile(r"[^ \t\r\n;&|<>()\\'\"$`]+")
+# A whole word of characters that are ordinary anywhere in a word (it ends at a metacharacter
+# or at the end of the region; possessive, so a failed match does not backtrack).
+_PLAIN_WORD = re.compile(r"[^ \t\r\n;&|<>()\\'\"$`]++(?=[ \t\r\n;&|<>()]|\Z)")
 _OPERATOR_SET = frozenset(_OPERATORS)
 
 
@@ -182,8 +183,17 @@ class Lexer:
                 self.pos = end if nl < 0 else nl
                 continue
             match = plain_word(text, pos, end) if c != "~" else None
-            if match is not None and (match.end() == end or text[match.end()] in _META):
-                tok = self._plain_word(pos, match.end())
+            if match is not None:
+                # A word of ordinary characters only (no quote, escape, ``$``, backtick or
+                # leading ``~``): the token ``_word`` builds, without scanning it char by char.
+                stop = self.pos = match.end()
+                raw = match.group()
+                if raw.isdigit() and stop < end and text[stop] in "<>":
+                    tok = Tok("IO_NUMBER", pos, stop, raw)
+                else:
+                    tok = Tok("WORD", pos, stop, raw)
+                    glob = "*" in raw or "?" in raw or "[" in raw
+                    tok.word = new_word(raw, raw, pos, stop, (new_part(LIT, raw, False),), glob)
             else:
                 tok = self._word(pos)
                 if tok.type == "ERROR":
@@ -208,19 +218,6 @@ class Lexer:
                     case_depth -= 1
             out.append(tok)
         return out
-
-    def _plain_word(self, start: int, stop: int) -> Tok:
-        """A word of ordinary characters only (no quote, escape, ``$``, backtick or leading
-        ``~``): the same token ``_word`` builds, without scanning it character by character."""
-        self.pos = stop
-        text = self.text
-        raw = text[start:stop]
-        if raw.isdigit() and stop < self.end and text[stop] in "<>":
-            return Tok("IO_NUMBER", start, stop, raw)
-        tok = Tok("WORD", start, stop, raw)
-        glob = "*" in raw or "?" in raw or "[" in raw
-        tok.word = new_word(raw, raw, start, stop, (new_part(LIT, raw, False),), glob)
-        return tok
 
     def _skip_blanks(self, pos: int) -> int:
         text, end = self.text, self.end
