@@ -14,6 +14,7 @@ import re
 
 from rewriter.parser.errors import ParseError
 from rewriter.parser.gotext import (
+    GO_SPACE_CHARS,
     GO_SPACES,
     WHITESPACE_RUN,
     go_json_array,
@@ -58,6 +59,7 @@ class InstructionSyntax(Record, eq="mutable"):
         "json",
         "keyword",
         "keyword_start",
+        "name",
         "values",
     )
 
@@ -80,11 +82,9 @@ class InstructionSyntax(Record, eq="mutable"):
         self.values = [] if values is None else values
         self.json = json
         self.children = [] if children is None else children  # ONBUILD's instruction
-
-    @property
-    def name(self) -> str:
-        """The keyword in lower case (``run``, ``copy``...)."""
-        return self.keyword.lower()
+        # The keyword in lower case (``run``, ``copy``...): read by every rule for every
+        # instruction, so computed once here (nothing assigns ``keyword`` after parsing).
+        self.name = keyword.lower()
 
 
 def split_command(line: str, escape: str) -> InstructionSyntax:
@@ -110,11 +110,12 @@ def split_command(line: str, escape: str) -> InstructionSyntax:
         else:  # no flags (most instructions): what extract_flags would find, without the call
             remaining_at = 0
         remaining = rest[remaining_at:] if remaining_at is not None else ""
-        args = trim_space(remaining)
+        args = remaining.strip(GO_SPACE_CHARS)  # trim_space, inline: this runs per instruction
         if args:
-            args_start = rest_start + remaining_at + (len(remaining) - len(trim_left(remaining)))
+            lead_in = len(remaining) - len(remaining.lstrip(GO_SPACE_CHARS))
+            args_start = rest_start + remaining_at + lead_in
     syntax = InstructionSyntax(keyword, lead, flags, args, args_start)
-    _DISPATCH.get(keyword.lower(), _parse_ignore)(syntax, escape)
+    _DISPATCH.get(syntax.name, _parse_ignore)(syntax, escape)
     return syntax
 
 
@@ -275,8 +276,8 @@ def _json_values(rest: str) -> list[str] | None:
 
     Raises ParseError for a valid JSON array with a non-string element (BuildKit rejects it).
     """
-    rest = trim_left(rest)
-    if not rest.startswith("["):
+    rest = rest.lstrip(GO_SPACE_CHARS)  # trim_left, inline
+    if rest[:1] != "[":
         return None
     items = go_json_array(rest)
     if items is None:
