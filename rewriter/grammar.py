@@ -93,7 +93,11 @@ def lalr_tables(name: str) -> dict[str, Any]:
     cache_file = _cache_dir() / f"{name}-lalr{TABLES_FORMAT}-{_checksum(text):08x}.marshal"
     try:
         tables = marshal.loads(cache_file.read_bytes())
-        if isinstance(tables, dict) and tables.get("grammar") == text:
+        if (
+            isinstance(tables, dict)
+            and tables.get("format") == TABLES_FORMAT
+            and tables.get("grammar") == text
+        ):
             return tables
     except (OSError, ValueError, EOFError, TypeError):
         pass

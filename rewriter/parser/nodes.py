@@ -9,7 +9,6 @@ file, so fixes can edit bytes precisely.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 
 from rewriter.parser.arguments import Flag, InstructionSyntax
@@ -126,6 +125,8 @@ class LogicalLine(Record):
 
     def to_file_offset(self, index: int) -> int:
         """Map an offset in ``text`` (0..len) to an offset in the file."""
+        import bisect  # here, not at the top: only fixes map offsets, and start-up counts
+
         # pieces are sorted by logical offset; the last one starting at or before ``index``
         i = max(bisect.bisect_right(self.pieces, (index, float("inf"))) - 1, 0)
         logical_start, file_start = self.pieces[i]
