@@ -6,7 +6,9 @@ runs and ratios; numbers depend on the machine, so compare ratios between runs.
 - throughput: lines/s of ``rewriter.parse`` over every Dockerfile in ``corpus/`` and the BuildKit
   conformance files (when ``../shared`` is there), and of the real Go parser (PyPI ``dockerfile``)
   over the same text, both in one process;
-- start-up: wall time of ``dfopt parse FILE`` and of ``hadolint FILE`` on the same file.
+- start-up: wall time of ``dfopt parse FILE`` and of ``hadolint FILE`` on the same file, with
+  two floors for reading it: the bare interpreter (``python -c pass``) and the parser alone
+  (``parse_file(FILE)`` without the command line).
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ def main() -> None:
     wall_times([dfopt, "parse", str(sample)], 3)  # warm the grammar cache and the page cache
     ours_wall = wall_times([dfopt, "parse", str(sample)], args.repeat)
     print(f"`dfopt parse` single file wall time (median): {ours_wall * 1000:.1f} ms")
+    floor = wall_times([sys.executable, "-c", "pass"], args.repeat)
+    print(f"  floor: `python -c pass`:                     {floor * 1000:.1f} ms")
+    parser_only = f"from rewriter.parser import parse_file; parse_file({str(sample)!r})"
+    alone = wall_times([sys.executable, "-c", parser_only], args.repeat)
+    print(f"  the parser alone (parse_file, no CLI):       {alone * 1000:.1f} ms")
     hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
     if Path(hadolint).exists():
         wall_times([hadolint, str(sample)], 3)

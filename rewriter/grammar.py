@@ -13,36 +13,45 @@ pickle: importing lark alone costs a single-file ``dfopt parse`` about a third o
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import marshal
 import os
-from pathlib import Path
-from typing import Any
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# typing only for annotations: importing it costs the parser's start-up (mypy reads this name)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# Paths are plain strings (os.path), not pathlib: ``rewriter.parser`` imports this module, and
+# pathlib (with what it imports) would be a good part of the parser's own start-up.
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
-def grammar_path(name: str) -> Path:
+def grammar_path(name: str) -> str:
     """Return the path of ``grammars/<name>.lark`` (installed wheel or source checkout)."""
     filename = name if name.endswith(".lark") else f"{name}.lark"
-    for folder in (_PACKAGE_DIR / "grammars", _PACKAGE_DIR.parent / "grammars"):
-        candidate = folder / filename
-        if candidate.is_file():
+    for folder in (_PACKAGE_DIR, os.path.dirname(_PACKAGE_DIR)):
+        candidate = os.path.join(folder, "grammars", filename)
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError(f"grammar {filename!r} is not installed with dfopt")
 
 
-def _cache_dir() -> Path:
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "dfopt"
+    folder = os.path.join(base, "dfopt")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         return folder
     except OSError:
         import tempfile
 
-        return Path(tempfile.gettempdir())
+        return tempfile.gettempdir()
 
 
 @functools.cache
@@ -53,14 +62,15 @@ def _load(name: str, frozen_options: tuple[tuple[str, Any], ...]):
 
     options = dict(frozen_options)
     path = grammar_path(name)
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     # lark's cache key covers the grammar text and options; the file name keeps caches apart
     # for different dfopt versions sharing one cache folder.
     key = hashlib.sha256(repr((text, frozen_options)).encode()).hexdigest()[:16]
-    cache_file = _cache_dir() / f"{path.stem}-{key}.lark-cache"
+    stem = os.path.splitext(os.path.basename(path))[0]
+    cache_file = os.path.join(_cache_dir(), f"{stem}-{key}.lark-cache")
     options.setdefault("parser", "lalr")
     try:
-        return Lark(text, cache=str(cache_file), **options)
+        return Lark(text, cache=cache_file, **options)
     except OSError:
         return Lark(text, **options)
 
@@ -89,10 +99,12 @@ def lalr_tables(name: str) -> dict[str, Any]:
     ``*``/``?`` spelled out). A cache file is used only when it was built from the same grammar
     text, compared in full.
     """
-    text = grammar_path(name).read_text(encoding="utf-8")
-    cache_file = _cache_dir() / f"{name}-lalr{TABLES_FORMAT}-{_checksum(text):08x}.marshal"
+    text = _read_text(grammar_path(name))
+    cache_name = f"{name}-lalr{TABLES_FORMAT}-{_checksum(text):08x}.marshal"
+    cache_file = os.path.join(_cache_dir(), cache_name)
     try:
-        tables = marshal.loads(cache_file.read_bytes())
+        with open(cache_file, "rb") as f:
+            tables = marshal.loads(f.read())
         if (
             isinstance(tables, dict)
             and tables.get("format") == TABLES_FORMAT
@@ -171,12 +183,15 @@ def _rule_data(rule: Any) -> tuple[str, tuple[str, ...], str | None, bool]:
     return (str(rule.origin.name), expansion, alias, bool(rule.options.expand1))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: str, data: bytes) -> None:
     """Write a cache file so that a concurrent reader never sees half of it; failures are fine."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:
+            f.write(data)
         os.replace(tmp, path)
     except OSError:
+        import contextlib  # here: only a failed write needs it
+
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)

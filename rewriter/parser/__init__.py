@@ -8,7 +8,6 @@ attributes errors to the file. Every rejection is a :class:`ParseError` with lin
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from rewriter.parser.arguments import Flag, InstructionSyntax
 from rewriter.parser.errors import ParseError
@@ -80,11 +79,12 @@ def parse_bytes(data: bytes) -> Dockerfile:
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """A Dockerfile's bytes; a directory, a missing or unreadable file is a ParseError naming it."""
     name = str(path)
-    p = Path(path)
-    if p.is_dir():
+    # os, not pathlib: importing pathlib costs the parser's start-up ("" is "." to pathlib)
+    if os.path.isdir(os.fspath(path) or "."):
         raise ParseError("is a directory, not a Dockerfile", 1, 1, name)
     try:
-        return p.read_bytes()
+        with open(path, "rb") as f:
+            return f.read()
     except FileNotFoundError:
         raise ParseError("no such file", 1, 1, name) from None
     except OSError as exc:

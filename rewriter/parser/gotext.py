@@ -7,7 +7,6 @@ BuildKit is written in Go. To split and trim exactly as ``docker build`` does we
 
 from __future__ import annotations
 
-import json
 import re
 
 #: Go's unicode.IsSpace: the Latin-1 spaces plus the Unicode White_Space property.
@@ -52,6 +51,8 @@ _SURROGATE = (
 
 def go_json_array(text: str) -> list[object] | None:
     """Decode ``text`` the way Go's ``json.Unmarshal`` into ``[]any`` would, or None if invalid."""
+    import json  # here, not at the top: only JSON-form instructions need it (start-up counts)
+
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except ValueError:

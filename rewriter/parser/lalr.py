@@ -17,7 +17,10 @@ transformer:
 
 from __future__ import annotations
 
-from typing import Any
+# typing only for annotations: importing it costs the parser's start-up (mypy reads this name)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # What a reduction does, chosen once per rule from its shape (fast paths for the common shapes).
 _APPEND = 0  # ``_list: _list item``: append to the list below

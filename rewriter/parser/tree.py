@@ -10,12 +10,16 @@ builder under lark's own parser; the tests hold the two to the same trees.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from rewriter.parser.errors import ParseError
 from rewriter.parser.lalr import GrammarError, LalrParser
 from rewriter.parser.nodes import Dockerfile, Instruction
 from rewriter.parser.scanner import ScanResult, scan
+
+# typing only for annotations: importing it costs the parser's start-up (mypy reads this name)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 GRAMMAR = "dockerfile"
 

@@ -200,7 +200,7 @@ def test_driver_examples_like_lark(kinds: list[str]) -> None:
 
 
 def test_table_cache_built_from_other_grammar_text_is_not_used(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(grammar_module, "_cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(grammar_module, "_cache_dir", lambda: str(tmp_path))
     grammar_module.lalr_tables.cache_clear()
     try:
         fresh = lalr_tables("dockerfile")
@@ -220,7 +220,7 @@ def test_table_cache_built_from_other_grammar_text_is_not_used(tmp_path, monkeyp
 def test_tables_are_those_lark_computes_now(tmp_path, monkeypatch) -> None:
     """The cached automaton equals a fresh computation from grammars/dockerfile.lark."""
     cached = lalr_tables("dockerfile")
-    text = grammar_module.grammar_path("dockerfile").read_text(encoding="utf-8")
+    text = Path(grammar_module.grammar_path("dockerfile")).read_text(encoding="utf-8")
     assert cached == grammar_module._build_tables(text)
 
 
