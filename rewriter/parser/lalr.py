@@ -57,10 +57,7 @@ class LalrParser:
         The common reductions are done inline (one function call per token matters here).
         """
         actions = self._actions
-        rules = {
-            -1 - i: (origin, size, op, getattr(builder, name) if name else None, splice, expand1)
-            for i, (origin, size, op, name, splice, expand1) in enumerate(self._rules)
-        }
+        rules = self._bind(builder)
         state = self._start
         states = [state]
         stack: list[Any] = []
@@ -109,9 +106,89 @@ class LalrParser:
             if state == self._end:
                 return stack[-1]
 
+    def start(self, builder: Any) -> LalrState:
+        """A parse to feed one token at a time (see :class:`LalrState`)."""
+        return LalrState(self, self._bind(builder), [self._start], [])
+
+    def _bind(self, builder: Any) -> dict[int, tuple]:
+        """The reduction plans by action code, with the builder's callbacks looked up once."""
+        return {
+            -1 - i: (origin, size, op, getattr(builder, name) if name else None, splice, expand1)
+            for i, (origin, size, op, name, splice, expand1) in enumerate(self._rules)
+        }
+
     def _error(self, index: int, kind: str, state: int) -> GrammarError:
         expected = sorted(s for s in self._actions[state] if s.isupper() or s == "$END")
         return GrammarError(index, kind, expected)
+
+
+class LalrState:
+    """A parse in progress, fed one token at a time.
+
+    For feeders that must ask the automaton before choosing a token's type (a shell word is a
+    reserved word only where the grammar can take one) or that keep snapshots to recover from
+    errors. Values are built as :meth:`LalrParser.parse` builds them.
+    """
+
+    __slots__ = ("_parser", "_rules", "stack", "states")
+
+    def __init__(self, parser: LalrParser, rules: dict[int, tuple], states: list, stack: list):
+        self._parser = parser
+        self._rules = rules
+        self.states = states  # the automaton's state stack
+        self.stack = stack  # the values, one per state above the first
+
+    def feed(self, kind: str, value: Any) -> None:
+        """Shift a token (after the reductions it calls for); GrammarError if it cannot be."""
+        actions = self._parser._actions
+        states = self.states
+        while True:
+            code = actions[states[-1]].get(kind)
+            if code is None:
+                raise self._parser._error(len(self.stack), kind, states[-1])
+            if code >= 0:
+                states.append(code)
+                self.stack.append(value)
+                return
+            _reduce(self._rules[code], actions, states, self.stack)
+
+    def end(self) -> Any:
+        """Finish the parse; returns the value of ``start`` (GrammarError if incomplete)."""
+        actions = self._parser._actions
+        while True:
+            code = actions[self.states[-1]].get("$END")
+            if code is None or code >= 0:
+                raise self._parser._error(len(self.stack), "$END", self.states[-1])
+            _reduce(self._rules[code], actions, self.states, self.stack)
+            if self.states[-1] == self._parser._end:
+                return self.stack[-1]
+
+    def accepts(self, kind: str) -> bool:
+        """Whether ``kind`` can come next (``$END``: whether the input may end here).
+
+        The current state's table alone is not enough: LALR merges the lookaheads of reductions
+        from every context. This replays the reductions on a copy of the state stack.
+        """
+        actions = self._parser._actions
+        states = list(self.states)
+        while True:
+            code = actions[states[-1]].get(kind)
+            if code is None:
+                return False
+            if code >= 0:
+                return True
+            origin, size = self._rules[code][:2]
+            if size:
+                del states[-size:]
+            goto = actions[states[-1]][origin]
+            if goto == self._parser._end:
+                return True
+            states.append(goto)
+
+    def copy(self) -> LalrState:
+        """An independent snapshot (reductions append to list values, so those are copied)."""
+        stack = [list(v) if v.__class__ is list else v for v in self.stack]
+        return LalrState(self._parser, self._rules, list(self.states), stack)
 
 
 def _reduce(rule: tuple, actions: list[dict[str, int]], states: list[int], stack: list) -> None:

@@ -267,3 +267,84 @@ def test_driver_builds_like_lark_for_other_rule_shapes(kinds: list[str]) -> None
         token = exc.token
         theirs = f"rejected at {len(kinds) if token.type == '$END' else values.index(token.value)}"
     assert ours == theirs
+
+
+# -- feeding one token at a time (LalrState), on the shell grammar too -------------------------
+
+
+def _terminals(name: str) -> list[str]:
+    actions = lalr_tables(name)["actions"]
+    return sorted({s for state in actions for s in state if s.isupper()})
+
+
+class _Tuples:
+    """Builds every named rule as ``(rule, children)``, like lark's tree without a transformer."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda children: (name, list(children))
+
+
+def _lark_tuples(tree):
+    from lark import Tree
+
+    if isinstance(tree, Tree):
+        return (str(tree.data), [_lark_tuples(c) for c in tree.children])
+    return tree.value
+
+
+@pytest.mark.parametrize("grammar", ["dockerfile", "shell"])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_feeding_token_by_token_follows_lark(grammar: str, data) -> None:
+    from lark import Token
+    from lark.exceptions import UnexpectedToken
+
+    terminals = _terminals(grammar)
+    kinds = data.draw(st.lists(st.sampled_from(terminals), max_size=14))
+    ours = LalrParser(lalr_tables(grammar)).start(_Tuples())
+    theirs = load(grammar, lexer=LineLexer).parse_interactive().parser_state
+    for index, kind in enumerate(kinds):
+        for probe in [*terminals, "$END"]:  # what may come next, reductions included
+            # (deep: lark's reductions extend the children lists of inlined rules in place)
+            trial = theirs.copy(deepcopy_values=True)
+            try:
+                trial.feed_token(Token(probe, ""), probe == "$END")
+                lark_accepts = True
+            except UnexpectedToken:
+                lark_accepts = False
+            assert ours.accepts(probe) == lark_accepts, (kinds[:index], probe)
+        snapshot = ours.copy()
+        try:
+            theirs.feed_token(Token(kind, index))
+        except UnexpectedToken:
+            with pytest.raises(GrammarError):
+                ours.feed(kind, index)
+            return
+        ours.feed(kind, index)
+        assert repr(snapshot.stack) != repr(ours.stack) or not snapshot.stack  # copy is apart
+    try:
+        tree = theirs.feed_token(Token("$END", ""), True)
+    except UnexpectedToken:
+        with pytest.raises(GrammarError):
+            ours.end()
+        return
+    assert repr(ours.end()) == repr(_lark_tuples(tree))
+
+
+def test_a_snapshot_is_not_changed_by_feeding_the_state_it_was_taken_from() -> None:
+    state = LalrParser(lalr_tables("dockerfile")).start(_Tuples())
+    for kind in ["INSTR", "COMMENT", "INSTR"]:
+        state.feed(kind, kind.lower())
+    snapshot = state.copy()
+    before = repr(snapshot.stack)
+    for kind in ["BLANK", "INSTR", "CONT"]:
+        state.feed(kind, kind.lower())
+    state.end()
+    assert repr(snapshot.stack) == before
+    assert repr(snapshot.end()) == repr(
+        LalrParser(lalr_tables("dockerfile")).parse(
+            ["INSTR", "COMMENT", "INSTR"], ["instr", "comment", "instr"], _Tuples()
+        )
+    )
