@@ -100,7 +100,7 @@ def lalr_tables(name: str) -> dict[str, Any]:
     text, compared in full.
     """
     text = _read_text(grammar_path(name))
-    cache_name = f"{name}-lalr{TABLES_FORMAT}-{_checksum(text):08x}.marshal"
+    cache_name = f"{name}-lalr{TABLES_FORMAT}-{_checksum(text)}.marshal"
     cache_file = os.path.join(_cache_dir(), cache_name)
     try:
         with open(cache_file, "rb") as f:
@@ -118,11 +118,14 @@ def lalr_tables(name: str) -> dict[str, Any]:
     return tables
 
 
-def _checksum(text: str) -> int:
-    """Keeps caches of different grammar versions apart (their full text is compared on load)."""
-    import zlib
+def _checksum(text: str) -> str:
+    """Keeps caches of different grammar versions apart (their full text is compared on load).
 
-    return zlib.crc32(text.encode("utf-8"))
+    Length and byte sum: deterministic across runs (``hash`` of text is not) and cheaper than
+    importing zlib for a CRC, which a single-file run would notice.
+    """
+    data = text.encode("utf-8")
+    return f"{len(data)}-{sum(data):x}"
 
 
 def _build_tables(text: str) -> dict[str, Any]:
