@@ -48,7 +48,15 @@ class LalrParser:
         self._actions: list[dict[str, int]] = tables["actions"]
         self._start: int = tables["start"]
         self._end: int = tables["end"]
-        self._rules = [_plan(*rule) for rule in tables["rules"]]
+        plans = [_plan(*rule) for rule in tables["rules"]]
+        # Builder methods are looked up per parse (the builder holds the parse's state), by
+        # index into this list: binding one callback per name is cheaper than one per rule.
+        self._names = sorted({name for _, _, _, name, _, _ in plans if name})
+        number = {name: i for i, name in enumerate(self._names)}
+        self._rules = {
+            -1 - i: (origin, size, op, number.get(name), splice, expand1)
+            for i, (origin, size, op, name, splice, expand1) in enumerate(plans)
+        }
 
     def parse(self, kinds: list[str], values: list[Any], builder: Any) -> Any:
         """Parse tokens given as parallel lists of types and values; returns ``start``'s value.
@@ -57,7 +65,8 @@ class LalrParser:
         The common reductions are done inline (one function call per token matters here).
         """
         actions = self._actions
-        rules = self._bind(builder)
+        rules = self._rules
+        callbacks = self._bind(builder)
         state = self._start
         states = [state]
         stack: list[Any] = []
@@ -85,11 +94,11 @@ class LalrParser:
                 if op == _PASS:
                     pass
                 elif op == _CALL1:
-                    stack[-1] = rule[3]([stack[-1]])
+                    stack[-1] = callbacks[rule[3]]([stack[-1]])
                 elif op == _WRAP:
                     stack[-1] = [stack[-1]]
                 else:
-                    _reduce(rule, actions, states, stack)
+                    _reduce(rule, actions, states, stack, callbacks)
                     state = states[-1]
                     continue
                 state = states[-1] = actions[states[-2]][rule[0]]
@@ -101,7 +110,7 @@ class LalrParser:
                 raise self._error(len(kinds), "$END", state) from None
             if code >= 0:  # lark's tables never shift $END
                 raise self._error(len(kinds), "$END", state)
-            _reduce(rules[code], actions, states, stack)
+            _reduce(rules[code], actions, states, stack, callbacks)
             state = states[-1]
             if state == self._end:
                 return stack[-1]
@@ -110,12 +119,9 @@ class LalrParser:
         """A parse to feed one token at a time (see :class:`LalrState`)."""
         return LalrState(self, self._bind(builder), [self._start], [])
 
-    def _bind(self, builder: Any) -> dict[int, tuple]:
-        """The reduction plans by action code, with the builder's callbacks looked up once."""
-        return {
-            -1 - i: (origin, size, op, getattr(builder, name) if name else None, splice, expand1)
-            for i, (origin, size, op, name, splice, expand1) in enumerate(self._rules)
-        }
+    def _bind(self, builder: Any) -> list[Any]:
+        """The builder's callbacks, in the order the reduction plans refer to them."""
+        return [getattr(builder, name) for name in self._names]
 
     def _error(self, index: int, kind: str, state: int) -> GrammarError:
         expected = sorted(s for s in self._actions[state] if s.isupper() or s == "$END")
@@ -130,11 +136,12 @@ class LalrState:
     errors. Values are built as :meth:`LalrParser.parse` builds them.
     """
 
-    __slots__ = ("_parser", "_rules", "stack", "states")
+    __slots__ = ("_callbacks", "_parser", "_rules", "stack", "states")
 
-    def __init__(self, parser: LalrParser, rules: dict[int, tuple], states: list, stack: list):
+    def __init__(self, parser: LalrParser, callbacks: list[Any], states: list, stack: list):
         self._parser = parser
-        self._rules = rules
+        self._rules = parser._rules
+        self._callbacks = callbacks
         self.states = states  # the automaton's state stack
         self.stack = stack  # the values, one per state above the first
 
@@ -150,7 +157,7 @@ class LalrState:
                 states.append(code)
                 self.stack.append(value)
                 return
-            _reduce(self._rules[code], actions, states, self.stack)
+            _reduce(self._rules[code], actions, states, self.stack, self._callbacks)
 
     def end(self) -> Any:
         """Finish the parse; returns the value of ``start`` (GrammarError if incomplete)."""
@@ -159,7 +166,7 @@ class LalrState:
             code = actions[self.states[-1]].get("$END")
             if code is None or code >= 0:
                 raise self._parser._error(len(self.stack), "$END", self.states[-1])
-            _reduce(self._rules[code], actions, self.states, self.stack)
+            _reduce(self._rules[code], actions, self.states, self.stack, self._callbacks)
             if self.states[-1] == self._parser._end:
                 return self.stack[-1]
 
@@ -188,10 +195,12 @@ class LalrState:
     def copy(self) -> LalrState:
         """An independent snapshot (reductions append to list values, so those are copied)."""
         stack = [list(v) if v.__class__ is list else v for v in self.stack]
-        return LalrState(self._parser, self._rules, list(self.states), stack)
+        return LalrState(self._parser, self._callbacks, list(self.states), stack)
 
 
-def _reduce(rule: tuple, actions: list[dict[str, int]], states: list[int], stack: list) -> None:
+def _reduce(
+    rule: tuple, actions: list[dict[str, int]], states: list[int], stack: list, callbacks: list
+) -> None:
     """Reduce by ``rule``: pop its children, push its value and the state the automaton goes to."""
     origin, size, op, callback, splice, expand1 = rule
     if size:
@@ -210,7 +219,7 @@ def _reduce(rule: tuple, actions: list[dict[str, int]], states: list[int], stack
     elif op == _PASS or (expand1 and len(children) == 1):
         value = children[0]
     else:
-        value = callback(children)
+        value = callbacks[callback](children)
     stack.append(value)
     states.append(actions[states[-1]][origin])
 
