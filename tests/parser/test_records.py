@@ -1,0 +1,60 @@
+"""Parser nodes keep the behaviour they had as dataclasses (repr, equality, hashing, pickling)."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from dataclasses import dataclass
+
+import pytest
+
+from rewriter import parse
+from rewriter.parser import Blank, Comment, Heredoc, InstructionSyntax, SourceLine
+
+
+@dataclass(frozen=True)
+class _FrozenLine:
+    kind: str
+    text: str
+    number: int
+    offset: int
+
+
+def test_value_nodes_compare_hash_and_print_like_frozen_dataclasses() -> None:
+    line = SourceLine("INSTR", "RUN a\n", 2, 7)
+    twin = _FrozenLine("INSTR", "RUN a\n", 2, 7)
+    assert repr(line) == repr(twin).replace("_FrozenLine", "SourceLine")
+    assert line == SourceLine("INSTR", "RUN a\n", 2, 7)
+    assert hash(line) == hash(SourceLine("INSTR", "RUN a\n", 2, 7)) == hash(twin)
+    assert line != SourceLine("INSTR", "RUN a\n", 3, 7)
+    assert line != twin  # another class with the same fields is not equal, as with dataclasses
+    assert Comment("# a\n", 1, 0) != Blank("# a\n", 1, 0)
+    assert SourceLine.__match_args__ == ("kind", "text", "number", "offset")
+    heredoc = Heredoc(
+        name="A", content="a\n", expand=True, chomp=False, fd=0, start_line=2, end_line=3,
+        content_offset=9,
+    )  # fmt: skip
+    assert "Heredoc(name='A', content='a\\n', expand=True" in repr(heredoc)
+
+
+def test_instruction_syntax_compares_by_value_and_is_unhashable() -> None:
+    a = InstructionSyntax("RUN", 0, [], "x", 4, ["x"])
+    assert a == InstructionSyntax("RUN", 0, [], "x", 4, ["x"])
+    assert a.name == "run" and a.values == ["x"] and a.children == []
+    with pytest.raises(TypeError):
+        hash(a)
+
+
+def test_instructions_and_trees_keep_identity_equality() -> None:
+    text = "FROM a\nRUN b\n"
+    first, second = parse(text), parse(text)
+    assert first.instructions[0] != second.instructions[0]
+    assert first.instructions[0] == first.instructions[0]
+    assert first != second
+    assert len({first.instructions[0], second.instructions[0]}) == 2
+
+
+def test_trees_survive_pickle_and_deepcopy() -> None:
+    tree = parse("# syntax=x\nFROM a\n# c\n\nRUN <<EOF cat\nhi\nEOF\nCOPY --from=a x y\n")
+    assert repr(pickle.loads(pickle.dumps(tree))) == repr(tree)
+    assert repr(copy.deepcopy(tree)) == repr(tree)
