@@ -21,7 +21,7 @@ from rewriter.parser.gotext import (
     trim_left,
     trim_space,
 )
-from rewriter.parser.records import Record
+from rewriter.records import Record
 
 _ASCII_SPACE = frozenset("\t\n\v\f\r ")
 _NOT_ASCII_SPACE = re.compile(r"[^\t\n\v\f\r ]*")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rewriter.parser.records import Record
+from rewriter.records import Record
 
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)[\t\n\v\f\r ]*([^<]*)$", re.DOTALL)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rewriter.parser.arguments import Flag, InstructionSyntax
-from rewriter.parser.records import Record
+from rewriter.records import Record
 
 
 class SourceLine(Record):

@@ -1,4 +1,4 @@
-"""A lighter stand-in for ``@dataclass`` for the parser's many small objects.
+"""A lighter stand-in for ``@dataclass`` for dfopt's many small objects (parser nodes first).
 
 Why not dataclasses: a parse creates a node object per line, and a frozen dataclass spends most of
 its ``__init__`` in ``object.__setattr__`` (about four times the cost of plain attribute
