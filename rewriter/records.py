@@ -50,6 +50,15 @@ class Record:
     def __hash__(self) -> int:
         return hash(self._values())
 
+    def replace(self, **changes: object) -> Record:
+        """A copy with some fields changed, like ``dataclasses.replace``."""
+        values = {name: getattr(self, name) for name in self._fields}
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"{self.__class__.__qualname__} has no field {sorted(unknown)[0]!r}")
+        values.update(changes)
+        return self.__class__(**values)
+
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{self.__class__.__qualname__}({fields})"

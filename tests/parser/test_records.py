@@ -58,3 +58,12 @@ def test_trees_survive_pickle_and_deepcopy() -> None:
     tree = parse("# syntax=x\nFROM a\n# c\n\nRUN <<EOF cat\nhi\nEOF\nCOPY --from=a x y\n")
     assert repr(pickle.loads(pickle.dumps(tree))) == repr(tree)
     assert repr(copy.deepcopy(tree)) == repr(tree)
+
+
+def test_replace_copies_with_changed_fields_like_dataclasses_replace() -> None:
+    line = SourceLine("INSTR", "RUN a\n", 2, 7)
+    moved = line.replace(number=3, offset=9)
+    assert moved == SourceLine("INSTR", "RUN a\n", 3, 9) and moved is not line
+    assert line == SourceLine("INSTR", "RUN a\n", 2, 7)  # the original is unchanged
+    with pytest.raises(TypeError, match="no field 'nunber'"):
+        line.replace(nunber=3)
