@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from rewriter.records import Record
 from rewriter.rules.base import Severity
 
 
@@ -27,16 +27,39 @@ class ConfigError(ValueError):
     """A config file dfopt cannot use; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Config:
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    failure_threshold: Severity = Severity.INFO
-    legacy_builder: bool = False
-    root: Path | None = None  # folder of the config file (per-file-ignores are relative to it)
-    source: Path | None = None
+class Config(Record):
+    """Settings read from a config file (or the defaults), before command-line overrides."""
+
+    __slots__ = (
+        "failure_threshold",
+        "ignore",
+        "legacy_builder",
+        "per_file_ignores",
+        "root",
+        "select",
+        "severity",
+        "source",
+    )
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, Severity] | None = None,
+        per_file_ignores: dict[str, tuple[str, ...]] | None = None,
+        failure_threshold: Severity = Severity.INFO,
+        legacy_builder: bool = False,
+        root: Path | None = None,  # folder of the config file (per-file-ignores are relative)
+        source: Path | None = None,
+    ) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.severity = {} if severity is None else severity
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.failure_threshold = failure_threshold
+        self.legacy_builder = legacy_builder
+        self.root = root
+        self.source = source
 
     def ignores_for(self, file: Path | None) -> tuple[str, ...]:
         if file is None or not self.per_file_ignores:
@@ -52,7 +75,7 @@ class Config:
         return tuple(codes)
 
     def merged(self, **overrides: object) -> Config:
-        return replace(self, **{k: v for k, v in overrides.items() if v not in (None, ())})
+        return self.replace(**{k: v for k, v in overrides.items() if v not in (None, ())})
 
 
 def _string_list(data: dict, key: str, where: Path) -> tuple[str, ...]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rewriter.config import Config, ConfigError, find_config
 from rewriter.emit.report import FileReport
 from rewriter.parser import ParseError, decode, read_bytes
+from rewriter.records import Record
 from rewriter.rules.base import Finding, Severity
 
 DOCKERFILE_PATTERNS = (
@@ -29,31 +29,70 @@ DOCKERFILE_PATTERNS = (
 SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"}
 
 
-@dataclass(frozen=True)
-class Options:
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False
-    check_only: bool = False  # --check: exit 1 if anything would change, print a summary
-    show_fixes: bool = False
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    failure_threshold: Severity | None = None
-    context: Path | None = None
-    config_file: Path | None = None
+class Options(Record):
+    """What the command line asked for; the same for every file of a run (and picklable, so
+    ``--jobs`` workers receive it)."""
+
+    __slots__ = (
+        "check_only",
+        "config_file",
+        "context",
+        "diff",
+        "failure_threshold",
+        "fix",
+        "ignore",
+        "select",
+        "show_fixes",
+        "unsafe_fixes",
+    )
+
+    def __init__(
+        self,
+        fix: bool = False,
+        unsafe_fixes: bool = False,
+        diff: bool = False,
+        check_only: bool = False,  # --check: exit 1 if anything would change, print a summary
+        show_fixes: bool = False,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        failure_threshold: Severity | None = None,
+        context: Path | None = None,
+        config_file: Path | None = None,
+    ) -> None:
+        self.fix = fix
+        self.unsafe_fixes = unsafe_fixes
+        self.diff = diff
+        self.check_only = check_only
+        self.show_fixes = show_fixes
+        self.select = select
+        self.ignore = ignore
+        self.failure_threshold = failure_threshold
+        self.context = context
+        self.config_file = config_file
 
     @property
     def fixing(self) -> bool:
         return self.fix or self.diff or self.check_only
 
 
-@dataclass
-class Outcome:
-    report: FileReport
-    original: bytes = b""
-    output: str | None = None  # the fixed text when it differs from the source
-    applied: list[Finding] = field(default_factory=list)
-    threshold: Severity = Severity.STYLE
+class Outcome(Record, eq="mutable"):
+    """One file's result: its report, and for --fix/--diff the original bytes and fixed text."""
+
+    __slots__ = ("applied", "original", "output", "report", "threshold")
+
+    def __init__(
+        self,
+        report: FileReport,
+        original: bytes = b"",
+        output: str | None = None,  # the fixed text when it differs from the source
+        applied: list[Finding] | None = None,
+        threshold: Severity = Severity.STYLE,
+    ) -> None:
+        self.report = report
+        self.original = original
+        self.output = output
+        self.applied = [] if applied is None else applied
+        self.threshold = threshold
 
 
 def is_dockerfile_name(name: str) -> bool:

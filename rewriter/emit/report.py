@@ -17,20 +17,31 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 
 from rewriter.parser import ParseError
 from rewriter.parser.scanner import split_lines
+from rewriter.records import Record
 from rewriter.rules.base import Applicability, Finding, Severity, mask_text
 
 
-@dataclass
-class FileReport:
-    path: str
-    source: str = ""
-    findings: list[Finding] = field(default_factory=list)
-    error: ParseError | Exception | None = None
-    fixed: bool = False  # the file was (or would be) changed by --fix
+class FileReport(Record, eq="mutable"):
+    """What is reported for one file: its findings, or the error that stopped it."""
+
+    __slots__ = ("error", "findings", "fixed", "path", "source")
+
+    def __init__(
+        self,
+        path: str,
+        source: str = "",
+        findings: list[Finding] | None = None,
+        error: ParseError | Exception | None = None,
+        fixed: bool = False,  # the file was (or would be) changed by --fix
+    ) -> None:
+        self.path = path
+        self.source = source
+        self.findings = [] if findings is None else findings
+        self.error = error
+        self.fixed = fixed
 
 
 def _secrets(reports: list[FileReport]) -> list[str]:
