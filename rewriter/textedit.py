@@ -8,20 +8,53 @@ at different offsets), so the fixer and the shell helpers cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from rewriter.records import Record
 
 
 class OverlapError(ValueError):
     """Two edits cover the same text: applying both has no single meaning."""
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Edit:
-    """Replace ``source[start:end]`` with ``text`` (``""`` deletes, ``start == end`` inserts)."""
+class FieldOrder:
+    """Mixin for a :class:`Record`: ``<``, ``<=``, ``>``, ``>=`` compare the fields in order,
+    against an object of the same class only, like an ``order=True`` dataclass."""
 
-    start: int
-    end: int
-    text: str = ""
+    __slots__ = ()
+
+    def __lt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() < other._values()  # type: ignore[attr-defined]
+
+    def __le__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() <= other._values()  # type: ignore[attr-defined]
+
+    def __gt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() > other._values()  # type: ignore[attr-defined]
+
+    def __ge__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() >= other._values()  # type: ignore[attr-defined]
+
+
+class Edit(FieldOrder, Record):
+    """Replace ``source[start:end]`` with ``text`` (``""`` deletes, ``start == end`` inserts).
+
+    Ordered by ``(start, end, text)``, as the ``order=True`` dataclass it was.
+    """
+
+    __slots__ = ("end", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str = ""):
+        self.start = start
+        self.end = end
+        self.text = text
 
     @classmethod
     def insert(cls, at: int, text: str) -> Edit:

@@ -12,9 +12,9 @@ and rules and fixes import them from this analysis module rather than from each 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rewriter.parser import Instruction
+from rewriter.records import Record
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -218,14 +218,16 @@ def is_secret_name(name: str) -> bool:
 # -- values -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SecretValue:
+class SecretValue(Record):
     """A secret found inside some text: what it looks like and where it is."""
 
-    kind: str  # "a GitHub token", "a private key"...
-    value: str  # the secret itself (to mask; never to print)
-    start: int
-    end: int
+    __slots__ = ("end", "kind", "start", "value")
+
+    def __init__(self, kind: str, value: str, start: int, end: int):
+        self.kind = kind  # "a GitHub token", "a private key"...
+        self.value = value  # the secret itself (to mask; never to print)
+        self.start = start
+        self.end = end
 
 
 _VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -298,15 +300,19 @@ def harmless_value(value: str) -> bool:
 # -- ARG / ENV declarations -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(Record):
     """One ``NAME[=value]`` of an ARG or ENV, with the logical offsets of ``NAME``."""
 
-    instruction: Instruction
-    name: str
-    value: str | None  # as written (quotes kept); None for ``ARG NAME``
-    start: int
-    end: int
+    __slots__ = ("end", "instruction", "name", "start", "value")
+
+    def __init__(
+        self, instruction: Instruction, name: str, value: str | None, start: int, end: int
+    ):
+        self.instruction = instruction
+        self.name = name
+        self.value = value  # as written (quotes kept); None for ``ARG NAME``
+        self.start = start
+        self.end = end
 
     @property
     def kind(self) -> str:

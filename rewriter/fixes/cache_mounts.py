@@ -38,10 +38,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rewriter.records import Record
 from rewriter.rules.base import Edit
+from rewriter.textedit import FieldOrder
 
 if TYPE_CHECKING:
     from rewriter.analyse.model import BuildModel, RunCommand, RunStep
@@ -93,14 +94,22 @@ APT_BINARY_SUFFIX = f"rm -f {_KEEP_CACHE}"
 APK_CACHE_FLAGS = "--cache-dir=/var/cache/apk --update-cache"
 
 
-@dataclass(frozen=True, order=True)
-class CacheMount:
-    """One ``--mount=type=cache`` flag to add."""
+class CacheMount(FieldOrder, Record):
+    """One ``--mount=type=cache`` flag to add (ordered by its fields, as a dataclass was)."""
 
-    target: str
-    sharing: str | None = None
-    uid: int | None = None
-    gid: int | None = None
+    __slots__ = ("gid", "sharing", "target", "uid")
+
+    def __init__(
+        self,
+        target: str,
+        sharing: str | None = None,
+        uid: int | None = None,
+        gid: int | None = None,
+    ):
+        self.target = target
+        self.sharing = sharing
+        self.uid = uid
+        self.gid = gid
 
     def flag(self) -> str:
         parts = ["type=cache", f"target={self.target}"]
@@ -113,32 +122,49 @@ class CacheMount:
         return "--mount=" + ",".join(parts)
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Record):
     """Why no fix is offered (said in the finding's message)."""
 
-    reason: str
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
 
 
-@dataclass
-class RunPlan:
+class RunPlan(Record, eq="mutable"):
     """What one RUN needs: mounts, words/commands to drop, text to wrap its script in."""
 
-    run: RunStep
-    mounts: list[CacheMount] = field(default_factory=list)
-    removals: list[TextEdit] = field(default_factory=list)
-    replacements: list[TextEdit] = field(default_factory=list)
-    prefix: list[str] = field(default_factory=list)
-    suffix: list[str] = field(default_factory=list)
-    caches: list[str] = field(default_factory=list)  # cache names, for the title
-    notes: list[str] = field(default_factory=list)  # what the user should know (Fix.notes)
+    __slots__ = ("caches", "mounts", "notes", "prefix", "removals", "replacements", "run", "suffix")
+
+    def __init__(
+        self,
+        run: RunStep,
+        mounts: list[CacheMount] | None = None,
+        removals: list[TextEdit] | None = None,
+        replacements: list[TextEdit] | None = None,
+        prefix: list[str] | None = None,
+        suffix: list[str] | None = None,
+        caches: list[str] | None = None,
+        notes: list[str] | None = None,
+    ):
+        # None stands for an empty list in every list field.
+        self.run = run
+        self.mounts = [] if mounts is None else mounts
+        self.removals = [] if removals is None else removals
+        self.replacements = [] if replacements is None else replacements
+        self.prefix = [] if prefix is None else prefix
+        self.suffix = [] if suffix is None else suffix
+        self.caches = [] if caches is None else caches  # cache names, for the title
+        self.notes = [] if notes is None else notes  # what the user should know (Fix.notes)
 
 
-@dataclass
-class MountPlan:
+class MountPlan(Record, eq="mutable"):
     """The RUNs a fix edits (the first is the one the finding is about)."""
 
-    runs: list[RunPlan]
+    __slots__ = ("runs",)
+
+    def __init__(self, runs: list[RunPlan]):
+        self.runs = runs
 
     @property
     def mounts(self) -> list[CacheMount]:
@@ -174,13 +200,15 @@ class MountPlan:
 # -- which caches a RUN fills -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WantedCache:
+class WantedCache(Record):
     """A cache one command of the RUN fills, at ``path``, not yet behind a mount."""
 
-    name: str
-    path: str
-    command: RunCommand
+    __slots__ = ("command", "name", "path")
+
+    def __init__(self, name: str, path: str, command: RunCommand):
+        self.name = name
+        self.path = path
+        self.command = command
 
 
 def _cache_names(action: PackageAction) -> list[tuple[str, str]]:

@@ -27,7 +27,6 @@ a RUN stays in place, between the manifest COPY and the install); the inputs are
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.packages import BUILD, DEPENDENCY_INSTALL, DOWNLOAD
@@ -61,6 +60,7 @@ from rewriter.fixes.dependency_first_scan import (
     mounts,
 )
 from rewriter.fixes.dependency_first_system import system_run_blocker
+from rewriter.records import Record
 from rewriter.rules.base import Fix
 
 if TYPE_CHECKING:
@@ -75,15 +75,24 @@ _BETWEEN_OK = METADATA | {"user", "shell"}
 _VARIABLES = frozenset({"env", "arg"})
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One dependency step in the wrong place; ``fix`` is None when the file is left alone."""
 
-    kind: str
-    at: Instruction
-    message: str
-    fix: Fix | None = None
-    reason: str | None = None
+    __slots__ = ("at", "fix", "kind", "message", "reason")
+
+    def __init__(
+        self,
+        kind: str,
+        at: Instruction,
+        message: str,
+        fix: Fix | None = None,
+        reason: str | None = None,
+    ):
+        self.kind = kind
+        self.at = at
+        self.message = message
+        self.fix = fix
+        self.reason = reason
 
 
 def find_problems(ctx: RuleContext) -> list[Problem]:

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rewriter.records import Record
 from rewriter.rules.base import Applicability
 
 if TYPE_CHECKING:
     from rewriter.fixes.dependency_first_scan import BroadCopy, DependencyStep
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(Record):
     """What to copy before the step: paths relative to the install folder.
 
     ``files`` may hold COPY globs (``package-lock.json*``) when the context is unknown;
@@ -34,38 +33,54 @@ class Inputs:
     an earlier COPY must already provide for the step to count as "manifests copied first".
     """
 
-    files: tuple[str, ...]
-    dirs: tuple[str, ...] = ()
-    required: tuple[str, ...] = ()
-    applicability: Applicability = Applicability.SAFE
-    notes: tuple[str, ...] = ()
+    __slots__ = ("applicability", "dirs", "files", "notes", "required")
+
+    def __init__(
+        self,
+        files: tuple[str, ...],
+        dirs: tuple[str, ...] = (),
+        required: tuple[str, ...] = (),
+        applicability: Applicability = Applicability.SAFE,
+        notes: tuple[str, ...] = (),
+    ):
+        self.files = files
+        self.dirs = dirs
+        self.required = required
+        self.applicability = applicability
+        self.notes = notes
 
     @property
     def names(self) -> tuple[str, ...]:
         return self.files + self.dirs
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Record):
     """Why the file is left alone (a finding without a fix)."""
 
-    reason: str
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
 
 
-@dataclass(frozen=True)
-class NotNeeded:
+class NotNeeded(Record):
     """The step does not download anything that a cache could keep (``go build`` with vendor)."""
 
-    reason: str = "vendored"
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = "vendored"):
+        self.reason = reason
 
 
-@dataclass
-class _Context:
+class _Context(Record, eq="mutable"):
     """The build context as far as this module needs it: existence, exclusion, content."""
 
-    data: Any
-    source: str  # the broad COPY's context folder
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("data", "notes", "source")
+
+    def __init__(self, data: Any, source: str, notes: list[str] | None = None):
+        self.data = data
+        self.source = source  # the broad COPY's context folder
+        self.notes = [] if notes is None else notes  # None: empty
 
     def rel(self, name: str) -> str:
         return name if self.source == "." else f"{self.source}/{name}"

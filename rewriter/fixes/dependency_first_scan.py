@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.context import gopath
@@ -25,6 +24,7 @@ from rewriter.analyse.packages import (
     recognise,
 )
 from rewriter.analyse.shell import parse_shell
+from rewriter.records import Record
 
 if TYPE_CHECKING:
     from rewriter.analyse.packages import PackageAction
@@ -47,33 +47,43 @@ METADATA = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class BroadCopy:
+class BroadCopy(Record):
     """A COPY/ADD that brings a whole context folder (``source``) into ``directory``.
 
     ``dest`` is the destination as written; ``directory`` is it resolved against WORKDIR.
     ``sources`` counts the instruction's sources (a rewrite needs exactly one).
     """
 
-    inst: Instruction
-    source: str
-    dest: str
-    directory: str
-    sources: int
+    __slots__ = ("dest", "directory", "inst", "source", "sources")
+
+    def __init__(self, inst: Instruction, source: str, dest: str, directory: str, sources: int):
+        self.inst = inst
+        self.source = source
+        self.dest = dest
+        self.directory = directory
+        self.sources = sources
 
 
-@dataclass(frozen=True)
-class DependencyStep:
+class DependencyStep(Record):
     """One RUN whose first manifest-reading package command is ``action``.
 
     ``commands`` are all the RUN's simple commands (with their recognised actions, None for
     others), so callers can tell whether the RUN does anything besides installing.
     """
 
-    inst: Instruction
-    action: PackageAction
-    script: Script
-    commands: tuple[tuple[Command, Any], ...]
+    __slots__ = ("action", "commands", "inst", "script")
+
+    def __init__(
+        self,
+        inst: Instruction,
+        action: PackageAction,
+        script: Script,
+        commands: tuple[tuple[Command, Any], ...],
+    ):
+        self.inst = inst
+        self.action = action
+        self.script = script
+        self.commands = commands
 
     @property
     def directory(self) -> str | None:

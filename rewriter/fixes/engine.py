@@ -10,11 +10,11 @@ changes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rewriter.config import Config
 from rewriter.parser import ParseError, parse
+from rewriter.records import Record
 from rewriter.rules.base import Applicability, Edit, Finding
 from rewriter.rules.engine import LintResult, lint_source
 from rewriter.textedit import OverlapError
@@ -27,14 +27,24 @@ class FixError(RuntimeError):
     """The fixes could not be applied safely; nothing must be written."""
 
 
-@dataclass
-class FixResult:
-    source: str
-    output: str
-    applied: list[Finding] = field(default_factory=list)  # findings whose fix was applied
-    remaining: list[Finding] = field(default_factory=list)  # findings in the fixed output
-    passes: int = 0
-    error: ParseError | None = None  # the input did not parse: nothing was done
+class FixResult(Record, eq="mutable"):
+    __slots__ = ("applied", "error", "output", "passes", "remaining", "source")
+
+    def __init__(
+        self,
+        source: str,
+        output: str,
+        applied: list[Finding] | None = None,  # findings whose fix was applied; None: []
+        remaining: list[Finding] | None = None,  # findings in the fixed output; None: []
+        passes: int = 0,
+        error: ParseError | None = None,  # the input did not parse: nothing was done
+    ):
+        self.source = source
+        self.output = output
+        self.applied = [] if applied is None else applied
+        self.remaining = [] if remaining is None else remaining
+        self.passes = passes
+        self.error = error
 
     @property
     def changed(self) -> bool:

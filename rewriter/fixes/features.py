@@ -17,9 +17,9 @@ before any other directive; other directives are never moved or rewritten.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rewriter.records import Record
 from rewriter.rules.base import Edit
 
 if TYPE_CHECKING:
@@ -50,8 +50,7 @@ _OFFICIAL = re.compile(
 _TAG = re.compile(r"^(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.\d+)?(?P<labs>-labs)?$")
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(Record):
     """One piece of Dockerfile syntax and the first frontend that has it.
 
     ``since`` is the first stable ``docker/dockerfile`` release; ``labs`` is True when it is
@@ -59,10 +58,13 @@ class Feature:
     whether a file without a ``# syntax=`` line may use it on Docker 20.10 and later.
     """
 
-    name: str
-    since: Version
-    description: str
-    labs: bool = False
+    __slots__ = ("description", "labs", "name", "since")
+
+    def __init__(self, name: str, since: Version, description: str, labs: bool = False):
+        self.name = name
+        self.since = since
+        self.description = description
+        self.labs = labs
 
     @property
     def builtin(self) -> bool:
@@ -109,15 +111,19 @@ def feature(name: str) -> Feature:
         raise KeyError(f"unknown feature {name!r}; known: {', '.join(sorted(FEATURES))}") from None
 
 
-@dataclass(frozen=True)
-class FrontendSupport:
+class FrontendSupport(Record):
     """The frontend a file declares: ``version`` None means "no syntax line" (the built-in one)
     or, with ``known`` False, a frontend we cannot judge (a custom image, a variable tag)."""
 
-    text: str | None
-    version: Version | None
-    labs: bool = False
-    known: bool = True
+    __slots__ = ("known", "labs", "text", "version")
+
+    def __init__(
+        self, text: str | None, version: Version | None, labs: bool = False, known: bool = True
+    ):
+        self.text = text
+        self.version = version
+        self.labs = labs
+        self.known = known
 
 
 def declared_frontend(tree: Dockerfile) -> FrontendSupport:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rewriter.fixes.secret_env_prefix import SECRETS_DIR
+from rewriter.records import Record
 from rewriter.rules.base import Applicability, Edit, Fix
 
 if TYPE_CHECKING:
@@ -98,12 +98,16 @@ def runs_program(inst: Instruction, programs: Iterable[str]) -> bool:
 # -- who uses a variable ----------------------------------------------------------------------
 
 
-@dataclass
-class Users:
+class Users(Record, eq="mutable"):
     """Instructions that read a variable after its declaration: RUNs and everything else."""
 
-    runs: list[Instruction] = field(default_factory=list)
-    others: list[Instruction] = field(default_factory=list)
+    __slots__ = ("others", "runs")
+
+    def __init__(
+        self, runs: list[Instruction] | None = None, others: list[Instruction] | None = None
+    ):
+        self.runs = [] if runs is None else runs  # None: empty
+        self.others = [] if others is None else others  # None: empty
 
 
 def _descendants(model: Any, stage: Any) -> list[Any]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from rewriter.records import Record
 from rewriter.textedit import Edit
 
 if TYPE_CHECKING:
@@ -52,43 +52,89 @@ class Applicability(enum.IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Record):
     """A set of edits that must be applied together, with a one-line title."""
 
-    title: str
-    edits: tuple[Edit, ...]
-    applicability: Applicability = Applicability.SAFE
-    notes: tuple[str, ...] = ()  # e.g. the new build command a secret mount needs
+    __slots__ = ("applicability", "edits", "notes", "title")
+
+    def __init__(
+        self,
+        title: str,
+        edits: tuple[Edit, ...],
+        applicability: Applicability = Applicability.SAFE,
+        notes: tuple[str, ...] = (),  # e.g. the new build command a secret mount needs
+    ):
+        self.title = title
+        self.edits = edits
+        self.applicability = applicability
+        self.notes = notes
 
     @property
     def span(self) -> tuple[int, int]:
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """One problem found in one file."""
 
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    start: int = 0  # file offsets of the reported span
-    end: int = 0
-    fix: Fix | None = None
-    file: str | None = None
-    secrets: tuple[str, ...] = field(default=(), repr=False)  # values to mask in any display
+    __slots__ = (
+        "code",
+        "column",
+        "end",
+        "end_column",
+        "end_line",
+        "file",
+        "fix",
+        "line",
+        "message",
+        "name",
+        "secrets",
+        "severity",
+        "start",
+    )
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        start: int = 0,  # file offsets of the reported span
+        end: int = 0,
+        fix: Fix | None = None,
+        file: str | None = None,
+        secrets: tuple[str, ...] = (),  # values to mask in any display (never in the repr)
+    ):
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.start = start
+        self.end = end
+        self.fix = fix
+        self.file = file
+        self.secrets = secrets
+
+    def __repr__(self) -> str:
+        # As the dataclass had it (``field(repr=False)``): the secrets never appear in a repr.
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self._fields if name != "secrets"
+        )
+        return f"{self.__class__.__qualname__}({shown})"
 
     def with_file(self, file: str) -> Finding:
-        return replace(self, file=file)
+        return self.replace(file=file)  # type: ignore[return-value]
 
     def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
+        return self.replace(severity=severity)  # type: ignore[return-value]
 
 
 class Rule:

@@ -11,10 +11,10 @@ import bisect
 import functools
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rewriter.records import Record
 from rewriter.rules.base import Finding, Fix, Rule
 
 _NEWLINE = re.compile("\n")
@@ -23,12 +23,18 @@ if TYPE_CHECKING:
     from rewriter.parser import Dockerfile, Instruction
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Options that change what rules do (from config files and the command line)."""
 
-    legacy_builder: bool = False  # the file must also build without BuildKit: no --mount fixes
-    build_args: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("build_args", "legacy_builder")
+
+    def __init__(
+        self,
+        legacy_builder: bool = False,  # the file must also build without BuildKit: no --mount fixes
+        build_args: dict[str, str] | None = None,  # None: {}
+    ):
+        self.legacy_builder = legacy_builder
+        self.build_args = {} if build_args is None else build_args
 
 
 class RuleContext:

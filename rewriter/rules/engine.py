@@ -7,24 +7,35 @@ is reported as a finding of its own (DF000) rather than hiding every other resul
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rewriter.config import Config
 from rewriter.parser import Dockerfile, ParseError, parse
+from rewriter.records import Record
 from rewriter.rules.base import Finding, Rule, Severity
 from rewriter.rules.context import RuleContext, Settings
 from rewriter.rules.registry import select_rules
 from rewriter.rules.suppressions import read_suppressions
 
 
-@dataclass
-class LintResult:
-    path: str | None
-    source: str
-    tree: Dockerfile | None
-    findings: list[Finding] = field(default_factory=list)
-    error: ParseError | None = None
+class LintResult(Record, eq="mutable"):
+    """What linting one file gave: its findings, or the parse error that stopped it."""
+
+    __slots__ = ("error", "findings", "path", "source", "tree")
+
+    def __init__(
+        self,
+        path: str | None,
+        source: str,
+        tree: Dockerfile | None,
+        findings: list[Finding] | None = None,  # None: []
+        error: ParseError | None = None,
+    ):
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.findings = [] if findings is None else findings
+        self.error = error
 
 
 def lint_source(

@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from rewriter.parser import Comment, Dockerfile, Instruction
+from rewriter.records import Record
 from rewriter.rules.base import Finding, Rule
 
 _DFOPT = re.compile(r"^#\s*dfopt:\s*(?P<body>.*)$", re.IGNORECASE)
@@ -27,13 +27,24 @@ def _codes(text: str) -> set[str]:
     return {c.strip().upper() for c in text.split(",") if c.strip()}
 
 
-@dataclass
-class Suppressions:
-    file_codes: set[str] = field(default_factory=set)  # ALL for the whole file
-    by_line: dict[int, set[str]] = field(default_factory=dict)  # instruction lines -> codes
-    hadolint_by_line: dict[int, set[str]] = field(default_factory=dict)
-    buildkit_skips: set[str] = field(default_factory=set)
-    legacy_builder: bool = False
+class Suppressions(Record, eq="mutable"):
+    """The inline ``# dfopt:``/``# hadolint`` comments and ``# check=skip`` of one file."""
+
+    __slots__ = ("buildkit_skips", "by_line", "file_codes", "hadolint_by_line", "legacy_builder")
+
+    def __init__(
+        self,
+        file_codes: set[str] | None = None,  # ALL for the whole file; None: empty
+        by_line: dict[int, set[str]] | None = None,  # instruction lines -> codes; None: empty
+        hadolint_by_line: dict[int, set[str]] | None = None,  # None: empty
+        buildkit_skips: set[str] | None = None,  # None: empty
+        legacy_builder: bool = False,
+    ):
+        self.file_codes = set() if file_codes is None else file_codes
+        self.by_line = {} if by_line is None else by_line
+        self.hadolint_by_line = {} if hadolint_by_line is None else hadolint_by_line
+        self.buildkit_skips = set() if buildkit_skips is None else buildkit_skips
+        self.legacy_builder = legacy_builder
 
     def allows(self, finding: Finding, rule: type[Rule] | None) -> bool:
         if ALL in self.file_codes or finding.code in self.file_codes:

@@ -22,13 +22,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from rewriter.analyse.context import gopath
 from rewriter.analyse.context.dockerignore import DockerIgnore, IgnorePattern
 from rewriter.analyse.context.scan import BuildContext, scan_context
+from rewriter.records import Record
 
 __all__ = ["CopyResolution", "SourceResolution", "copies_path", "resolve_copy_sources"]
 
@@ -36,8 +36,7 @@ _REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
 _MAX_LINK_HOPS = 40
 
 
-@dataclass(frozen=True)
-class SourceResolution:
+class SourceResolution(Record):
     """The verdict for one COPY/ADD source.
 
     ``path`` is the cleaned context-relative source (``.`` for the root). ``matches`` are the
@@ -49,29 +48,67 @@ class SourceResolution:
     ``CopyIgnoredFile`` test: `.dockerignore` matches the source text itself or a parent of it.
     """
 
-    source: str
-    path: str
-    remote: bool = False
-    wildcard: bool = False
-    matches: tuple[str, ...] = ()
-    files: frozenset[str] = frozenset()
-    unlisted: tuple[str, ...] = ()
-    matched_nothing: bool = False
-    would_fail: bool = False
-    pattern_excluded: bool = False
-    excluded_by: IgnorePattern | None = None
-    reason: str | None = None
+    __slots__ = (
+        "excluded_by",
+        "files",
+        "matched_nothing",
+        "matches",
+        "path",
+        "pattern_excluded",
+        "reason",
+        "remote",
+        "source",
+        "unlisted",
+        "wildcard",
+        "would_fail",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        path: str,
+        remote: bool = False,
+        wildcard: bool = False,
+        matches: tuple[str, ...] = (),
+        files: frozenset[str] = frozenset(),
+        unlisted: tuple[str, ...] = (),
+        matched_nothing: bool = False,
+        would_fail: bool = False,
+        pattern_excluded: bool = False,
+        excluded_by: IgnorePattern | None = None,
+        reason: str | None = None,
+    ):
+        self.source = source
+        self.path = path
+        self.remote = remote
+        self.wildcard = wildcard
+        self.matches = matches
+        self.files = files
+        self.unlisted = unlisted
+        self.matched_nothing = matched_nothing
+        self.would_fail = would_fail
+        self.pattern_excluded = pattern_excluded
+        self.excluded_by = excluded_by
+        self.reason = reason
 
 
-@dataclass(frozen=True)
-class CopyResolution:
+class CopyResolution(Record):
     """All sources of one instruction. ``complete`` is False when some answer is a lower bound
     (opaque folders, or a scan that was truncated)."""
 
-    sources: tuple[SourceResolution, ...]
-    files: frozenset[str]
-    unlisted: tuple[str, ...]
-    complete: bool
+    __slots__ = ("complete", "files", "sources", "unlisted")
+
+    def __init__(
+        self,
+        sources: tuple[SourceResolution, ...],
+        files: frozenset[str],
+        unlisted: tuple[str, ...],
+        complete: bool,
+    ):
+        self.sources = sources
+        self.files = files
+        self.unlisted = unlisted
+        self.complete = complete
 
     @property
     def would_fail(self) -> bool:

@@ -27,10 +27,10 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rewriter.analyse.context import gopath, goregex
+from rewriter.records import Record
 
 __all__ = [
     "DockerIgnore",
@@ -60,8 +60,7 @@ def _go_trim(text: str) -> str:
     return text.strip(_GO_SPACE)
 
 
-@dataclass(frozen=True)
-class IgnorePattern:
+class IgnorePattern(Record):
     """One effective `.dockerignore` pattern.
 
     ``text`` is the pattern as BuildKit matches it (cleaned, without ``!``); ``line`` is the
@@ -72,14 +71,43 @@ class IgnorePattern:
     pattern never matches here.
     """
 
-    text: str
-    exclusion: bool
-    line: int
-    raw: str
-    kind: str = EXACT
-    error: str | None = None
-    regex_error: str | None = None
-    _regex: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("_regex", "error", "exclusion", "kind", "line", "raw", "regex_error", "text")
+
+    def __init__(
+        self,
+        text: str,
+        exclusion: bool,
+        line: int,
+        raw: str,
+        kind: str = EXACT,
+        error: str | None = None,
+        regex_error: str | None = None,
+        _regex: re.Pattern[str] | None = None,  # compiled form; not compared, not in the repr
+    ):
+        self.text = text
+        self.exclusion = exclusion
+        self.line = line
+        self.raw = raw
+        self.kind = kind
+        self.error = error
+        self.regex_error = regex_error
+        self._regex = _regex
+
+    def _values(self) -> tuple[object, ...]:
+        # Equality and hashing leave the compiled regex out (it follows from the text).
+        return (
+            self.text,
+            self.exclusion,
+            self.line,
+            self.raw,
+            self.kind,
+            self.error,
+            self.regex_error,
+        )
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields[:-1])
+        return f"{self.__class__.__qualname__}({fields})"
 
     @property
     def source(self) -> str:
@@ -204,8 +232,7 @@ def _split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-@dataclass(frozen=True)
-class IgnoreState:
+class IgnoreState(Record):
     """Where the context walk stands after one entry.
 
     ``parent_matched`` holds, per pattern, whether it matched this entry or (through the
@@ -213,20 +240,37 @@ class IgnoreState:
     for an excluded folder that BuildKit does not enter at all.
     """
 
-    excluded: bool
-    skip_subtree: bool
-    parent_matched: tuple[bool, ...]
-    decider: int | None
+    __slots__ = ("decider", "excluded", "parent_matched", "skip_subtree")
+
+    def __init__(
+        self,
+        excluded: bool,
+        skip_subtree: bool,
+        parent_matched: tuple[bool, ...],
+        decider: int | None,
+    ):
+        self.excluded = excluded
+        self.skip_subtree = skip_subtree
+        self.parent_matched = parent_matched
+        self.decider = decider
 
 
-@dataclass(frozen=True)
-class IgnoreDecision:
+class IgnoreDecision(Record):
     """Whether a path is left out of the context, and which pattern (line) decided it."""
 
-    path: str
-    excluded: bool
-    pattern: IgnorePattern | None
-    via_parent: str | None = None
+    __slots__ = ("excluded", "path", "pattern", "via_parent")
+
+    def __init__(
+        self,
+        path: str,
+        excluded: bool,
+        pattern: IgnorePattern | None,
+        via_parent: str | None = None,
+    ):
+        self.path = path
+        self.excluded = excluded
+        self.pattern = pattern
+        self.via_parent = via_parent
 
 
 def _normalise(rel_path: str) -> str:

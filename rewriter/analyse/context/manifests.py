@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+
+from rewriter.records import Record
 
 __all__ = [
     "InstallHook",
@@ -94,8 +95,7 @@ _BERRY_MARKER = re.compile(r"^__metadata:", re.MULTILINE)
 _YARN1_MARKER = re.compile(r"^# yarn lockfile v1", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(Record):
     """One manifest, lockfile, tool config or wrapper found in the context.
 
     ``kind`` is the canonical file name (``requirements.txt`` for every ``requirements*.txt``,
@@ -104,13 +104,25 @@ class Manifest:
     what the parsers learnt, as (name, value) pairs.
     """
 
-    path: str
-    kind: str
-    ecosystem: str
-    role: str
-    package_manager: str | None = None
-    is_dir: bool = False
-    facts: tuple[tuple[str, str], ...] = ()
+    __slots__ = ("ecosystem", "facts", "is_dir", "kind", "package_manager", "path", "role")
+
+    def __init__(
+        self,
+        path: str,
+        kind: str,
+        ecosystem: str,
+        role: str,
+        package_manager: str | None = None,
+        is_dir: bool = False,
+        facts: tuple[tuple[str, str], ...] = (),
+    ):
+        self.path = path
+        self.kind = kind
+        self.ecosystem = ecosystem
+        self.role = role
+        self.package_manager = package_manager
+        self.is_dir = is_dir
+        self.facts = facts
 
     @property
     def directory(self) -> str:
@@ -127,8 +139,7 @@ class Manifest:
         return tuple(value for key, value in self.facts if key == name)
 
 
-@dataclass(frozen=True)
-class InstallHook:
+class InstallHook(Record):
     """Something that makes a dependency install read more than the manifests.
 
     ``kind`` is one of ``npm-script`` (an install lifecycle script), ``local-dependency`` (a
@@ -138,13 +149,15 @@ class InstallHook:
     (a requirements line that installs a local folder).
     """
 
-    path: str
-    kind: str
-    detail: str
+    __slots__ = ("detail", "kind", "path")
+
+    def __init__(self, path: str, kind: str, detail: str):
+        self.path = path
+        self.kind = kind
+        self.detail = detail
 
 
-@dataclass(frozen=True)
-class PackageManagerChoice:
+class PackageManagerChoice(Record):
     """The package manager a folder's files commit it to, and the files to copy first.
 
     ``lockfile`` is the file the choice rests on (None when there is none and a default or the
@@ -152,13 +165,25 @@ class PackageManagerChoice:
     in copy order; ``conflicts`` names other lockfiles in the same folder that disagree.
     """
 
-    directory: str
-    ecosystem: str
-    manager: str
-    lockfile: str | None
-    files: tuple[str, ...]
-    reason: str
-    conflicts: tuple[str, ...] = ()
+    __slots__ = ("conflicts", "directory", "ecosystem", "files", "lockfile", "manager", "reason")
+
+    def __init__(
+        self,
+        directory: str,
+        ecosystem: str,
+        manager: str,
+        lockfile: str | None,
+        files: tuple[str, ...],
+        reason: str,
+        conflicts: tuple[str, ...] = (),
+    ):
+        self.directory = directory
+        self.ecosystem = ecosystem
+        self.manager = manager
+        self.lockfile = lockfile
+        self.files = files
+        self.reason = reason
+        self.conflicts = conflicts
 
 
 def classify(name: str) -> tuple[str, str, str, str | None] | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rewriter.analyse.context import gopath
+from rewriter.records import Record
 
 __all__ = ["RequirementsFile", "parse_requirement_lines", "resolve_requirements"]
 
@@ -29,17 +29,19 @@ _LOCAL_REQUIREMENT = re.compile(r"^(\.{1,2}(/|$)|/|file:)")
 _DIRECT_FILE_REFERENCE = re.compile(r"@\s*file:")
 
 
-@dataclass(frozen=True)
-class RequirementLine:
+class RequirementLine(Record):
     """One logical line of a requirements file that matters for what pip reads."""
 
-    line: int
-    kind: str  # "requirement" | "constraint" (an include) | "local" (a local source to build)
-    value: str
+    __slots__ = ("kind", "line", "value")
+
+    def __init__(self, line: int, kind: str, value: str):
+        self.line = line
+        # "requirement" | "constraint" (an include) | "local" (a local source to build)
+        self.kind = kind
+        self.value = value
 
 
-@dataclass(frozen=True)
-class RequirementsFile:
+class RequirementsFile(Record):
     """A requirements file and everything ``pip install -r`` on it reads from the context.
 
     Paths are context-relative. ``closure`` starts with the file itself and lists every file
@@ -48,16 +50,42 @@ class RequirementsFile:
     fails, so a cycle is worth a finding.
     """
 
-    path: str
-    includes: tuple[str, ...]
-    constraints: tuple[str, ...]
-    closure: tuple[str, ...]
-    missing: tuple[str, ...]
-    outside_context: tuple[str, ...]
-    remote: tuple[str, ...]
-    unresolved: tuple[str, ...]
-    cycles: tuple[tuple[str, str], ...]
-    local_sources: tuple[tuple[str, str], ...]
+    __slots__ = (
+        "closure",
+        "constraints",
+        "cycles",
+        "includes",
+        "local_sources",
+        "missing",
+        "outside_context",
+        "path",
+        "remote",
+        "unresolved",
+    )
+
+    def __init__(
+        self,
+        path: str,
+        includes: tuple[str, ...],
+        constraints: tuple[str, ...],
+        closure: tuple[str, ...],
+        missing: tuple[str, ...],
+        outside_context: tuple[str, ...],
+        remote: tuple[str, ...],
+        unresolved: tuple[str, ...],
+        cycles: tuple[tuple[str, str], ...],
+        local_sources: tuple[tuple[str, str], ...],
+    ):
+        self.path = path
+        self.includes = includes
+        self.constraints = constraints
+        self.closure = closure
+        self.missing = missing
+        self.outside_context = outside_context
+        self.remote = remote
+        self.unresolved = unresolved
+        self.cycles = cycles
+        self.local_sources = local_sources
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:

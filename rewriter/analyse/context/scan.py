@@ -15,7 +15,6 @@ import functools
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +29,7 @@ from rewriter.analyse.context.manifests import (
     read_manifest,
 )
 from rewriter.analyse.context.requirements import RequirementsFile, resolve_requirements
+from rewriter.records import Record
 
 __all__ = ["BuildContext", "IgnorablePath", "Symlink", "UnlistedDir", "scan_context"]
 
@@ -62,21 +62,22 @@ _USUALLY_IGNORED_DIRS = {
 _VENV_NAMES = {".venv", "venv", "env", ".env", "virtualenv"}
 
 
-@dataclass(frozen=True)
-class Symlink:
+class Symlink(Record):
     """A symbolic link in the context. BuildKit sends it as a link, never its target.
 
     ``resolved`` is the context-relative path it points at, or None when it points outside
     the context (or nowhere resolvable); such links are never followed by the scan.
     """
 
-    path: str
-    target: str
-    resolved: str | None
+    __slots__ = ("path", "resolved", "target")
+
+    def __init__(self, path: str, target: str, resolved: str | None):
+        self.path = path
+        self.target = target
+        self.resolved = resolved
 
 
-@dataclass(frozen=True)
-class UnlistedDir:
+class UnlistedDir(Record):
     """A folder whose content the scan did not list, and why.
 
     ``reason`` is a kind from the opaque-folder table (``node_modules``, ``git``, ``virtualenv``
@@ -84,21 +85,25 @@ class UnlistedDir:
     ``unreadable``.
     """
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
 
 
-@dataclass(frozen=True)
-class IgnorablePath:
+class IgnorablePath(Record):
     """A folder or file that usually belongs in `.dockerignore`, and whether it is there."""
 
-    path: str
-    kind: str
-    excluded: bool
+    __slots__ = ("excluded", "kind", "path")
+
+    def __init__(self, path: str, kind: str, excluded: bool):
+        self.path = path
+        self.kind = kind
+        self.excluded = excluded
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(Record):
     """What dfopt knows about the build context after one scan.
 
     Paths are relative to ``root`` and use ``/``. ``files`` holds regular files and symlinks,
@@ -107,27 +112,66 @@ class BuildContext:
     early (``message`` says why) and anything not listed may still exist.
     """
 
-    root: Path
-    files: frozenset[str]
-    dirs: frozenset[str]
-    symlinks: tuple[Symlink, ...]
-    unlisted: tuple[UnlistedDir, ...]
-    manifests: tuple[Manifest, ...]
-    requirements: tuple[RequirementsFile, ...]
-    package_managers: tuple[PackageManagerChoice, ...]
-    install_hooks: tuple[InstallHook, ...]
-    ignorable: tuple[IgnorablePath, ...]
-    dockerignore: DockerIgnore | None
-    notes: tuple[str, ...]
-    truncated: bool
-    message: str | None
-    entries_seen: int
-    elapsed: float
-    manifest_depth: int = DEFAULT_MANIFEST_DEPTH
-    _symlink_index: dict[str, Symlink] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = (
+        "_symlink_index",
+        "dirs",
+        "dockerignore",
+        "elapsed",
+        "entries_seen",
+        "files",
+        "ignorable",
+        "install_hooks",
+        "manifest_depth",
+        "manifests",
+        "message",
+        "notes",
+        "package_managers",
+        "requirements",
+        "root",
+        "symlinks",
+        "truncated",
+        "unlisted",
+    )
 
-    def __post_init__(self) -> None:
-        self._symlink_index.update((link.path, link) for link in self.symlinks)
+    def __init__(
+        self,
+        root: Path,
+        files: frozenset[str],
+        dirs: frozenset[str],
+        symlinks: tuple[Symlink, ...],
+        unlisted: tuple[UnlistedDir, ...],
+        manifests: tuple[Manifest, ...],
+        requirements: tuple[RequirementsFile, ...],
+        package_managers: tuple[PackageManagerChoice, ...],
+        install_hooks: tuple[InstallHook, ...],
+        ignorable: tuple[IgnorablePath, ...],
+        dockerignore: DockerIgnore | None,
+        notes: tuple[str, ...],
+        truncated: bool,
+        message: str | None,
+        entries_seen: int,
+        elapsed: float,
+        manifest_depth: int = DEFAULT_MANIFEST_DEPTH,
+    ):
+        self.root = root
+        self.files = files
+        self.dirs = dirs
+        self.symlinks = symlinks
+        self.unlisted = unlisted
+        self.manifests = manifests
+        self.requirements = requirements
+        self.package_managers = package_managers
+        self.install_hooks = install_hooks
+        self.ignorable = ignorable
+        self.dockerignore = dockerignore
+        self.notes = notes
+        self.truncated = truncated
+        self.message = message
+        self.entries_seen = entries_seen
+        self.elapsed = elapsed
+        self.manifest_depth = manifest_depth
+        # Not a field (not compared, not in the repr): link lookup by path.
+        self._symlink_index = {link.path: link for link in symlinks}
 
     def has(self, rel_path: str) -> bool:
         """Whether the file or folder exists in the context (as listed)."""

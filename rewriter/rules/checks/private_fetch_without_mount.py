@@ -6,9 +6,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from rewriter.analyse.secrets import find_secret_values
+from rewriter.records import Record
 from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
@@ -22,13 +22,17 @@ _SSH_URL = re.compile(
 _TOKEN_URL = re.compile(r"^(?:git\+)?https?://(?P<userinfo>[^/@\s]+)@[A-Za-z0-9.-]+")
 
 
-@dataclass(frozen=True)
-class _Fetch:
-    kind: str  # "ssh", "token" or "goprivate"
-    host: str | None
-    port: str | None
-    command: object
-    script: object
+class _Fetch(Record):
+    __slots__ = ("command", "host", "kind", "port", "script")
+
+    def __init__(
+        self, kind: str, host: str | None, port: str | None, command: object, script: object
+    ):
+        self.kind = kind  # "ssh", "token" or "goprivate"
+        self.host = host
+        self.port = port
+        self.command = command
+        self.script = script
 
 
 class PrivateFetchWithoutMount(Rule):

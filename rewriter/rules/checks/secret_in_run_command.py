@@ -5,13 +5,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from rewriter.analyse.secrets import (
     find_secret_values,
     harmless_value,
     is_secret_name,
 )
+from rewriter.records import Record
 from rewriter.rules.base import Finding, Rule, Severity, mask_secret
 from rewriter.rules.context import RuleContext
 
@@ -43,12 +43,14 @@ _ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)=(?P<value>[^\s'\"]+
 _LITERAL = re.compile(r"^[^\s$*\\^\[\]{}()|`<>]{4,}$")
 
 
-@dataclass(frozen=True)
-class _Hit:
-    what: str
-    value: str
-    start: int  # script offsets of the word holding it
-    end: int
+class _Hit(Record):
+    __slots__ = ("end", "start", "value", "what")
+
+    def __init__(self, what: str, value: str, start: int, end: int):
+        self.what = what
+        self.value = value
+        self.start = start  # script offsets of the word holding it
+        self.end = end
 
 
 class SecretInRunCommand(Rule):
