@@ -37,19 +37,3 @@ def test_csv_fields_of_common_mounts() -> None:
     ):
         errors: list[str] = []
         assert (_csv_fields(text, errors), errors) == _reference(text)
-
-
-def test_parse_mount_builds_the_same_mount_as_the_dataclass() -> None:
-    import dataclasses
-
-    from rewriter import parse
-    from rewriter.analyse.mounts import Mount, parse_mount
-
-    tree = parse("FROM a\nRUN --mount=type=cache,target=/x,sharing=locked,id=c true\n")
-    flag = tree.instructions[1].flags[0]
-    fast = parse_mount(flag, (1, 2))
-    names = [f.name for f in dataclasses.fields(Mount)]
-    assert list(vars(fast)) == names
-    slow = Mount(**{name: getattr(fast, name) for name in names})
-    assert type(fast) is Mount and fast == slow and repr(fast) == repr(slow)
-    assert list(vars(fast).items()) == list(vars(slow).items())

@@ -114,30 +114,3 @@ def test_instruction_before_first_from_is_an_error():
     tree = parse("RUN true\nFROM alpine\n")
     state = build_model(tree).state_of(tree.instructions[0])
     assert state.stage is None and "before the first FROM" in state.errors[0]
-
-
-def test_new_state_builds_the_same_object_as_the_dataclass_init():
-    from dataclasses import fields
-
-    from rewriter.analyse.state import InstructionState, new_state
-
-    tree = parse("FROM alpine\nRUN true\n")
-    values = {
-        "instruction": tree.instructions[1],
-        "stage": None,
-        "args": {"A": None},
-        "env": {"B": "1"},
-        "variables": {"A": None, "B": "1"},
-        "workdir": "/app",
-        "user": "app",
-        "home": "/home/app",
-        "shell": ("/bin/sh", "-c"),
-        "undefined_names": ("X",),
-        "env_complete": True,
-        "errors": ("e",),
-    }
-    assert [f.name for f in fields(InstructionState)] == list(values)
-    fast, slow = new_state(**values), InstructionState(**values)
-    assert type(fast) is InstructionState
-    assert list(vars(fast).items()) == list(vars(slow).items())
-    assert repr(fast) == repr(slow)

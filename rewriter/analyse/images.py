@@ -10,8 +10,9 @@ guess here is a guess: anything not recognised is ``"unknown"``, never a default
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from rewriter.records import Record
 
 # Family values. ``rhel`` (dnf/yum/microdnf) and ``windows`` are extra to the brief's list.
 DEBIAN = "debian"
@@ -29,8 +30,7 @@ FAMILIES = (DEBIAN, UBUNTU, ALPINE, RHEL, DISTROLESS, SCRATCH, BUSYBOX, WINDOWS,
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(Record):
     """An image reference split the way ``docker pull`` reads it.
 
     ``registry`` is None for Docker Hub; ``path`` is the repository path without the registry
@@ -38,11 +38,16 @@ class ImageRef:
     ``digest`` are None when absent. Unresolved ``${VAR}`` text stays in whichever part it is.
     """
 
-    text: str
-    registry: str | None
-    path: str
-    tag: str | None
-    digest: str | None
+    __slots__ = ("digest", "path", "registry", "tag", "text")
+
+    def __init__(
+        self, text: str, registry: str | None, path: str, tag: str | None, digest: str | None
+    ) -> None:
+        self.text = text
+        self.registry = registry
+        self.path = path
+        self.tag = tag
+        self.digest = digest
 
     @property
     def name(self) -> str:
@@ -269,17 +274,25 @@ def _guess_toolchains(image: str) -> frozenset[str]:
 # -- defaults the image sets -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImageDefaults:
+class ImageDefaults(Record):
     """Config an official image is known to set: ENV (value None = set, value unknown),
     WORKDIR and USER. ``env_complete`` is True only when the list is the image's whole ENV
     (``scratch``), so a name missing from it is really undefined.
     """
 
-    env: dict[str, str | None] = field(default_factory=dict)
-    workdir: str | None = None
-    user: str | None = None
-    env_complete: bool = False
+    __slots__ = ("env", "env_complete", "user", "workdir")
+
+    def __init__(
+        self,
+        env: dict[str, str | None] | None = None,  # None: {}
+        workdir: str | None = None,
+        user: str | None = None,
+        env_complete: bool = False,
+    ) -> None:
+        self.env = {} if env is None else env
+        self.workdir = workdir
+        self.user = user
+        self.env_complete = env_complete
 
 
 _TEMURIN_ENV: dict[str, str | None] = {

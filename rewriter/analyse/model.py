@@ -43,7 +43,6 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.expand import ExpansionError, LexerOptions, expand, referenced_names
@@ -62,9 +61,9 @@ from rewriter.analyse.state import (
     ArgDecl,
     InstructionState,
     home_for,
-    new_state,
 )
 from rewriter.parser import Dockerfile, Heredoc, Instruction
+from rewriter.records import Record
 
 if TYPE_CHECKING:
     from rewriter.analyse.shell import Command, Script
@@ -147,11 +146,15 @@ class _Scope:
         self.known = known
 
 
-@dataclass
-class _Expanded:
-    value: str
-    undefined: list[str]
-    error: str | None = None
+class _Expanded(Record, eq="mutable"):
+    """A word after expansion, the names it used that nothing defines, and BuildKit's error."""
+
+    __slots__ = ("error", "undefined", "value")
+
+    def __init__(self, value: str, undefined: list[str], error: str | None = None) -> None:
+        self.value = value
+        self.undefined = undefined
+        self.error = error
 
 
 class _Expander:
@@ -191,8 +194,7 @@ class _Expander:
 # -- steps -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class RunScript:
+class RunScript(Record, eq="identity"):
     """One shell script a RUN executes, with the map from script offsets to file offsets.
 
     ``origin``: ``shell`` (shell-form arguments), ``heredoc`` (a heredoc body run as the
@@ -203,9 +205,12 @@ class RunScript:
     the file (a JSON string with escapes), and then :meth:`file_span` returns None.
     """
 
-    script: Script
-    origin: str
-    pieces: tuple[tuple[int, int], ...]
+    __slots__ = ("origin", "pieces", "script")
+
+    def __init__(self, script: Script, origin: str, pieces: tuple[tuple[int, int], ...]) -> None:
+        self.script = script
+        self.origin = origin
+        self.pieces = pieces
 
     def file_offset(self, index: int) -> int | None:
         """The file offset of script offset ``index``, or None when not mappable."""
@@ -227,16 +232,21 @@ class RunScript:
         return first, last
 
 
-@dataclass(frozen=True, eq=False)
-class RunCommand:
+class RunCommand(Record, eq="identity"):
     """One simple command of a RUN, where it runs, and what package action it performs."""
 
-    command: Command
-    script: RunScript
-    #: Absolute directory the command runs in (WORKDIR plus earlier ``cd``); None if unknown.
-    cwd: str | None
-    #: The recognised package-manager action (None when the command is not one).
-    action: Any = None
+    __slots__ = ("action", "command", "cwd", "script")
+
+    def __init__(
+        self, command: Command, script: RunScript, cwd: str | None, action: Any = None
+    ) -> None:
+        self.command = command
+        self.script = script
+        #: Absolute directory the command runs in (WORKDIR plus earlier ``cd``); None if
+        #: unknown.
+        self.cwd = cwd
+        #: The recognised package-manager action (None when the command is not one).
+        self.action = action
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -248,22 +258,33 @@ class RunCommand:
         return self.command.name
 
 
-@dataclass(eq=False)
-class RunStep:
+class RunStep(Record, eq="identity"):
     """A RUN instruction with its mounts, options and parsed shell code."""
 
-    instruction: Instruction
-    state: InstructionState
-    #: ``--mount`` flags in order.
-    mounts: list[Mount]
-    #: ``--network`` value (``default``, ``none``, ``host``) or None when absent.
-    network: str | None
-    #: ``--security`` value (``sandbox``, ``insecure``) or None when absent.
-    security: str | None
-    #: Every script the RUN executes (usually one).
-    scripts: list[RunScript]
-    #: Every simple command of every script, in order, with cwd and package action.
-    commands: list[RunCommand]
+    __slots__ = ("commands", "instruction", "mounts", "network", "scripts", "security", "state")
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        state: InstructionState,
+        mounts: list[Mount],
+        network: str | None,
+        security: str | None,
+        scripts: list[RunScript],
+        commands: list[RunCommand],
+    ) -> None:
+        self.instruction = instruction
+        self.state = state
+        #: ``--mount`` flags in order.
+        self.mounts = mounts
+        #: ``--network`` value (``default``, ``none``, ``host``) or None when absent.
+        self.network = network
+        #: ``--security`` value (``sandbox``, ``insecure``) or None when absent.
+        self.security = security
+        #: Every script the RUN executes (usually one).
+        self.scripts = scripts
+        #: Every simple command of every script, in order, with cwd and package action.
+        self.commands = commands
 
     @property
     def script(self) -> Script | None:
@@ -293,38 +314,78 @@ class RunStep:
         return [c.action for c in self.commands if c.action is not None]
 
 
-@dataclass(eq=False)
-class CopyStep:
+class CopyStep(Record, eq="identity"):
     """A COPY or ADD instruction: what it copies from where to where."""
 
-    instruction: Instruction
-    state: InstructionState
-    #: Source paths after expansion, as BuildKit sees them (heredoc sources excluded).
-    sources: list[str]
-    #: Heredocs used as sources (``COPY <<EOF /etc/conf``).
-    heredoc_sources: list[Heredoc]
-    #: The destination after expansion, as written (may be relative, may end with ``/``).
-    dest: str
-    #: The destination resolved against WORKDIR (absolute; a trailing ``/`` is kept).
-    destination: str
-    #: ``--from`` value (a stage name, index or image), or None for the build context.
-    from_: str | None
-    #: The stage ``--from`` names (None for the context or an external image).
-    from_stage: Stage | None
-    chown: str | None
-    chmod: str | None
-    link: bool
-    parents: bool
-    #: ``--exclude`` patterns.
-    exclude: list[str]
-    #: Every flag by name (the last value wins), as written after BuildKit's quote removal.
-    flags: dict[str, str | None]
-    #: True when it copies the whole context or a whole folder with manifests (``COPY . .``).
-    broad: bool = False
-    #: Context files the COPY brings in, when a build context is known (else None).
-    context_files: list[str] | None = None
-    #: URL sources (ADD only).
-    urls: list[str] = field(default_factory=list)
+    __slots__ = (
+        "broad",
+        "chmod",
+        "chown",
+        "context_files",
+        "dest",
+        "destination",
+        "exclude",
+        "flags",
+        "from_",
+        "from_stage",
+        "heredoc_sources",
+        "instruction",
+        "link",
+        "parents",
+        "sources",
+        "state",
+        "urls",
+    )
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        state: InstructionState,
+        sources: list[str],
+        heredoc_sources: list[Heredoc],
+        dest: str,
+        destination: str,
+        from_: str | None,
+        from_stage: Stage | None,
+        chown: str | None,
+        chmod: str | None,
+        link: bool,
+        parents: bool,
+        exclude: list[str],
+        flags: dict[str, str | None],
+        broad: bool = False,
+        context_files: list[str] | None = None,
+        urls: list[str] | None = None,  # None: []
+    ) -> None:
+        self.instruction = instruction
+        self.state = state
+        #: Source paths after expansion, as BuildKit sees them (heredoc sources excluded).
+        self.sources = sources
+        #: Heredocs used as sources (``COPY <<EOF /etc/conf``).
+        self.heredoc_sources = heredoc_sources
+        #: The destination after expansion, as written (may be relative, may end with ``/``).
+        self.dest = dest
+        #: The destination resolved against WORKDIR (absolute; a trailing ``/`` is kept).
+        self.destination = destination
+        #: ``--from`` value (a stage name, index or image), or None for the build context.
+        self.from_ = from_
+        #: The stage ``--from`` names (None for the context or an external image).
+        self.from_stage = from_stage
+        self.chown = chown
+        self.chmod = chmod
+        self.link = link
+        self.parents = parents
+        #: ``--exclude`` patterns.
+        self.exclude = exclude
+        #: Every flag by name (the last value wins), as written after BuildKit's quote removal.
+        self.flags = flags
+        #: True when it copies the whole context or a whole folder with manifests
+        #: (``COPY . .``).
+        self.broad = broad
+        #: Context files the COPY brings in, when a build context is known (else None).
+        self.context_files = context_files
+        #: URL sources (ADD only).
+        self.urls = [] if urls is None else urls
 
     @property
     def is_add(self) -> bool:
@@ -343,26 +404,59 @@ class CopyStep:
 # -- the model -------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class BuildModel:
+class BuildModel(Record, eq="identity"):
     """Everything :func:`build_model` learned about one Dockerfile."""
 
-    #: The parsed file the model describes.
-    tree: Dockerfile
-    #: Stages in file order.
-    stages: list[Stage]
-    #: ARGs declared before the first FROM, by name (last declaration wins).
-    global_args: dict[str, ArgDecl]
-    #: The build context when one was given (``rewriter.analyse.context.BuildContext``).
-    context: Any = None
-    #: The ``--build-arg`` values the model was built with.
-    build_args: dict[str, str] = field(default_factory=dict)
-    _states: dict[Instruction, InstructionState] = field(default_factory=dict, repr=False)
-    _runs: list[RunStep] | None = field(default=None, repr=False)
-    _copies: list[CopyStep] | None = field(default=None, repr=False)
-    _global_variables: Mapping[str, str | None] = field(default_factory=dict, repr=False)
-    #: Each instruction's lower-case name (``Instruction.name`` computes it on every call).
-    _names: dict[Instruction, str] = field(default_factory=dict, repr=False)
+    __slots__ = (
+        "_copies",
+        "_global_variables",
+        "_names",
+        "_runs",
+        "_states",
+        "build_args",
+        "context",
+        "global_args",
+        "stages",
+        "tree",
+    )
+
+    def __init__(
+        self,
+        tree: Dockerfile,
+        stages: list[Stage],
+        global_args: dict[str, ArgDecl],
+        context: Any = None,
+        build_args: dict[str, str] | None = None,  # None: {}
+        _states: dict[Instruction, InstructionState] | None = None,  # None: {}
+        _runs: list[RunStep] | None = None,
+        _copies: list[CopyStep] | None = None,
+        _global_variables: Mapping[str, str | None] | None = None,  # None: {}
+        _names: dict[Instruction, str] | None = None,  # None: {}
+    ) -> None:
+        #: The parsed file the model describes.
+        self.tree = tree
+        #: Stages in file order.
+        self.stages = stages
+        #: ARGs declared before the first FROM, by name (last declaration wins).
+        self.global_args = global_args
+        #: The build context when one was given (``rewriter.analyse.context.BuildContext``).
+        self.context = context
+        #: The ``--build-arg`` values the model was built with.
+        self.build_args = {} if build_args is None else build_args
+        self._states = {} if _states is None else _states
+        self._runs = _runs
+        self._copies = _copies
+        self._global_variables = {} if _global_variables is None else _global_variables
+        #: Each instruction's lower-case name (``Instruction.name`` computes it on every call).
+        self._names = {} if _names is None else _names
+
+    def __repr__(self) -> str:
+        # The public fields only, as the dataclass (``repr=False`` on the private ones) did.
+        return (
+            f"BuildModel(tree={self.tree!r}, stages={self.stages!r}, "
+            f"global_args={self.global_args!r}, context={self.context!r}, "
+            f"build_args={self.build_args!r})"
+        )
 
     @property
     def final_stage(self) -> Stage | None:
@@ -613,7 +707,7 @@ class _Builder:
         undefined: Sequence[str],
         errors: Sequence[str],
     ) -> InstructionState:
-        return new_state(
+        return InstructionState(
             ins,
             stage,
             scope.args,
@@ -828,10 +922,7 @@ def _stage_refs(ins: Instruction, name: str) -> Iterator[tuple[str, bool]]:
 
 
 def _replace(state: InstructionState, undefined: list[str], errors: list[str]) -> InstructionState:
-    from dataclasses import replace
-
-    return replace(
-        state,
+    return state.replace(
         undefined_names=tuple(dict.fromkeys(undefined)),
         errors=tuple(errors),
     )
@@ -979,7 +1070,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 action = recognise(
                     command, env=env, home=state.home or "/", user=state.user, workdir=start_dir
                 )
-            commands.append(_run_command(command, script, cwd, action))
+            commands.append(RunCommand(command, script, cwd, action))
             stdin_script = _stdin_script(command, script)
             if stdin_script is not None:
                 scripts.append(stdin_script)
@@ -990,14 +1081,6 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
         # file offsets in the same order; tests/test_model_runs.py checks that.)
         commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
     return RunStep(ins, state, mounts, network, security, scripts, commands)
-
-
-def _run_command(command: Command, script: RunScript, cwd: str | None, action: Any) -> RunCommand:
-    """``RunCommand(command, script, cwd, action)`` without the frozen ``__init__`` (one per
-    command of every RUN); the same object, as ``state.new_state`` explains."""
-    run_command = object.__new__(RunCommand)
-    run_command.__dict__.update(command=command, script=script, cwd=cwd, action=action)
-    return run_command
 
 
 def _state_expander(

@@ -10,10 +10,10 @@ same and keeps the flag's span so a fix can rewrite or extend one mount in place
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rewriter.parser import Flag
+from rewriter.records import Record
 
 #: Canonical key for each spelling BuildKit accepts.
 _KEY_ALIASES = {
@@ -45,8 +45,7 @@ _KNOWN_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(Record):
     """One ``--mount`` flag of a RUN.
 
     Attribute values are after variable expansion (as newer BuildKit frontends do; note that
@@ -56,23 +55,63 @@ class Mount:
     written, quotes included). ``errors`` lists what BuildKit would reject.
     """
 
-    type: str  # bind (default), cache, tmpfs, secret, ssh (lower case)
-    target: str | None  # target / dst / destination
-    source: str | None  # source / src
-    id: str | None
-    sharing: str | None  # shared / private / locked (None: BuildKit's default, shared)
-    from_: str | None  # ``from=``: a stage name or an image
-    uid: str | None
-    gid: str | None
-    mode: str | None
-    env: str | None  # secret mounts exposed as an environment variable (dockerfile 1.10)
-    required: bool
-    readonly: bool  # BuildKit's default: read-only except cache and tmpfs
-    options: dict[str, str]
-    raw_options: dict[str, str]
-    flag: Flag
-    span: tuple[int, int]
-    errors: tuple[str, ...] = field(default=())
+    __slots__ = (
+        "env",
+        "errors",
+        "flag",
+        "from_",
+        "gid",
+        "id",
+        "mode",
+        "options",
+        "raw_options",
+        "readonly",
+        "required",
+        "sharing",
+        "source",
+        "span",
+        "target",
+        "type",
+        "uid",
+    )
+
+    def __init__(
+        self,
+        type: str,  # bind (default), cache, tmpfs, secret, ssh (lower case)
+        target: str | None,  # target / dst / destination
+        source: str | None,  # source / src
+        id: str | None,
+        sharing: str | None,  # shared / private / locked (None: BuildKit's default, shared)
+        from_: str | None,  # ``from=``: a stage name or an image
+        uid: str | None,
+        gid: str | None,
+        mode: str | None,
+        env: str | None,  # secret mounts exposed as an environment variable (dockerfile 1.10)
+        required: bool,
+        readonly: bool,  # BuildKit's default: read-only except cache and tmpfs
+        options: dict[str, str],
+        raw_options: dict[str, str],
+        flag: Flag,
+        span: tuple[int, int],
+        errors: tuple[str, ...] = (),
+    ) -> None:
+        self.type = type
+        self.target = target
+        self.source = source
+        self.id = id
+        self.sharing = sharing
+        self.from_ = from_
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+        self.env = env
+        self.required = required
+        self.readonly = readonly
+        self.options = options
+        self.raw_options = raw_options
+        self.flag = flag
+        self.span = span
+        self.errors = errors
 
     @property
     def cache_id(self) -> str | None:
@@ -171,7 +210,7 @@ def parse_mount(
     required = "required" in bare or _truthy(options.get("required", "false"))
     if required and mount_type not in ("secret", "ssh"):
         errors.append(f"unexpected key 'required' for mount type {mount_type!r}")
-    return _new_mount(
+    return Mount(
         type=mount_type,
         target=options.get("target"),
         source=options.get("source"),
@@ -210,15 +249,6 @@ def _csv_fields(text: str, errors: list[str]) -> list[str]:
     except csv.Error as exc:
         errors.append(f"failed to parse csv mounts: {exc}")
         return text.split(",")
-
-
-def _new_mount(**fields: Any) -> Mount:
-    """``Mount(**fields)`` (every field given, in field order) without the frozen ``__init__``
-    and its seventeen ``object.__setattr__`` calls: the instance dictionary is filled in one
-    go, which gives the same object (``tests/test_model_mounts.py`` compares them)."""
-    mount = object.__new__(Mount)
-    mount.__dict__.update(fields)
-    return mount
 
 
 def _truthy(value: str) -> bool:

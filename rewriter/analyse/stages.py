@@ -8,54 +8,92 @@ weight that a rule may point out. Names compare case-insensitively (BuildKit low
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rewriter.parser import Instruction
+from rewriter.records import Record
 
 if TYPE_CHECKING:
     from rewriter.analyse.state import InstructionState
 
 
-@dataclass(eq=False)
-class Stage:
+class Stage(Record, eq="identity"):
     """One build stage: a FROM and the instructions up to the next FROM."""
 
-    #: 0-based position among the stages (what ``COPY --from=0`` refers to).
-    index: int
-    #: The ``AS`` name as written, or None. BuildKit compares names lower-cased: use :attr:`key`.
-    name: str | None
-    #: The FROM instruction that starts the stage.
-    from_instruction: Instruction
-    #: The base image reference after expanding global ARGs (``node:20-alpine``), or the name
-    #: of the earlier stage it builds on. Unknown variables stay as written (``node:${V}``).
-    base: str
-    #: The base as written in the FROM line.
-    base_raw: str
-    #: The earlier stage this one is built FROM, if the base names one.
-    base_stage: Stage | None
-    #: The ``--platform`` flag value after expanding global ARGs (None when absent).
-    platform: str | None
-    #: Every instruction of the stage, FROM first.
-    instructions: list[Instruction]
-    #: OS family guessed from the image (debian, ubuntu, alpine, rhel, distroless, scratch,
-    #: busybox, windows, unknown); inherited through ``base_stage``.
-    family: str = "unknown"
-    #: Where ``family`` comes from: ``image`` (name/tag), ``run`` (an unknown image whose RUNs
-    #: call ``apk``/``apt-get``/``dnf``), ``none`` (unknown); a child stage copies its base's.
-    family_source: str = "none"
-    #: Toolchains the base image ships (node, python, go, java, jdk, jre, maven, gradle, rust,
-    #: gcc, ...); inherited through ``base_stage``.
-    toolchains: frozenset[str] = frozenset()
-    #: True for the stage ``docker build`` builds without ``--target`` (the last one).
-    is_final: bool = False
-    #: True when the final stage reaches this one (itself included).
-    used: bool = False
-    #: Stages (and, as str, external images) this stage needs: its base stage, ``COPY --from``
-    #: and ``RUN --mount=from=`` sources, in order of first use.
-    depends_on: list[Stage | str] = field(default_factory=list)
-    #: The state after the stage's last instruction (what a stage built FROM it inherits).
-    end_state: InstructionState | None = None
+    __slots__ = (
+        "base",
+        "base_raw",
+        "base_stage",
+        "depends_on",
+        "end_state",
+        "family",
+        "family_source",
+        "from_instruction",
+        "index",
+        "instructions",
+        "is_final",
+        "name",
+        "platform",
+        "toolchains",
+        "used",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        name: str | None,
+        from_instruction: Instruction,
+        base: str,
+        base_raw: str,
+        base_stage: Stage | None,
+        platform: str | None,
+        instructions: list[Instruction],
+        family: str = "unknown",
+        family_source: str = "none",
+        toolchains: frozenset[str] = frozenset(),
+        is_final: bool = False,
+        used: bool = False,
+        depends_on: list[Stage | str] | None = None,  # None: []
+        end_state: InstructionState | None = None,
+    ) -> None:
+        #: 0-based position among the stages (what ``COPY --from=0`` refers to).
+        self.index = index
+        #: The ``AS`` name as written, or None. BuildKit compares names lower-cased: use
+        #: :attr:`key`.
+        self.name = name
+        #: The FROM instruction that starts the stage.
+        self.from_instruction = from_instruction
+        #: The base image reference after expanding global ARGs (``node:20-alpine``), or the
+        #: name of the earlier stage it builds on. Unknown variables stay as written
+        #: (``node:${V}``).
+        self.base = base
+        #: The base as written in the FROM line.
+        self.base_raw = base_raw
+        #: The earlier stage this one is built FROM, if the base names one.
+        self.base_stage = base_stage
+        #: The ``--platform`` flag value after expanding global ARGs (None when absent).
+        self.platform = platform
+        #: Every instruction of the stage, FROM first.
+        self.instructions = instructions
+        #: OS family guessed from the image (debian, ubuntu, alpine, rhel, distroless, scratch,
+        #: busybox, windows, unknown); inherited through ``base_stage``.
+        self.family = family
+        #: Where ``family`` comes from: ``image`` (name/tag), ``run`` (an unknown image whose
+        #: RUNs call ``apk``/``apt-get``/``dnf``), ``none`` (unknown); a child stage copies its
+        #: base's.
+        self.family_source = family_source
+        #: Toolchains the base image ships (node, python, go, java, jdk, jre, maven, gradle,
+        #: rust, gcc, ...); inherited through ``base_stage``.
+        self.toolchains = toolchains
+        #: True for the stage ``docker build`` builds without ``--target`` (the last one).
+        self.is_final = is_final
+        #: True when the final stage reaches this one (itself included).
+        self.used = used
+        #: Stages (and, as str, external images) this stage needs: its base stage, ``COPY
+        #: --from`` and ``RUN --mount=from=`` sources, in order of first use.
+        self.depends_on = [] if depends_on is None else depends_on
+        #: The state after the stage's last instruction (what a stage built FROM it inherits).
+        self.end_state = end_state
 
     @property
     def key(self) -> str:

@@ -14,10 +14,10 @@ written (``/out/${TARGETARCH}``), so nothing pretends to know what it does not.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rewriter.parser import Instruction
+from rewriter.records import Record
 
 if TYPE_CHECKING:
     from rewriter.analyse.stages import Stage
@@ -52,8 +52,7 @@ PROXY_ARGS: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ArgDecl:
+class ArgDecl(Record):
     """One name declared by an ``ARG`` instruction.
 
     ``default`` is the default as written (None when the ARG has none); ``value`` is the value
@@ -62,53 +61,97 @@ class ArgDecl:
     ``from_build_arg`` says the value came from ``--build-arg``.
     """
 
-    name: str
-    default: str | None
-    value: str | None
-    instruction: Instruction
-    from_build_arg: bool = False
-    declared: bool = True  # False only for BuildKit's predefined platform ARGs
+    __slots__ = ("declared", "default", "from_build_arg", "instruction", "name", "value")
+
+    def __init__(
+        self,
+        name: str,
+        default: str | None,
+        value: str | None,
+        instruction: Instruction,
+        from_build_arg: bool = False,
+        declared: bool = True,  # False only for BuildKit's predefined platform ARGs
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.value = value
+        self.instruction = instruction
+        self.from_build_arg = from_build_arg
+        self.declared = declared
 
 
-@dataclass(frozen=True, eq=False)
-class InstructionState:
+class InstructionState(Record, eq="identity"):
     """The state one instruction runs in (before its own effect is applied).
 
     For ``WORKDIR /app`` the state's ``workdir`` is the previous directory; read the next
     instruction's state, or :attr:`Stage.end_state`, for the state after it.
     """
 
-    instruction: Instruction
-    #: The stage the instruction belongs to; None for ARGs (and stray lines) before the first FROM.
-    stage: Stage | None
-    #: ARGs in scope: global ARGs re-declared in this stage, stage ARGs and those inherited from
-    #: a base stage. Value None: unknown. Before the first FROM: the global ARGs, with the
-    #: predefined platform ARGs.
-    args: Mapping[str, str | None]
-    #: ENV in effect: set in this stage, inherited from the base stage, or known to be set by the
-    #: base image (``GOPATH=/go`` for golang; ``PATH`` with an unknown value).
-    env: Mapping[str, str | None]
-    #: What a variable reference sees, as BuildKit's state env holds it (ARG and ENV merged;
-    #: the later assignment wins). RUN commands see these as environment variables too.
-    variables: Mapping[str, str | None]
-    #: Absolute working directory (relative WORKDIRs resolved, default ``/``). May hold an
-    #: unresolved ``${VAR}`` when a WORKDIR used an unknown variable.
-    workdir: str
-    #: The USER in effect as written after expansion (``app``, ``1000:1000``, ``root``).
-    user: str
-    #: The user's home: ENV HOME if set, ``/root`` for root/uid 0, ``/home/<name>`` for a named
-    #: user (or the home a ``useradd -d`` in the stage gave it); None when unknown (numeric uid).
-    home: str | None
-    #: The shell for shell-form RUN/CMD/ENTRYPOINT (``SHELL`` changes it).
-    shell: tuple[str, ...]
-    #: Variables this instruction references (in the words BuildKit expands) that nothing
-    #: defines: not an ARG or ENV in scope, nor known base-image ENV. When the stage's base is an
-    #: external image, its ENV is only partly known: check ``env_complete`` before reporting.
-    undefined_names: tuple[str, ...] = ()
-    #: True when ``env`` lists every variable the image defines (stages built on ``scratch``).
-    env_complete: bool = False
-    #: Expansion errors BuildKit would fail the build with (``${X:?must be set}``...).
-    errors: tuple[str, ...] = field(default=())
+    __slots__ = (
+        "args",
+        "env",
+        "env_complete",
+        "errors",
+        "home",
+        "instruction",
+        "shell",
+        "stage",
+        "undefined_names",
+        "user",
+        "variables",
+        "workdir",
+    )
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        stage: Stage | None,
+        args: Mapping[str, str | None],
+        env: Mapping[str, str | None],
+        variables: Mapping[str, str | None],
+        workdir: str,
+        user: str,
+        home: str | None,
+        shell: tuple[str, ...],
+        undefined_names: tuple[str, ...] = (),
+        env_complete: bool = False,
+        errors: tuple[str, ...] = (),
+    ) -> None:
+        self.instruction = instruction
+        #: The stage the instruction belongs to; None for ARGs (and stray lines) before the
+        #: first FROM.
+        self.stage = stage
+        #: ARGs in scope: global ARGs re-declared in this stage, stage ARGs and those inherited
+        #: from a base stage. Value None: unknown. Before the first FROM: the global ARGs, with
+        #: the predefined platform ARGs.
+        self.args = args
+        #: ENV in effect: set in this stage, inherited from the base stage, or known to be set
+        #: by the base image (``GOPATH=/go`` for golang; ``PATH`` with an unknown value).
+        self.env = env
+        #: What a variable reference sees, as BuildKit's state env holds it (ARG and ENV
+        #: merged; the later assignment wins). RUN commands see these as environment variables.
+        self.variables = variables
+        #: Absolute working directory (relative WORKDIRs resolved, default ``/``). May hold an
+        #: unresolved ``${VAR}`` when a WORKDIR used an unknown variable.
+        self.workdir = workdir
+        #: The USER in effect as written after expansion (``app``, ``1000:1000``, ``root``).
+        self.user = user
+        #: The user's home: ENV HOME if set, ``/root`` for root/uid 0, ``/home/<name>`` for a
+        #: named user (or the home a ``useradd -d`` in the stage gave it); None when unknown
+        #: (numeric uid).
+        self.home = home
+        #: The shell for shell-form RUN/CMD/ENTRYPOINT (``SHELL`` changes it).
+        self.shell = shell
+        #: Variables this instruction references (in the words BuildKit expands) that nothing
+        #: defines: not an ARG or ENV in scope, nor known base-image ENV. When the stage's base
+        #: is an external image, its ENV is only partly known: check ``env_complete`` before
+        #: reporting.
+        self.undefined_names = undefined_names
+        #: True when ``env`` lists every variable the image defines (stages built on
+        #: ``scratch``).
+        self.env_complete = env_complete
+        #: Expansion errors BuildKit would fail the build with (``${X:?must be set}``...).
+        self.errors = errors
 
     @property
     def user_name(self) -> str:
@@ -140,42 +183,3 @@ def home_for(user: str, env: Mapping[str, str | None], homes: Mapping[str, str])
     if name.isdigit() or "$" in name:
         return None
     return f"/home/{name}"
-
-
-def new_state(
-    instruction: Instruction,
-    stage: Stage | None,
-    args: Mapping[str, str | None],
-    env: Mapping[str, str | None],
-    variables: Mapping[str, str | None],
-    workdir: str,
-    user: str,
-    home: str | None,
-    shell: tuple[str, ...],
-    undefined_names: tuple[str, ...],
-    env_complete: bool,
-    errors: tuple[str, ...],
-) -> InstructionState:
-    """``InstructionState(...)`` with every field given, built without the frozen ``__init__``.
-
-    Why: the model snapshots one state per instruction, and a frozen dataclass's ``__init__``
-    sets each of the twelve fields through ``object.__setattr__``. Filling the instance
-    dictionary in one call gives the same object (same fields, in field order) several times
-    faster; ``tests/test_model_state.py`` compares the two.
-    """
-    state = object.__new__(InstructionState)
-    state.__dict__.update(
-        instruction=instruction,
-        stage=stage,
-        args=args,
-        env=env,
-        variables=variables,
-        workdir=workdir,
-        user=user,
-        home=home,
-        shell=shell,
-        undefined_names=undefined_names,
-        env_complete=env_complete,
-        errors=errors,
-    )
-    return state

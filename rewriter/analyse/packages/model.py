@@ -8,10 +8,8 @@ edit exactly the words reported here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from rewriter.analyse.shell.model import Command, Word
+from rewriter.records import Record
 
 # PackageAction.kind values
 INDEX_UPDATE = "index-update"  # apt-get update, apk update, dnf makecache
@@ -23,8 +21,7 @@ OTHER = "other"  # a recognised tool doing something else (pip list, npm run tes
 KINDS = (INDEX_UPDATE, DEPENDENCY_INSTALL, BUILD, DOWNLOAD, CLEANUP, OTHER)
 
 
-@dataclass(frozen=True, slots=True)
-class CacheDefeater:
+class CacheDefeater(Record):
     """Something that throws a package cache away or stops it from being written.
 
     ``word`` is set for a flag or ``NAME=value`` prefix inside a command (remove that word);
@@ -35,17 +32,28 @@ class CacheDefeater:
     directory a ``rm`` removes, when that is how it defeats the cache.
     """
 
-    defeats: str
-    reason: str
-    start: int | None
-    end: int | None
-    word: Word | None = None
-    command: Command | None = None
-    path: str | None = None
+    __slots__ = ("command", "defeats", "end", "path", "reason", "start", "word")
+
+    def __init__(
+        self,
+        defeats: str,
+        reason: str,
+        start: int | None,
+        end: int | None,
+        word: Word | None = None,
+        command: Command | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.defeats = defeats
+        self.reason = reason
+        self.start = start
+        self.end = end
+        self.word = word
+        self.command = command
+        self.path = path
 
 
-@dataclass(frozen=True, slots=True)
-class PackageAction:
+class PackageAction(Record):
     """One recognised package-manager (or cache cleanup) command.
 
     ``manifests`` are the files the command reads, relative to ``directory`` (the absolute
@@ -59,27 +67,6 @@ class PackageAction:
     --offline``, ``mvn -o package``). ``pip install --no-index /wheels/*.whl`` does neither, so
     no cache mount can help it.
     """
-
-    tool: str
-    ecosystem: str
-    kind: str
-    command: Command
-    subcommand: str | None = None
-    installs_from_lockfile: bool = False
-    lockfile_mode_available: bool = False
-    manifests: tuple[str, ...] = ()
-    optional_manifests: tuple[str, ...] = ()
-    needs_sources: bool = False
-    cache_dirs: tuple[str, ...] = ()
-    cache_defeaters: tuple[CacheDefeater, ...] = ()
-    downloads: bool = False
-    uses_cache: bool = False
-    packages: tuple[Word, ...] = ()
-    directory: str | None = None
-
-
-class _PackageActionFields:
-    """``PackageAction``'s slots without the frozen ``__setattr__`` (see ``new_action``)."""
 
     __slots__ = (
         "cache_defeaters",
@@ -100,47 +87,38 @@ class _PackageActionFields:
         "uses_cache",
     )
 
-
-def new_action(
-    tool: str,
-    ecosystem: str,
-    kind: str,
-    command: Command,
-    subcommand: str | None = None,
-    installs_from_lockfile: bool = False,
-    lockfile_mode_available: bool = False,
-    manifests: tuple[str, ...] = (),
-    optional_manifests: tuple[str, ...] = (),
-    needs_sources: bool = False,
-    cache_dirs: tuple[str, ...] = (),
-    cache_defeaters: tuple[CacheDefeater, ...] = (),
-    downloads: bool = False,
-    uses_cache: bool = False,
-    packages: tuple[Word, ...] = (),
-    directory: str | None = None,
-) -> PackageAction:
-    """``PackageAction(...)`` with the same arguments, built without the frozen ``__init__``.
-
-    As ``rewriter.analyse.shell.model.new_word`` does: a ``_PackageActionFields`` (same slots)
-    is filled with plain stores, then becomes a PackageAction by assigning ``__class__``; the
-    result equals what ``PackageAction(...)`` builds (``tests/test_packages_model.py``).
-    """
-    action: Any = _PackageActionFields()
-    action.tool = tool
-    action.ecosystem = ecosystem
-    action.kind = kind
-    action.command = command
-    action.subcommand = subcommand
-    action.installs_from_lockfile = installs_from_lockfile
-    action.lockfile_mode_available = lockfile_mode_available
-    action.manifests = manifests
-    action.optional_manifests = optional_manifests
-    action.needs_sources = needs_sources
-    action.cache_dirs = cache_dirs
-    action.cache_defeaters = cache_defeaters
-    action.downloads = downloads
-    action.uses_cache = uses_cache
-    action.packages = packages
-    action.directory = directory
-    action.__class__ = PackageAction
-    return action
+    def __init__(
+        self,
+        tool: str,
+        ecosystem: str,
+        kind: str,
+        command: Command,
+        subcommand: str | None = None,
+        installs_from_lockfile: bool = False,
+        lockfile_mode_available: bool = False,
+        manifests: tuple[str, ...] = (),
+        optional_manifests: tuple[str, ...] = (),
+        needs_sources: bool = False,
+        cache_dirs: tuple[str, ...] = (),
+        cache_defeaters: tuple[CacheDefeater, ...] = (),
+        downloads: bool = False,
+        uses_cache: bool = False,
+        packages: tuple[Word, ...] = (),
+        directory: str | None = None,
+    ) -> None:
+        self.tool = tool
+        self.ecosystem = ecosystem
+        self.kind = kind
+        self.command = command
+        self.subcommand = subcommand
+        self.installs_from_lockfile = installs_from_lockfile
+        self.lockfile_mode_available = lockfile_mode_available
+        self.manifests = manifests
+        self.optional_manifests = optional_manifests
+        self.needs_sources = needs_sources
+        self.cache_dirs = cache_dirs
+        self.cache_defeaters = cache_defeaters
+        self.downloads = downloads
+        self.uses_cache = uses_cache
+        self.packages = packages
+        self.directory = directory

@@ -24,7 +24,6 @@ from .model import (
     OTHER,
     CacheDefeater,
     PackageAction,
-    new_action,
 )
 from .specs import EXTRA_CLEANUP_PATHS, SCRIPT_SHELLS, TOOLS, WRAPPERS, Cache, Sub, Tool
 
@@ -323,7 +322,7 @@ def _recognise_tool(
         elif option.name in tool.dir_options:
             directory = None
     if sub is None:
-        return new_action(
+        return PackageAction(
             tool.tool,
             tool.ecosystem,
             OTHER,
@@ -394,7 +393,7 @@ def _recognise_tool(
                           command=cmd)
             for c in caches
         )  # fmt: skip
-    return new_action(
+    return PackageAction(
         tool=tool.tool,
         ecosystem=tool.ecosystem,
         kind=kind,
@@ -686,7 +685,7 @@ def _recognise_rm(
     ecosystem = next((t.ecosystem for t in tools.values() if t and t.tool == tool_name), "")
     if not ecosystem:
         ecosystem = {"apt-get": "deb", "apk": "apk"}.get(tool_name, "")
-    return new_action(
+    return PackageAction(
         tool=tool_name,
         ecosystem=ecosystem,
         kind=CLEANUP,

@@ -12,13 +12,12 @@ read from the stage's ENV/ARG and the command's ``NAME=value`` prefixes), else i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from rewriter.records import Record
 
 from .model import BUILD, CLEANUP, DEPENDENCY_INSTALL, DOWNLOAD, INDEX_UPDATE, OTHER
 
 
-@dataclass(frozen=True)
-class Cache:
+class Cache(Record):
     """Where one cache lives and what moves it.
 
     ``default`` is the location when nothing moves it (``root_default`` instead when the user
@@ -28,16 +27,26 @@ class Cache:
     looked for in the ``env_options`` variables (MAVEN_OPTS).
     """
 
-    name: str
-    default: str
-    env: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-    env_options: tuple[str, ...] = ()
-    root_default: str | None = None
+    __slots__ = ("default", "env", "env_options", "flags", "name", "root_default")
+
+    def __init__(
+        self,
+        name: str,
+        default: str,
+        env: tuple[str, ...] = (),
+        flags: tuple[str, ...] = (),
+        env_options: tuple[str, ...] = (),
+        root_default: str | None = None,
+    ) -> None:
+        self.name = name
+        self.default = default
+        self.env = env
+        self.flags = flags
+        self.env_options = env_options
+        self.root_default = root_default
 
 
-@dataclass(frozen=True)
-class Sub:
+class Sub(Record):
     """What one subcommand (or goal/task) does.
 
     ``lockfile``: installs exactly what the lockfile says. ``lockfile_flags``: flags that make it
@@ -57,23 +66,54 @@ class Sub:
     when it downloads, or when it runs offline and ``offline_reads_cache`` is True.
     """
 
-    kind: str
-    downloads: bool = False
-    manifests: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    needs_sources: bool = False
-    lockfile: bool = False
-    lockfile_flags: tuple[str, ...] = ()
-    lockfile_alternative: bool = False
-    with_packages_kind: str | None = None
-    no_source_flags: tuple[str, ...] = ()
-    offline_flags: tuple[str, ...] = ()
-    offline_reads_cache: bool = True
-    caches: tuple[str, ...] | None = None
+    __slots__ = (
+        "caches",
+        "downloads",
+        "kind",
+        "lockfile",
+        "lockfile_alternative",
+        "lockfile_flags",
+        "manifests",
+        "needs_sources",
+        "no_source_flags",
+        "offline_flags",
+        "offline_reads_cache",
+        "optional",
+        "with_packages_kind",
+    )
+
+    def __init__(
+        self,
+        kind: str,
+        downloads: bool = False,
+        manifests: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+        needs_sources: bool = False,
+        lockfile: bool = False,
+        lockfile_flags: tuple[str, ...] = (),
+        lockfile_alternative: bool = False,
+        with_packages_kind: str | None = None,
+        no_source_flags: tuple[str, ...] = (),
+        offline_flags: tuple[str, ...] = (),
+        offline_reads_cache: bool = True,
+        caches: tuple[str, ...] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.downloads = downloads
+        self.manifests = manifests
+        self.optional = optional
+        self.needs_sources = needs_sources
+        self.lockfile = lockfile
+        self.lockfile_flags = lockfile_flags
+        self.lockfile_alternative = lockfile_alternative
+        self.with_packages_kind = with_packages_kind
+        self.no_source_flags = no_source_flags
+        self.offline_flags = offline_flags
+        self.offline_reads_cache = offline_reads_cache
+        self.caches = caches
 
 
-@dataclass(frozen=True)
-class Tool:
+class Tool(Record):
     """One package manager: how it is invoked and what its subcommands mean.
 
     ``launchers`` are argv prefixes (fnmatch patterns, the first matched against the command's
@@ -84,19 +124,51 @@ class Tool:
     ``defeat_flags``/``defeat_env`` map a flag or variable to the cache it disables.
     """
 
-    tool: str
-    ecosystem: str
-    launchers: tuple[tuple[str, ...], ...]
-    subcommands: dict[str, Sub]
-    caches: tuple[Cache, ...] = ()
-    value_options: frozenset[str] = frozenset()
-    dir_options: tuple[str, ...] = ()
-    goals: bool = False
-    default_sub: str | None = None
-    defeat_flags: dict[str, str] = field(default_factory=dict)
-    defeat_env: dict[str, str] = field(default_factory=dict)
-    manifest_flags: tuple[str, ...] = ()  # options whose value is a manifest (pip -r, -c)
-    single_dash_long: bool = False  # `-modcache`, `-pl`: one dash, several letters, one option
+    __slots__ = (
+        "caches",
+        "default_sub",
+        "defeat_env",
+        "defeat_flags",
+        "dir_options",
+        "ecosystem",
+        "goals",
+        "launchers",
+        "manifest_flags",
+        "single_dash_long",
+        "subcommands",
+        "tool",
+        "value_options",
+    )
+
+    def __init__(
+        self,
+        tool: str,
+        ecosystem: str,
+        launchers: tuple[tuple[str, ...], ...],
+        subcommands: dict[str, Sub],
+        caches: tuple[Cache, ...] = (),
+        value_options: frozenset[str] = frozenset(),
+        dir_options: tuple[str, ...] = (),
+        goals: bool = False,
+        default_sub: str | None = None,
+        defeat_flags: dict[str, str] | None = None,  # None: {}
+        defeat_env: dict[str, str] | None = None,  # None: {}
+        manifest_flags: tuple[str, ...] = (),  # options whose value is a manifest (pip -r, -c)
+        single_dash_long: bool = False,  # `-modcache`, `-pl`: one dash, several letters, one option
+    ) -> None:
+        self.tool = tool
+        self.ecosystem = ecosystem
+        self.launchers = launchers
+        self.subcommands = subcommands
+        self.caches = caches
+        self.value_options = value_options
+        self.dir_options = dir_options
+        self.goals = goals
+        self.default_sub = default_sub
+        self.defeat_flags = {} if defeat_flags is None else defeat_flags
+        self.defeat_env = {} if defeat_env is None else defeat_env
+        self.manifest_flags = manifest_flags
+        self.single_dash_long = single_dash_long
 
 
 # -- system packages -------------------------------------------------------------------------

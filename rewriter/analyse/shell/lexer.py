@@ -25,8 +25,6 @@ from .model import (
     HereDoc,
     Word,
     WordPart,
-    new_part,
-    new_word,
 )
 
 # Longest first, so that the scan below can stop at the first match (maximal munch).
@@ -161,7 +159,7 @@ class Lexer:
                 if dbracket and c != ";":
                     # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
                     tok = Tok("WORD", pos, pos + len(op), op)
-                    tok.word = new_word(op, op, pos, pos + len(op), (new_part(LIT, op),))
+                    tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
                     out.append(tok)
                     continue
                 if op == ")" and stop_at_paren and depth == 0 and case_depth == 0:
@@ -193,7 +191,7 @@ class Lexer:
                 else:
                     tok = Tok("WORD", pos, stop, raw)
                     glob = "*" in raw or "?" in raw or "[" in raw
-                    tok.word = new_word(raw, raw, pos, stop, (new_part(LIT, raw, False),), glob)
+                    tok.word = Word(raw, raw, pos, stop, (WordPart(LIT, raw, False),), glob)
             else:
                 tok = self._word(pos)
                 if tok.type == "ERROR":
@@ -466,11 +464,11 @@ class _WordBuilder:
 
     def part(self, kind: str, text: str, quoted: bool = False) -> None:
         self._flush()
-        self.parts.append(new_part(kind, text, quoted))
+        self.parts.append(WordPart(kind, text, quoted))
 
     def _flush(self) -> None:
         if self.buf:
-            self.parts.append(new_part(LIT, "".join(self.buf), self.buf_quoted))
+            self.parts.append(WordPart(LIT, "".join(self.buf), self.buf_quoted))
             self.buf = []
 
     def build(self, raw: str, start: int, end: int) -> Word:
@@ -478,7 +476,7 @@ class _WordBuilder:
         parts = tuple(self.parts)
         static = all(p.kind == LIT for p in parts)
         value = "".join(p.text for p in parts) if static else None
-        return new_word(raw, value, start, end, parts, self.glob)
+        return Word(raw, value, start, end, parts, self.glob)
 
 
 def _quote_removed(raw: str) -> str:

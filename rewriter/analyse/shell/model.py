@@ -1,16 +1,21 @@
 """The result types of the shell parser: words, redirections, simple commands and the script.
 
-Why frozen dataclasses with offsets: rules ask questions ("is `apt-get` called with `update`?")
+Why records with offsets: rules ask questions ("is `apt-get` called with `update`?")
 and fixes edit text. Both need the exact span of every word and command in the script that was
 parsed, so that an edit can remove one word and leave every other byte alone. Nothing here
 imports lark: rules that only look at results pay nothing for the parser.
+
+The types are :class:`rewriter.records.Record` classes (value equality and hashing like the
+frozen dataclasses they replace): the parser builds one Word and one WordPart per word and one
+Command per command, and a Record's plain ``__init__`` is several times cheaper than a frozen
+dataclass's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+
+from rewriter.records import Record
 
 # Kinds of WordPart. Only "lit" is a plain literal; the others are expansions.
 LIT = "lit"  # literal text after quote removal
@@ -22,17 +27,18 @@ ARITH = "arith"  # $((...)): text is raw
 ANSI = "ansi"  # bash $'...': text is raw
 
 
-@dataclass(frozen=True, slots=True)
-class WordPart:
+class WordPart(Record):
     """One piece of a word: a literal run or one expansion, as the shell would see it."""
 
-    kind: str
-    text: str
-    quoted: bool = False
+    __slots__ = ("kind", "quoted", "text")
+
+    def __init__(self, kind: str, text: str, quoted: bool = False) -> None:
+        self.kind = kind
+        self.text = text
+        self.quoted = quoted
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(Record):
     """A shell word as written (``raw``) and, when static, its quote-removed ``value``.
 
     ``value`` is None when the word holds an expansion that cannot be resolved without running
@@ -41,12 +47,23 @@ class Word:
     ``[`` is present: ``value`` keeps those characters literally (``/var/lib/apt/lists/*``).
     """
 
-    raw: str
-    value: str | None
-    start: int
-    end: int
-    parts: tuple[WordPart, ...] = ()
-    glob: bool = False
+    __slots__ = ("end", "glob", "parts", "raw", "start", "value")
+
+    def __init__(
+        self,
+        raw: str,
+        value: str | None,
+        start: int,
+        end: int,
+        parts: tuple[WordPart, ...] = (),
+        glob: bool = False,
+    ) -> None:
+        self.raw = raw
+        self.value = value
+        self.start = start
+        self.end = end
+        self.parts = parts
+        self.glob = glob
 
     @property
     def quoted(self) -> bool:
@@ -72,35 +89,48 @@ class Word:
         return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class HereDoc:
+class HereDoc(Record):
     """A here-document attached to a ``<<`` / ``<<-`` redirection.
 
     ``body_start``/``body_end`` delimit the body (without the delimiter line); ``quoted`` means
     the delimiter was quoted, so the body is literal (no expansions).
     """
 
-    delimiter: str
-    quoted: bool
-    strip_tabs: bool
-    body_start: int
-    body_end: int
+    __slots__ = ("body_end", "body_start", "delimiter", "quoted", "strip_tabs")
+
+    def __init__(
+        self, delimiter: str, quoted: bool, strip_tabs: bool, body_start: int, body_end: int
+    ) -> None:
+        self.delimiter = delimiter
+        self.quoted = quoted
+        self.strip_tabs = strip_tabs
+        self.body_start = body_start
+        self.body_end = body_end
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
+class Redirect(Record):
     """An I/O redirection such as ``2>&1``, ``> /dev/null`` or ``<<EOF``."""
 
-    fd: int | None
-    op: str
-    target: Word
-    start: int
-    end: int
-    heredoc: HereDoc | None = None
+    __slots__ = ("end", "fd", "heredoc", "op", "start", "target")
+
+    def __init__(
+        self,
+        fd: int | None,
+        op: str,
+        target: Word,
+        start: int,
+        end: int,
+        heredoc: HereDoc | None = None,
+    ) -> None:
+        self.fd = fd
+        self.op = op
+        self.target = target
+        self.start = start
+        self.end = end
+        self.heredoc = heredoc
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(Record):
     """One simple command, with its position in the script and what we know about it.
 
     ``connector`` is the operator before it in its own list (``&&``, ``||``, ``;``, ``|``,
@@ -113,16 +143,42 @@ class Command:
     an empty (invalid) body. ``depth`` counts the nested lists around it (0 at the top level).
     """
 
-    words: tuple[Word, ...]
-    assignments: tuple[Word, ...]
-    redirects: tuple[Redirect, ...]
-    start: int
-    end: int
-    connector: str | None
-    cwd: str | None
-    known: bool = True
-    sole: bool = False
-    depth: int = 0
+    __slots__ = (
+        "assignments",
+        "connector",
+        "cwd",
+        "depth",
+        "end",
+        "known",
+        "redirects",
+        "sole",
+        "start",
+        "words",
+    )
+
+    def __init__(
+        self,
+        words: tuple[Word, ...],
+        assignments: tuple[Word, ...],
+        redirects: tuple[Redirect, ...],
+        start: int,
+        end: int,
+        connector: str | None,
+        cwd: str | None,
+        known: bool = True,
+        sole: bool = False,
+        depth: int = 0,
+    ) -> None:
+        self.words = words
+        self.assignments = assignments
+        self.redirects = redirects
+        self.start = start
+        self.end = end
+        self.connector = connector
+        self.cwd = cwd
+        self.known = known
+        self.sole = sole
+        self.depth = depth
 
     @property
     def argv(self) -> list[str | None]:
@@ -146,139 +202,20 @@ class Command:
         return result
 
 
-@dataclass(frozen=True, slots=True)
-class Script:
+class Script(Record):
     """A parsed script: every simple command in source order, nested ones included.
 
     ``ok`` is False when some span could not be parsed (it shows up as a command with
     ``known=False``) or when a quote, ``$(`` or backtick is left open.
     """
 
-    text: str
-    commands: tuple[Command, ...]
-    ok: bool
+    __slots__ = ("commands", "ok", "text")
+
+    def __init__(self, text: str, commands: tuple[Command, ...], ok: bool) -> None:
+        self.text = text
+        self.commands = commands
+        self.ok = ok
 
     def find(self, name: str) -> list[Command]:
         """The known commands whose ``name`` is ``name``."""
         return [c for c in self.commands if c.known and c.name == name]
-
-
-# -- fast construction -----------------------------------------------------------------------
-#
-# A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, which
-# costs about three times what plain attribute stores do, and the parser builds one Word and
-# one WordPart per word and one Command per command. Each ``_*Fields`` class below has exactly
-# the slots of its dataclass (listed sorted: CPython sorts slot names when it lays them out)
-# and no frozen ``__setattr__``: ``new_*`` fills one, then turns it into the dataclass by
-# assigning ``__class__`` (allowed because the slot layouts are the same). The result is an
-# ordinary instance of the dataclass, equal to what its ``__init__`` builds;
-# ``tests/test_shell_model.py`` checks the slots and the results.
-
-
-class _WordPartFields:
-    __slots__ = ("kind", "quoted", "text")
-
-    def __init__(self, kind: str, text: str, quoted: bool) -> None:
-        self.kind = kind
-        self.text = text
-        self.quoted = quoted
-
-
-def new_part(kind: str, text: str, quoted: bool = False) -> WordPart:
-    """``WordPart(kind, text, quoted)``, built faster (see above)."""
-    part: Any = _WordPartFields(kind, text, quoted)
-    part.__class__ = WordPart
-    return part
-
-
-class _WordFields:
-    __slots__ = ("end", "glob", "parts", "raw", "start", "value")
-
-    def __init__(
-        self,
-        raw: str,
-        value: str | None,
-        start: int,
-        end: int,
-        parts: tuple[WordPart, ...],
-        glob: bool,
-    ) -> None:
-        self.raw = raw
-        self.value = value
-        self.start = start
-        self.end = end
-        self.parts = parts
-        self.glob = glob
-
-
-def new_word(
-    raw: str,
-    value: str | None,
-    start: int,
-    end: int,
-    parts: tuple[WordPart, ...] = (),
-    glob: bool = False,
-) -> Word:
-    """``Word(raw, value, start, end, parts, glob)``, built faster (see above)."""
-    word: Any = _WordFields(raw, value, start, end, parts, glob)
-    word.__class__ = Word
-    return word
-
-
-class _CommandFields:
-    __slots__ = (
-        "assignments",
-        "connector",
-        "cwd",
-        "depth",
-        "end",
-        "known",
-        "redirects",
-        "sole",
-        "start",
-        "words",
-    )
-
-    def __init__(
-        self,
-        words: tuple[Word, ...],
-        assignments: tuple[Word, ...],
-        redirects: tuple[Redirect, ...],
-        start: int,
-        end: int,
-        connector: str | None,
-        cwd: str | None,
-        known: bool,
-        sole: bool,
-        depth: int,
-    ) -> None:
-        self.words = words
-        self.assignments = assignments
-        self.redirects = redirects
-        self.start = start
-        self.end = end
-        self.connector = connector
-        self.cwd = cwd
-        self.known = known
-        self.sole = sole
-        self.depth = depth
-
-
-def new_command(
-    words: tuple[Word, ...],
-    assignments: tuple[Word, ...],
-    redirects: tuple[Redirect, ...],
-    start: int,
-    end: int,
-    connector: str | None,
-    cwd: str | None,
-    known: bool = True,
-    sole: bool = False,
-    depth: int = 0,
-) -> Command:
-    """``Command(...)`` with the same arguments, built faster (see above)."""
-    command: Any = _CommandFields(
-        words, assignments, redirects, start, end, connector, cwd, known, sole, depth
-    )
-    command.__class__ = Command
-    return command

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from .lexer import Lexer, Tok
-from .model import Command, Redirect, Script, Word, new_command
+from .model import Command, Redirect, Script, Word
 
 _KEYWORDS = {
     "if": "IF",
@@ -485,7 +485,7 @@ class _Walker:
             if start < 0:
                 start = first
             end = last
-        command = new_command(
+        command = Command(
             tuple(words), tuple(assignments), tuple(redirects), start, end, connector, cwd,
             True, sole, depth,
         )  # fmt: skip
