@@ -675,3 +675,71 @@ def test_glob_below_an_unlisted_folder_is_incomplete_not_empty(tmp_path):
     source = resolution.sources[0]
     assert source.unlisted == ("node_modules",) and not source.would_fail
     assert not resolution.complete
+
+
+# --- shortcuts equal the general path --------------------------------------------------------
+
+
+def _corpus_context_dirs() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    return sorted({p.parent for p in root.rglob("*Dockerfile*") if p.is_file()})
+
+
+def _reference_read(self, rel: str, limit: int) -> str | None:
+    """``_Scanner.read`` without the plain-file shortcut: every path is resolved."""
+    path = os.path.join(self.root_text, rel)
+    if self._inside(path) is None:
+        self.notes.append(f"{rel}: not read, it resolves outside the context")
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(limit)
+    except OSError as error:
+        self.notes.append(f"{rel}: unreadable, skipped ({error.strerror or error})")
+        return None
+
+
+def _linked_context(tmp_path: Path) -> Path:
+    outside = make(tmp_path / "outside", {"package.json": package_json(), "req.txt": "x\n"})
+    context_dir = make(
+        tmp_path / "ctx",
+        {
+            "real/package.json": package_json(),
+            "real/requirements.txt": "-r ../linked/more.txt\n-r ../../outside/req.txt\nflask\n",
+            "more/more.txt": "requests\n",
+            "requirements.txt": "-r real/requirements.txt\n-r out.txt\n",
+        },
+    )
+    (context_dir / "linked").symlink_to("more", target_is_directory=True)
+    (context_dir / "package.json").symlink_to(outside / "package.json")
+    (context_dir / "alias").symlink_to("real", target_is_directory=True)
+    (context_dir / "out.txt").symlink_to(outside / "req.txt")  # read: refused
+    (tmp_path / "root-link").symlink_to(context_dir, target_is_directory=True)
+    return tmp_path / "root-link"
+
+
+def test_reading_plain_files_without_resolving_them_changes_no_scan(tmp_path, monkeypatch):
+    dirs = [*_corpus_context_dirs(), _linked_context(tmp_path)]
+
+    def comparable(context_dir: Path) -> tuple:
+        context = scan_context(context_dir)  # ignore files compare by identity: by repr here
+        return context.replace(elapsed=0.0, dockerignore=None), repr(context.dockerignore)
+
+    fast = [comparable(d) for d in dirs]
+    monkeypatch.setattr(scan_module._Scanner, "read", _reference_read)
+    reference = [comparable(d) for d in dirs]
+    assert fast == reference
+    assert any(r.manifests for r, _ in reference) and any(r.requirements for r, _ in reference)
+
+
+def test_sent_tree_is_built_once_per_scan_and_ignore_file(tmp_path):
+    make(tmp_path, {"a/x.txt": "", "b/y.txt": "", ".dockerignore": "b/y.txt\n"})
+    context = scan_context(tmp_path)
+    first = resolve_copy_sources(context, ["."])
+    assert len(context._sent_trees) == 1
+    assert resolve_copy_sources(context, ["."]) == first and len(context._sent_trees) == 1
+    unignored = resolve_copy_sources(context, ["."], ignore=None)
+    assert len(context._sent_trees) == 2
+    assert "b/y.txt" in unignored.files and "b/y.txt" not in first.files
+    again = scan_context(tmp_path)
+    assert again._sent_trees == {} and resolve_copy_sources(again, ["."]) == first

@@ -19,7 +19,6 @@ the build fail?"), and the answers follow BuildKit's rules, not a shell's:
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -198,9 +197,18 @@ class _SentTree:
         return files, opaque
 
 
-@functools.lru_cache(maxsize=8)
 def _sent_tree(context: BuildContext, ignore: DockerIgnore | None) -> _SentTree:
-    return _SentTree(context, ignore)
+    """The sent tree of ``context`` under ``ignore``, built once per scan and ignore file.
+
+    Kept on the scan result itself (a scan is never changed after it is made, so the tree
+    cannot go stale, and it goes away with the scan); ignore files compare by identity.
+    Hashing the whole scan for a global cache cost more than the look-up saved.
+    """
+    trees = context._sent_trees
+    tree = trees.get(ignore)
+    if tree is None:
+        tree = trees[ignore] = _SentTree(context, ignore)
+    return tree
 
 
 def _relative(path: str, base: str) -> str:

@@ -12,6 +12,7 @@ can share.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import time
 from collections.abc import Iterator
@@ -60,6 +61,8 @@ _USUALLY_IGNORED_DIRS = {
     ".vscode": "ide",
 }
 _VENV_NAMES = {".venv", "venv", "env", ".env", "virtualenv"}
+_NAME = operator.attrgetter("name")
+_PATH = type(Path())
 
 
 class Symlink(Record):
@@ -113,6 +116,7 @@ class BuildContext(Record):
     """
 
     __slots__ = (
+        "_sent_trees",
         "_symlink_index",
         "dirs",
         "dockerignore",
@@ -170,8 +174,10 @@ class BuildContext(Record):
         self.entries_seen = entries_seen
         self.elapsed = elapsed
         self.manifest_depth = manifest_depth
-        # Not a field (not compared, not in the repr): link lookup by path.
+        # Not fields (not compared, not in the repr): link lookup by path, and the trees
+        # copy_sources derives from this scan, per ignore file (filled on first use).
         self._symlink_index = {link.path: link for link in symlinks}
+        self._sent_trees: dict[object, object] = {}
 
     def has(self, rel_path: str) -> bool:
         """Whether the file or folder exists in the context (as listed)."""
@@ -260,6 +266,9 @@ class _Scanner:
         self.budget = budget
         self.manifest_depth = manifest_depth
         self.files: set[str] = set()
+        # Files the walk saw as regular files, reached through real folders only: their real
+        # path is the real root + their relative path, always inside the context.
+        self.plain_files: set[str] = set()
         self.dirs: set[str] = set()
         self.symlinks: list[Symlink] = []
         self.unlisted: list[UnlistedDir] = []
@@ -273,7 +282,7 @@ class _Scanner:
         path = os.path.join(self.root_text, rel_dir) if rel_dir else self.root_text
         try:
             with os.scandir(path) as iterator:
-                entries = sorted(iterator, key=lambda entry: entry.name)
+                entries = sorted(iterator, key=_NAME)
         except OSError as error:
             self.notes.append(
                 f"{rel_dir or '.'}: cannot list folder ({error.strerror or error}); BuildKit "
@@ -341,6 +350,7 @@ class _Scanner:
 
     def _file(self, rel: str, name: str, state: IgnoreState | None) -> None:
         self.files.add(rel)
+        self.plain_files.add(rel)
         if _is_env_file(name):
             self.ignorable.append(IgnorablePath(rel, "env-file", self._excluded(state)))
         if rel.count("/") <= self.manifest_depth:
@@ -384,7 +394,9 @@ class _Scanner:
     def read(self, rel: str, limit: int) -> str | None:
         """Read at most ``limit`` characters of a context file, never leaving the context."""
         path = os.path.join(self.root_text, rel)
-        if self._inside(path) is None:
+        # A plain file of the walk is inside by construction (the walk never follows a link),
+        # which spares resolving every component of its path again.
+        if rel not in self.plain_files and self._inside(path) is None:
             self.notes.append(f"{rel}: not read, it resolves outside the context")
             return None
         try:
@@ -412,7 +424,8 @@ def scan_context(
     excludes are still listed, so that "exists but is ignored" can be reported.
     """
     started = time.monotonic()
-    root = Path(context_dir)
+    # A Path is immutable: the caller's own (the usual case) is used as it is.
+    root = context_dir if context_dir.__class__ is _PATH else Path(context_dir)
     if not os.path.isdir(root):
         raise NotADirectoryError(f"build context {str(root)!r} is not a folder")
     notes: list[str] = []
