@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.expand import ExpansionError, LexerOptions, expand, referenced_names
+from rewriter.analyse.expand_lexer import Lexer
 from rewriter.analyse.images import (
     WINDOWS,
     guess_family,
@@ -84,6 +85,8 @@ __all__ = [
 
 _KEEP_UNSET = LexerOptions(keep_unset=True)
 _PLAIN = LexerOptions()
+#: ``${NAME:`` (any text without ``:`` or ``}`` between): see ``_Expander.word``.
+_COLON_FORM = re.compile(r"\$\{[^:}]*:")
 #: Instructions ``_Builder._apply`` looks at besides RUN (the others change nothing it tracks).
 _APPLIED = frozenset(
     {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
@@ -172,15 +175,40 @@ class _Expander:
     def word(
         self, text: str, scope: _Scope, extra_defined: frozenset[str] = frozenset()
     ) -> _Expanded:
+        """Expand ``text``, keeping references to unknown values as written.
+
+        The definition (:meth:`_two_pass`): list the names leniently, expand with
+        ``keep_unset`` when some name has no known value, and expand again without it when a
+        name is undefined (BuildKit fails ``${X:?msg}`` there). One strict ``keep_unset`` pass
+        gives the same value and names (a modifier's word is always expanded, so which names
+        are read never depends on values, and ``keep_unset`` changes nothing for a known name),
+        except after a ``${NAME:``: ``keep_unset`` lets ``${UNSET:=x}`` through where the
+        lenient scan stops at the bad modifier, so such words take the definition.
+        ``tests/test_model_expander.py`` holds the one pass to the definition.
+        """
         if self._special(text) is None:
             return _Expanded(text, [])
+        if "${" in text and _COLON_FORM.search(text):
+            return self._two_pass(text, scope, extra_defined)
+        known = scope.known
+        lexer = Lexer(text, known.get, self.escape, _KEEP_UNSET)
+        try:
+            value = lexer.run(split=True)[0]
+        except ExpansionError as exc:
+            names = referenced_names(text, self.escape) if "$" in text else []
+            return _Expanded(text, self._undefined(names, scope, extra_defined), str(exc))
+        undefined = self._undefined(lexer.names(), scope, extra_defined)
+        if undefined:  # BuildKit expands those as unset: ``${X:?msg}`` fails the build
+            try:
+                expand(text, known, self.escape)
+            except ExpansionError as exc:
+                return _Expanded(text, undefined, str(exc))
+        return _Expanded(value, undefined)
+
+    def _two_pass(self, text: str, scope: _Scope, extra_defined: frozenset[str]) -> _Expanded:
         names = referenced_names(text, self.escape) if "$" in text else []
+        undefined = self._undefined(names, scope, extra_defined)
         variables = scope.variables
-        undefined = [
-            n
-            for n in names
-            if n not in variables and n not in scope.declared and n not in extra_defined
-        ]
         keep = any(variables.get(n) is None for n in names)
         try:
             result = expand(text, scope.known, self.escape, options=_KEEP_UNSET if keep else _PLAIN)
@@ -189,6 +217,14 @@ class _Expander:
         except ExpansionError as exc:
             return _Expanded(text, undefined, str(exc))
         return _Expanded(result.value, undefined)
+
+    @staticmethod
+    def _undefined(names: list[str], scope: _Scope, extra_defined: frozenset[str]) -> list[str]:
+        """The referenced names nothing in ``scope`` (nor ``extra_defined``) defines."""
+        variables, declared = scope.variables, scope.declared
+        return [
+            n for n in names if n not in variables and n not in declared and n not in extra_defined
+        ]
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -409,8 +445,10 @@ class BuildModel(Record, eq="identity"):
 
     __slots__ = (
         "_copies",
+        "_copy_index",
         "_global_variables",
         "_names",
+        "_run_index",
         "_runs",
         "_states",
         "build_args",
@@ -449,6 +487,9 @@ class BuildModel(Record, eq="identity"):
         self._global_variables = {} if _global_variables is None else _global_variables
         #: Each instruction's lower-case name (``Instruction.name`` computes it on every call).
         self._names = {} if _names is None else _names
+        # ``run_of``/``copy_of`` lookups, built on first use (not fields: derived data).
+        self._run_index: dict[Instruction, RunStep] | None = None
+        self._copy_index: dict[Instruction, CopyStep] | None = None
 
     def __repr__(self) -> str:
         # The public fields only, as the dataclass (``repr=False`` on the private ones) did.
@@ -497,10 +538,16 @@ class BuildModel(Record, eq="identity"):
         return self._copies
 
     def run_of(self, instruction: Instruction) -> RunStep | None:
-        return next((r for r in self.runs() if r.instruction is instruction), None)
+        """The RunStep of ``instruction`` (None when it is not a RUN of this model)."""
+        if self._run_index is None:
+            self._run_index = {step.instruction: step for step in self.runs()}
+        return self._run_index.get(instruction)
 
     def copy_of(self, instruction: Instruction) -> CopyStep | None:
-        return next((c for c in self.copies() if c.instruction is instruction), None)
+        """The CopyStep of ``instruction`` (None when it is not a COPY/ADD of this model)."""
+        if self._copy_index is None:
+            self._copy_index = {step.instruction: step for step in self.copies()}
+        return self._copy_index.get(instruction)
 
     def to_json(self) -> dict[str, Any]:
         """The model as JSON-ready data (see :func:`model_json`)."""

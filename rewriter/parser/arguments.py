@@ -31,21 +31,18 @@ NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of st
 class Flag(Record):
     """One ``--name[=value]`` word before the arguments, as BuildKit sees it."""
 
-    __slots__ = ("end", "start", "text")
+    __slots__ = ("end", "name", "start", "text", "value")
 
     def __init__(self, text: str, start: int, end: int):
         self.text = text  # after quote and escape removal, e.g. ``--mount=type=cache,target=/x``
         self.start = start  # offsets in the logical line of the word as written (quotes included)
         self.end = end
-
-    @property
-    def name(self) -> str:
-        return self.text[2:].split("=", 1)[0]
-
-    @property
-    def value(self) -> str | None:
-        parts = self.text.split("=", 1)
-        return parts[1] if len(parts) == 2 else None
+        # ``name`` (``mount``) and ``value`` (``type=cache,target=/x``, None without ``=``) are
+        # split from ``text`` once here, not fields: the model and the rules read them for
+        # every flag many times, and nothing assigns ``text`` after parsing.
+        self.name = text[2:].partition("=")[0]
+        _, eq, value = text.partition("=")
+        self.value = value if eq else None
 
 
 class InstructionSyntax(Record, eq="mutable"):

@@ -220,19 +220,27 @@ Node = Directive | Comment | Blank | Instruction
 class Dockerfile(Record, eq="identity"):
     """A parsed Dockerfile: the BOM, then every line as a node, in order."""
 
-    __slots__ = ("bom", "escape", "nodes")
+    __slots__ = ("_instructions", "bom", "escape", "nodes")
 
     def __init__(self, nodes: list[Node], bom: str = "", escape: str = "\\"):
         self.nodes = nodes
         self.bom = bom
         self.escape = escape
+        self._instructions: list[Instruction] | None = None  # see ``instructions``
 
     def to_source(self) -> str:
         return self.bom + "".join(node.to_source() for node in self.nodes)
 
     @property
     def instructions(self) -> list[Instruction]:
-        return [n for n in self.nodes if isinstance(n, Instruction)]
+        """The Instruction nodes, in order: one list, built on first use and then shared.
+
+        Every rule and the model ask for it; a tree is never modified after parsing (fixes
+        edit the text and parse it again), so the list cannot go stale. Do not modify it.
+        """
+        if self._instructions is None:
+            self._instructions = [n for n in self.nodes if isinstance(n, Instruction)]
+        return self._instructions
 
     @property
     def directives(self) -> list[Directive]:

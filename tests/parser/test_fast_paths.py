@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from rewriter.parser.arguments import (
     _DISPATCH,
+    Flag,
     InstructionSyntax,
     _flag_word,
     _parse_ignore,
@@ -125,3 +126,24 @@ def _outcome(split, line: str, escape: str) -> str:
 def test_split_command_shortcuts_change_nothing(lead, keyword, sep, text, escape) -> None:
     line = f"{lead}{keyword}{sep}{text}"
     assert _outcome(split_command, line, escape) == _outcome(_reference_split_command, line, escape)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_text)
+def test_flag_name_and_value_split_once_like_on_every_access(text: str) -> None:
+    flag = Flag(text, 0, len(text))
+    parts = text.split("=", 1)
+    assert flag.name == text[2:].split("=", 1)[0]
+    assert flag.value == (parts[1] if len(parts) == 2 else None)
+    assert flag == Flag(text, 0, len(text)) and flag._fields == ("text", "start", "end")
+    assert repr(flag) == f"Flag(text={text!r}, start=0, end={len(text)})"
+
+
+def test_instructions_list_is_built_once_and_matches_the_nodes() -> None:
+    from rewriter import parse
+    from rewriter.parser import Instruction
+
+    tree = parse("# syntax=x\nFROM a\n# c\n\nRUN <<EOF cat\nhi\nEOF\nONBUILD RUN x\n")
+    assert tree.instructions == [n for n in tree.nodes if isinstance(n, Instruction)]
+    assert tree.instructions is tree.instructions
+    assert [i.name for i in tree.instructions] == ["from", "run", "onbuild"]
