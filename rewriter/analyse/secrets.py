@@ -11,6 +11,7 @@ and rules and fixes import them from this analysis module rather than from each 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rewriter.parser import Instruction
@@ -230,33 +231,39 @@ class SecretValue(Record):
         self.end = end
 
 
-_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,})")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Stripe key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
-    ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{50,}")),
-    ("an OpenAI key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}")),
-    ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[\w-]+")),
-    (
-        "a private key",
-        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^\"']*"),
-    ),
+#: Each shape of secret value, as (kind, regular expression source).
+_VALUE_SHAPES: tuple[tuple[str, str], ...] = (
+    ("a GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,})"),
+    ("an AWS access key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("a Stripe key", r"\b[sr]k_live_[A-Za-z0-9]{16,}"),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("a Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}"),
+    ("a PyPI token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}"),
+    ("an OpenAI key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}"),
+    ("a JSON web token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[\w-]+"),
+    ("a private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^\"']*"),
 )
 #: ``scheme://user:password@host``: the password part, when it is literal text.
-_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@'\"]+:(?P<pw>[^/\s@'\"]+)@[^\s'\"]")
+_URL_PASSWORD_SHAPE = r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@'\"]+:(?P<pw>[^/\s@'\"]+)@[^\s'\"]"
 
 
 #: Every shape above in one alternation. ``search`` finds nothing exactly when no pattern
 #: matches anywhere in the text (each alternative is tried at each position), so most words,
 #: which hold no secret, cost one regex scan instead of one per shape.
 _ANY_SHAPE = re.compile(
-    "|".join(f"(?:{p.pattern})" for _, p in (*_VALUE_PATTERNS, ("", _URL_PASSWORD)))
+    "|".join(f"(?:{shape})" for _, shape in (*_VALUE_SHAPES, ("", _URL_PASSWORD_SHAPE)))
 )
+
+
+@functools.cache
+def _value_patterns() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str]]:
+    """The shapes compiled one by one (with the URL password's), on the first text that
+    :data:`_ANY_SHAPE` says holds a secret: most runs never need them."""
+    compiled = tuple((kind, re.compile(shape)) for kind, shape in _VALUE_SHAPES)
+    return compiled, re.compile(_URL_PASSWORD_SHAPE)
 
 
 def find_secret_values(text: str) -> list[SecretValue]:
@@ -269,10 +276,11 @@ def find_secret_values(text: str) -> list[SecretValue]:
 def _secret_values(text: str) -> list[SecretValue]:
     """:func:`find_secret_values` without the one-scan precheck (the reference for its test)."""
     found: list[SecretValue] = []
-    for kind, pattern in _VALUE_PATTERNS:
+    value_patterns, url_password = _value_patterns()
+    for kind, pattern in value_patterns:
         for match in pattern.finditer(text):
             found.append(SecretValue(kind, match.group(), match.start(), match.end()))
-    for match in _URL_PASSWORD.finditer(text):
+    for match in url_password.finditer(text):
         password = match.group("pw")
         if "$" in password or any(s.start <= match.start("pw") < s.end for s in found):
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from rewriter.rules.base import Finding, Rule, Severity
@@ -90,6 +89,8 @@ class UndefinedVariable(Rule):
 
 
 def _did_you_mean(name: str, candidates: set[str]) -> str:
+    import difflib  # only for an undefined variable: not at start-up (difflib pulls in heapq)
+
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.75)
     return f" (did you mean ${close[0]}?)" if close else ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -9,12 +10,19 @@ from rewriter.rules.base import Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 #: Stage names people build with ``--target``: such stages are entry points, not dead code.
-_TARGET_NAMES = re.compile(
+_TARGET_NAMES = (
     r"^(?:test|tests|testing|unit|unittest|e2e|integration|lint|check|ci|dev|develop|"
     r"development|devcontainer|debug|local|docs|release|prod|production|export|artifacts?|"
     r"bin|binaries|dist|package|publish|bench|benchmark|coverage|vet|fmt|generate|tools?|"
     r"shell|standalone|minimal|runtime|final|image|app|server|worker|cli)(?:[-_.].*)?$"
 )
+
+
+@functools.cache
+def _target_names() -> re.Pattern[str]:
+    """:data:`_TARGET_NAMES` compiled on first use (only a file with an unused named stage
+    needs it, and compiling it costs a start-up ~0.4 ms)."""
+    return re.compile(_TARGET_NAMES)
 
 
 class UnusedStage(Rule):
@@ -55,7 +63,9 @@ class UnusedStage(Rule):
         if len(stages) < 2:
             return
         reached = {s for s in stages if s.used}
-        todo = [s for s in stages if not s.used and s.name and _TARGET_NAMES.match(s.name.lower())]
+        todo = [
+            s for s in stages if not s.used and s.name and _target_names().match(s.name.lower())
+        ]
         while todo:
             stage = todo.pop()
             if stage in reached:
