@@ -227,3 +227,60 @@ _GROUP_ATOMS = st.sampled_from(
 @given(st.lists(_GROUP_ATOMS, max_size=20), st.sampled_from([" ", ""]))
 def test_generated_grouped_scripts_parse_the_same_both_ways(atoms: list[str], sep: str) -> None:
     _both_ways(sep.join(atoms))
+
+
+# -- dfopt's LALR driver against lark's own parser ------------------------------------------
+#
+# Regions that are not plain are fed token by token to ``rewriter.parser.lalr`` (no lark at
+# run time); lark's interactive parser over the same grammar stays the reference, error
+# recovery from snapshots included.
+
+
+def _same_feed(text: str) -> None:
+    ours = parse_shell_uncached(text, plain_fast_path=False)
+    lark = parse_shell_uncached(text, plain_fast_path=False, lark_reference=True)
+    assert ours == lark, text
+
+
+def test_corpus_bodies_feed_the_same_as_lark() -> None:
+    for body in _corpus_bodies():
+        _same_feed(body)
+
+
+def test_test_suite_strings_feed_the_same_as_lark() -> None:
+    for text in _test_strings():
+        _same_feed(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_ATOMS, max_size=25).map(" ".join))
+def test_generated_scripts_feed_the_same_as_lark(text: str) -> None:
+    _same_feed(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_GROUP_ATOMS, max_size=20), st.sampled_from([" ", ""]))
+def test_generated_grouped_scripts_feed_the_same_as_lark(atoms: list[str], sep: str) -> None:
+    _same_feed(sep.join(atoms))
+
+
+def test_parsing_a_compound_script_does_not_import_lark() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rewriter.analyse.shell import parse_shell\n"
+        "s = parse_shell('if a; then for x in y; do b; done; fi; case x in a) c;; esac; fi')\n"
+        "assert [c.name for c in s.commands if c.known] == ['a', 'b', 'c'], s\n"
+        "assert not s.ok\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lark'))\n"
+    )
+    # The table cache exists after any earlier parse in this session.
+    from rewriter.grammar import lalr_tables
+
+    lalr_tables("shell")
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

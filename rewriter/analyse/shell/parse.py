@@ -1,13 +1,16 @@
-"""Parse a POSIX sh script into simple commands: the lark LALR grammar driven token by token.
+"""Parse a POSIX sh script into simple commands: the LALR grammar driven token by token.
 
-Why drive lark by hand instead of ``Lark.parse``: two things need the parser state while tokens
-are fed. Reserved words are keywords only where the grammar can accept them (``echo if`` is two
-plain words), so each word is classified by looking at the LALR table of the current state. And
-bad input must not lose the whole script: the state is saved after every top-level separator,
-and a syntax error turns the span up to the next separator into one unknown command, after which
-parsing resumes from the saved state.
+The grammar is ``grammars/shell.lark``; its LALR(1) automaton (computed by lark once, then read
+from a table cache, see ``rewriter.grammar.lalr_tables``) is run by ``rewriter.parser.lalr``,
+so parsing does not import lark. Why feed tokens one by one instead of parsing a token list:
+two things need the parser state while tokens are fed. Reserved words are keywords only where
+the grammar can accept them (``echo if`` is two plain words), so each word is classified by
+looking at the LALR table of the current state. And bad input must not lose the whole script:
+the state is saved after every top-level separator, and a syntax error turns the span up to the
+next separator into one unknown command, after which parsing resumes from the saved state.
 
-Everything lark-related is imported inside functions (see ``rewriter.grammar``).
+``_feed_lark`` does the same over lark's own interactive parser: the reference the tests hold
+``_feed`` to. Everything lark-related is imported inside functions.
 """
 
 from __future__ import annotations
@@ -70,13 +73,17 @@ def parse_shell(script: str) -> Script:
     return parse_shell_uncached(script)
 
 
-def parse_shell_uncached(script: str, *, plain_fast_path: bool = True) -> Script:
+def parse_shell_uncached(
+    script: str, *, plain_fast_path: bool = True, lark_reference: bool = False
+) -> Script:
     """``parse_shell`` without its cache.
 
     ``plain_fast_path=False`` sends every region through the LALR parser, the reference
     definition of the language; tests compare both ways over many scripts.
+    ``lark_reference=True`` feeds those regions to lark's own parser instead of dfopt's LALR
+    driver (tests compare the two).
     """
-    state = _State(script, plain_fast_path)
+    state = _State(script, plain_fast_path, _feed_lark if lark_reference else _feed)
     try:
         state.parse_region(0, len(script), cwd=".", depth=0)
     except RecursionError:  # absurd nesting: report the whole script as not understood
@@ -85,10 +92,29 @@ def parse_shell_uncached(script: str, *, plain_fast_path: bool = True) -> Script
     return Script(script, commands, state.ok)
 
 
-def _parser() -> Any:
+def _lark_parser() -> Any:
     from rewriter.grammar import load
 
     return load("shell", lexer="basic")
+
+
+@functools.cache
+def _lalr() -> tuple[Any, list[Any]]:
+    """dfopt's LALR driver over the shell grammar's tables, and the node builders bound once."""
+    from rewriter.grammar import lalr_tables
+    from rewriter.parser.lalr import LalrParser
+
+    parser = LalrParser(lalr_tables("shell"))
+    return parser, parser._bind(_NodeBuilder())
+
+
+class _NodeBuilder:
+    """Builds every named rule as a ``_Node`` (what lark's Tree is to the walker)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda children: _Node(name, children)
 
 
 def _unknown(start: int, end: int, depth: int) -> Command:
@@ -98,11 +124,12 @@ def _unknown(start: int, end: int, depth: int) -> Command:
 class _State:
     """Collects commands while regions of one script text are parsed (recursively)."""
 
-    def __init__(self, text: str, plain_fast_path: bool = True) -> None:
+    def __init__(self, text: str, plain_fast_path: bool = True, feed: Any = None) -> None:
         self.text = text
         self.commands: list[Command] = []
         self.ok = True
         self.plain_fast_path = plain_fast_path
+        self.feed = _feed if feed is None else feed
 
     # -- parsing a region ------------------------------------------------------------------
 
@@ -113,7 +140,7 @@ class _State:
             self.ok = False
         tree = _plain_tree(tokens) if self.plain_fast_path else None
         if tree is None:
-            tree, unknown = _feed(tokens)
+            tree, unknown = self.feed(tokens)
             for first, last in unknown:
                 self.ok = False
                 self.commands.append(_unknown(tokens[first].start, tokens[last].end, depth))
@@ -287,11 +314,59 @@ def _plain_command(tokens: list[Tok], i: int, in_group: bool) -> tuple[_Node | N
 
 
 def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
-    """Feed ``tokens`` to the LALR parser; return the tree and unknown token ranges."""
+    """Feed ``tokens`` to the LALR parser; return the tree and unknown token ranges.
+
+    Snapshots are ``LalrState.copy()``: the list values that later reductions extend are
+    copied, so feeding on never changes a snapshot (lark's ``copy(deepcopy_values=False)``
+    shares them).
+    """
+    from rewriter.parser.lalr import GrammarError, LalrState
+
+    parser, callbacks = _lalr()
+    state = LalrState(parser, callbacks, [parser._start], [])
+    snapshot, snap_i = state.copy(), 0
+    unknown: list[tuple[int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "WORD":
+            keyword = _KEYWORDS.get(tok.text)
+            if keyword is not None and (
+                state.accepts(keyword) or (keyword in _CLOSERS and state.accepts("IF"))
+            ):
+                kind = keyword  # a closer in command position (`fi` alone) is a syntax error
+            elif _ASSIGNMENT.match(tok.text) and state.accepts("ASSIGNMENT_WORD"):
+                kind = "ASSIGNMENT_WORD"
+        try:
+            state.feed(kind, _Leaf(kind, i))
+        except GrammarError:
+            j = i
+            while j < n and tokens[j].type not in _SEPARATORS:
+                j += 1
+            last = max(j - 1, snap_i) if j < n else n - 1
+            unknown.append((snap_i, max(last, snap_i)))
+            state = snapshot.copy()
+            i = snap_i = max(j + 1, snap_i + 1)
+            continue
+        if kind in _SEPARATORS and state.accepts("$END"):
+            snapshot, snap_i = state.copy(), i + 1
+        i += 1
+    try:
+        tree = state.end()
+    except GrammarError:
+        if snap_i < n:
+            unknown.append((snap_i, n - 1))
+        tree = snapshot.end()
+    return tree, unknown
+
+
+def _feed_lark(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
+    """``_feed`` over lark's interactive parser (the reference for tests)."""
     from lark import Token
     from lark.exceptions import UnexpectedToken
 
-    state = _parser().parse_interactive().parser_state
+    state = _lark_parser().parse_interactive().parser_state
     states = state.parse_conf.states
     end_state = state.parse_conf.end_state
     snapshot, snap_i = state.copy(deepcopy_values=False), 0
