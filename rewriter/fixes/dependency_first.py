@@ -125,6 +125,10 @@ def _names(inputs: Inputs) -> str:
 
 
 class _Finder:
+    #: Read each COPY as it comes (the general path) instead of when a step needs the broad
+    #: copies before it; tests set it to prove both find the same problems.
+    read_every_copy = False
+
     def __init__(self, ctx: RuleContext, context: Any) -> None:
         self.ctx = ctx
         self.tree = ctx.tree
@@ -136,15 +140,18 @@ class _Finder:
     def stage(self, stage: Any) -> list[Problem]:
         body: list[Instruction] = list(stage.body)
         problems: list[Problem] = []
+        # COPY/ADD instructions seen so far; read as broad copies only when a dependency step
+        # needs them (most stages have none): broad_copy depends on nothing that changes.
+        copies: list[tuple[int, Instruction, Any]] = []
         broad: list[tuple[int, BroadCopy]] = []
         steps: list[tuple[int, DependencyStep]] = []
         handled: set[tuple[str, str]] = set()
         for index, inst in enumerate(body):
             state = self.model.state_of(inst)
             if inst.name in ("copy", "add"):
-                found = broad_copy(inst, state, self.context, self.escape)
-                if found is not None:
-                    broad.append((index, found))
+                copies.append((index, inst, state))
+                if self.read_every_copy:
+                    self._read_copies(copies, broad)
                 continue
             step = dependency_step(inst, state, self.runs.get(inst))
             if step is None:
@@ -154,6 +161,7 @@ class _Finder:
             manifest = step.manifest_path
             if directory is None or manifest is None:
                 continue
+            self._read_copies(copies, broad)
             pair = next(
                 ((j, b) for j, b in reversed(broad) if is_within(manifest, b.directory)), None
             )
@@ -183,6 +191,16 @@ class _Finder:
                 handled.add(key)
                 problems.append(problem)
         return problems
+
+    def _read_copies(
+        self, copies: list[tuple[int, Instruction, Any]], broad: list[tuple[int, BroadCopy]]
+    ) -> None:
+        """Move ``copies`` into ``broad`` (in file order), keeping those that copy a folder."""
+        for index, inst, state in copies:
+            found = broad_copy(inst, state, self.context, self.escape)
+            if found is not None:
+                broad.append((index, found))
+        copies.clear()
 
     # -- the COPY comes first -------------------------------------------------------------------
     def after_copy(

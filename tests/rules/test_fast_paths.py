@@ -315,3 +315,14 @@ def test_plain_words_skip_expansion_on_generated_words(word: str, escape: str) -
     state = _State({"A": "x"})
     expected = _expand_known_reference(word, state.known_variables(), escape)
     assert expand_known(word, state, escape) == expected
+
+
+def test_dependency_first_reads_copies_only_when_a_step_needs_them(monkeypatch) -> None:
+    from rewriter.fixes import dependency_first
+
+    contexts = list(_corpus_contexts())
+    lazy = [dependency_first.find_problems(ctx) for ctx in contexts]
+    monkeypatch.setattr(dependency_first._Finder, "read_every_copy", True)
+    eager = [dependency_first.find_problems(ctx) for ctx in contexts]
+    assert lazy == eager
+    assert sum(len(p) for p in lazy) > 20
