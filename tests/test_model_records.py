@@ -170,6 +170,13 @@ def _fields(required: str, defaults: dict[str, object]) -> list[tuple[str, objec
     return [(name, _REQUIRED) for name in required.split()] + list(defaults.items())
 
 
+def _sample(cls: type, name: str) -> object:
+    """A stand-in value for a field; Command reads its words (for ``name``) when built."""
+    if cls is Command and name == "words":
+        return (Word("a", "a", 0, 1),)
+    return f"<{name}>"
+
+
 def _twin(cls: type, kind: str, fields: list[tuple[str, object]]) -> type:
     """The dataclass ``cls`` was: same fields and defaults, frozen value object or eq=False."""
     specs = []
@@ -189,7 +196,7 @@ def test_record_takes_the_dataclass_fields_and_defaults(cls, kind, required, def
     fields = _fields(required, defaults)
     assert issubclass(cls, Record) and not hasattr(cls, "__dataclass_fields__")
     assert cls._fields == tuple(name for name, _ in fields)
-    values = [f"<{name}>" for name in required.split()]
+    values = [_sample(cls, name) for name in required.split()]
     first, second = cls(*values), cls(*values)
     for name, default in defaults.items():
         assert getattr(first, name) == default
@@ -203,7 +210,7 @@ def test_record_compares_hashes_and_prints_like_its_dataclass(
 ) -> None:
     fields = _fields(required, defaults)
     twin_cls = _twin(cls, kind, fields)
-    values = [f"<{name}>" for name, _ in fields]
+    values = [_sample(cls, name) for name, _ in fields]
     record, same, twin = cls(*values), cls(*values), twin_cls(*values)
     if cls is BuildModel:  # the dataclass had repr=False on the private fields
         public = ", ".join(f"{name}='<{name}>'" for name, _ in fields if name[0] != "_")
@@ -217,3 +224,19 @@ def test_record_compares_hashes_and_prints_like_its_dataclass(
         assert record != same and record == record and len({record, same}) == 2
     assert record.replace() is not record
     assert cls.__match_args__ == twin_cls.__match_args__
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [None], ["apt-get"], ["/usr/bin/apt-get", "x"], ["dir/"], [""], ["/"], ["a/b/c"]],
+)
+def test_command_name_is_the_basename_of_argv0(values: list[str | None]) -> None:
+    words = tuple(Word(v or "$X", v, 0, 1) for v in values)
+    command = Command(words, (), (), 0, 1, None, ".")
+    first = values[0] if values else None
+    expected = (first.rpartition("/")[2] or None) if first is not None else None
+    assert command.name == expected
+    assert command.replace(words=words[1:]).name == (
+        (values[1].rpartition("/")[2] or None) if len(values) > 1 and values[1] else None
+    )
+    assert "name" not in repr(command) and command._fields[-1] == "depth"

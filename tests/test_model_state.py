@@ -114,3 +114,32 @@ def test_instruction_before_first_from_is_an_error():
     tree = parse("RUN true\nFROM alpine\n")
     state = build_model(tree).state_of(tree.instructions[0])
     assert state.stage is None and "before the first FROM" in state.errors[0]
+
+
+def test_remembered_home_equals_home_for_on_every_corpus_state(monkeypatch):
+    from pathlib import Path
+
+    from rewriter import ParseError
+    from rewriter.analyse import model as model_module
+    from rewriter.analyse.state import home_for
+
+    trees = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "corpus").rglob("*")):
+        if path.is_file() and "Dockerfile" in path.name:
+            try:
+                trees.append(parse(path.read_text(encoding="utf-8")))
+            except (ParseError, UnicodeDecodeError):
+                continue
+    assert len(trees) > 100
+
+    def homes(tree):
+        built = build_model(tree)
+        return [built.state_of(ins).home for ins in tree.instructions] + [
+            stage.end_state.home for stage in built.stages
+        ]
+
+    remembered = [homes(tree) for tree in trees]
+    monkeypatch.setattr(
+        model_module._Scope, "home", lambda self: home_for(self.user, self.env, self.homes)
+    )
+    assert [homes(tree) for tree in trees] == remembered

@@ -109,6 +109,7 @@ class _Scope:
     """
 
     __slots__ = (
+        "_home",
         "args",
         "declared",
         "env",
@@ -132,6 +133,24 @@ class _Scope:
         self.shell: tuple[str, ...] = DEFAULT_SHELL
         self.homes: dict[str, str] = {}
         self.env_complete = False
+        self._home: tuple[str, dict, dict, str | None] | None = None  # see ``home``
+
+    def home(self) -> str | None:
+        """``home_for`` the current user, ENV and homes (every snapshot asks).
+
+        Remembered with the objects it was computed from: the dicts are replaced, never
+        modified, so the same objects mean the same answer.
+        """
+        cached = self._home
+        user, env, homes = self.user, self.env, self.homes
+        if (
+            cached is None
+            or cached[0] is not user
+            or cached[1] is not env
+            or cached[2] is not homes
+        ):
+            cached = self._home = (user, env, homes, home_for(user, env, homes))
+        return cached[3]
 
     def copy(self) -> _Scope:
         other = _Scope()
@@ -762,7 +781,7 @@ class _Builder:
             scope.variables,
             scope.workdir,
             scope.user,
-            home_for(scope.user, scope.env, scope.homes),
+            scope.home(),
             scope.shell,
             tuple(dict.fromkeys(undefined)) if undefined else (),
             scope.env_complete,
@@ -1107,10 +1126,12 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
     # command runs).
     queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
+    home = state.home
     while queue:
         script, start_dir = queue.pop(0)
         for command in script.script.commands:
-            cwd = _command_cwd(command.cwd, start_dir, state.home)
+            # ``_command_cwd`` of a command no ``cd`` moved is where its script started
+            cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
             if recognise is not None and cwd is not None and command.known and command.words:
                 # HOME=/ is what the runtime gives a uid that /etc/passwd does not list.
@@ -1118,7 +1139,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                     command, env=env, home=state.home or "/", user=state.user, workdir=start_dir
                 )
             commands.append(RunCommand(command, script, cwd, action))
-            stdin_script = _stdin_script(command, script)
+            stdin_script = _stdin_script(command, script) if command.redirects else None
             if stdin_script is not None:
                 scripts.append(stdin_script)
                 queue.append((stdin_script, cwd))

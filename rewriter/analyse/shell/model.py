@@ -150,6 +150,7 @@ class Command(Record):
         "depth",
         "end",
         "known",
+        "name",
         "redirects",
         "sole",
         "start",
@@ -179,18 +180,15 @@ class Command(Record):
         self.known = known
         self.sole = sole
         self.depth = depth
+        # Not a field: the basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None.
+        # Computed once here because the model, the recogniser and every rule ask for it.
+        first = words[0].value if words else None
+        self.name: str | None = first.rpartition("/")[2] or None if first is not None else None
 
     @property
     def argv(self) -> list[str | None]:
         """The static values of the words (None where a word holds an expansion)."""
         return [w.value for w in self.words]
-
-    @property
-    def name(self) -> str | None:
-        """The basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None."""
-        if not self.words or self.words[0].value is None:
-            return None
-        return self.words[0].value.rpartition("/")[2] or None  # posixpath.basename, for a str
 
     def env(self) -> dict[str, str | None]:
         """The ``NAME=value`` prefixes as a dict (value None when it is not static)."""
