@@ -136,18 +136,31 @@ def _load_toml(path: Path) -> dict:
 
 @functools.cache
 def _config_for_dir(folder: Path) -> Config:
-    for current in (folder, *folder.parents):
-        dotfile = current / ".dfopt.toml"
-        if dotfile.is_file():
-            data = _load_toml(dotfile)
-            return _from_table(data.get("tool", {}).get("dfopt", data), dotfile)
-        pyproject = current / "pyproject.toml"
-        if pyproject.is_file():
-            data = _load_toml(pyproject)
-            table = data.get("tool", {}).get("dfopt")
-            if table is not None:
-                return _from_table(table, pyproject)
-    return Config()
+    """The nearest config at or above ``folder``: its own file's, else its parent's answer.
+
+    Cached per folder, and asking the parent (not walking every ancestor from here) means each
+    folder's files are stat'ed and parsed once per run, however many Dockerfiles share it.
+    """
+    own = _own_config(folder)
+    if own is not None:
+        return own
+    parent = folder.parent
+    return Config() if parent == folder else _config_for_dir(parent)
+
+
+def _own_config(folder: Path) -> Config | None:
+    """The config kept in ``folder`` itself: ``.dfopt.toml``, else a ``pyproject.toml`` that has
+    a ``[tool.dfopt]`` table; None when neither is there."""
+    dotfile = folder / ".dfopt.toml"
+    if dotfile.is_file():
+        data = _load_toml(dotfile)
+        return _from_table(data.get("tool", {}).get("dfopt", data), dotfile)
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        table = _load_toml(pyproject).get("tool", {}).get("dfopt")
+        if table is not None:
+            return _from_table(table, pyproject)
+    return None
 
 
 def find_config(start: Path) -> Config:
