@@ -9,38 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rewriter.records import Record
+from rewriter.records import FieldOrder, Record
 
 
 class OverlapError(ValueError):
     """Two edits cover the same text: applying both has no single meaning."""
-
-
-class FieldOrder:
-    """Mixin for a :class:`Record`: ``<``, ``<=``, ``>``, ``>=`` compare the fields in order,
-    against an object of the same class only, like an ``order=True`` dataclass."""
-
-    __slots__ = ()
-
-    def __lt__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() < other._values()  # type: ignore[attr-defined]
-
-    def __le__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() <= other._values()  # type: ignore[attr-defined]
-
-    def __gt__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() > other._values()  # type: ignore[attr-defined]
-
-    def __ge__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() >= other._values()  # type: ignore[attr-defined]
 
 
 class Edit(FieldOrder, Record):

@@ -40,9 +40,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rewriter.records import Record
+from rewriter.records import FieldOrder, Record
 from rewriter.rules.base import Edit
-from rewriter.textedit import FieldOrder
 
 if TYPE_CHECKING:
     from rewriter.analyse.model import BuildModel, RunCommand, RunStep

@@ -10,6 +10,7 @@ import pytest
 
 from rewriter import parse
 from rewriter.parser import Blank, Comment, Heredoc, InstructionSyntax, SourceLine
+from rewriter.records import Record
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,61 @@ def test_replace_copies_with_changed_fields_like_dataclasses_replace() -> None:
     assert line == SourceLine("INSTR", "RUN a\n", 2, 7)  # the original is unchanged
     with pytest.raises(TypeError, match="no field 'nunber'"):
         line.replace(nunber=3)
+
+
+class _Point(Record):
+    __slots__ = ("x", "y")
+
+    def __init__(self, x: int, y: int) -> None:
+        self.x = x
+        self.y = y
+
+
+class _Point3(_Point):
+    __slots__ = ("z",)
+
+    def __init__(self, x: int, y: int, z: int) -> None:
+        super().__init__(x, y)
+        self.z = z
+
+
+class _Named(Record):
+    __slots__ = ("cache", "name")
+
+    def __init__(self, name: str, cache: object = None) -> None:
+        self.name = name
+        self.cache = cache  # derived: left out of eq and hash
+
+    def _values(self) -> tuple[object, ...]:
+        return (self.name,)
+
+
+class _NamedChild(_Named):
+    __slots__ = ()
+
+
+class _One(Record):
+    __slots__ = ("v",)
+
+    def __init__(self, v: int) -> None:
+        self.v = v
+
+
+class _Empty(Record):
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        pass
+
+
+def test_each_record_class_compares_its_own_fields() -> None:
+    assert _Point3(1, 2, 3) != _Point3(1, 2, 4)  # the subclass's extra field counts
+    assert _Point3(1, 2, 3) == _Point3(1, 2, 3) and hash(_Point3(1, 2, 3)) == hash((1, 2, 3))
+    assert _One(5) == _One(5) and _One(5) != _One(6) and hash(_One(5)) == hash((5,))
+    assert _Empty() == _Empty() and hash(_Empty()) == hash(())
+
+
+def test_a_handwritten_values_is_kept_by_the_class_and_its_subclasses() -> None:
+    assert _Named("a", cache=1) == _Named("a", cache=2)
+    assert _NamedChild("a", cache=1) == _NamedChild("a", cache=2)
+    assert _Named("a") != _Named("b")
