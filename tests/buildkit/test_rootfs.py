@@ -99,3 +99,19 @@ def test_image_files_and_links_tables_are_read_and_change_the_fingerprint(tmp_pa
         assert fs.entries["opt/j21"][:2] == ("link", "/opt/java")
         plain = rootfs.ImageSpec(ref="x:1", os="ubuntu")
         assert rootfs.fingerprint(spec, busybox, "0") != rootfs.fingerprint(plain, busybox, "0")
+
+
+@pytest.mark.skipif(shutil.which("busybox") is None, reason="busybox-static is not installed")
+def test_distroless_node_runs_node_but_has_no_shell_package_managers_or_node_user() -> None:
+    spec = next(s for s in rootfs.load_specs() if s.ref.endswith("/nodejs20-debian12:nonroot"))
+    fs = rootfs.build_rootfs(spec, rootfs.busybox_path(), "0")
+    names = set(fs.entries)
+    assert not {"bin/sh", "bin/busybox", "usr/local/bin/node", "usr/local/bin/npm"} & names
+    assert not any(n.endswith(("/npm", "/yarn", "/pnpm", "/corepack")) for n in names)
+    kind, data, mode, _uid = fs.entries["nodejs/bin/node"]
+    assert kind == "file" and mode == 0o755
+    assert data.startswith(f"#!{rootfs.DISTROLESS_SH} sh\n".encode())
+    passwd = fs.entries["etc/passwd"][1].decode()
+    assert "nonroot:x:65532:65532:" in passwd and "node:" not in passwd.replace("nonroot:", "")
+    assert all(line.endswith(":/sbin/nologin") for line in passwd.splitlines())
+    assert 'ENTRYPOINT ["/nodejs/bin/node"]' in rootfs.import_changes(spec, "0")

@@ -134,6 +134,13 @@ DISTROLESS_KIT_FILES: dict[str, dict[str, str]] = {
     "jre": {"/usr/bin/java": "java 21 (distroless stand-in)\n"},
 }
 DISTROLESS_LINKS: dict[str, dict[str, str]] = {"python": {"/usr/bin/python3": "python3.11"}}
+# Runtimes a test starts in a distroless image (``docker run`` with the image's ENTRYPOINT): path in
+# image -> tools/ script. The script's first line is swapped for ``#!<DISTROLESS_SH> sh``, a busybox
+# kept under the stand-in folder. /bin/sh stays absent, so RUN and shell-form commands fail there
+# as they do on the real image, but the exec-form entrypoint (node, a native binary in the real
+# image) runs and checks its script as the stand-in node does elsewhere.
+DISTROLESS_RUNNABLE: dict[str, dict[str, str]] = {"node": {"/nodejs/bin/node": "node"}}
+DISTROLESS_SH = f"{STANDIN_LIB}/busybox"
 
 # Tools every image with a shell gets, by OS: path in image -> tools/ script.
 _USER_TOOLS = {f"/usr/sbin/{n}": "users" for n in ("groupadd", "useradd", "addgroup", "adduser")}
@@ -270,7 +277,8 @@ def _users(spec: ImageSpec) -> list[tuple[str, int, str]]:
         users.append(("ubuntu", 1000, "/home/ubuntu"))
     if spec.os == "distroless":
         users += [("nobody", 65534, "/nonexistent"), ("nonroot", 65532, "/home/nonroot")]
-    for kit in spec.kits:
+    # A distroless image has the kit's runtime only, not the accounts of the official images.
+    for kit in () if spec.os == "distroless" else spec.kits:
         for user in KITS[kit].users:
             # A kit's account takes over the OS account with its uid, as the gradle images rename
             # Ubuntu's `ubuntu` (1000) to `gradle`.
@@ -308,7 +316,9 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
     for _name, uid, home in users[1:]:
         if home.startswith("/home/"):
             fs.dir(home, 0o755, uid)
-    fs.file("/etc/passwd", "".join(f"{n}:x:{u}:{u}:{n}:{h}:/bin/sh\n" for n, u, h in users))
+    # Distroless accounts have no login shell (the image has no shell at all).
+    login = "/sbin/nologin" if spec.os == "distroless" else "/bin/sh"
+    fs.file("/etc/passwd", "".join(f"{n}:x:{u}:{u}:{n}:{h}:{login}\n" for n, u, h in users))
     fs.file("/etc/group", "".join(f"{n}:x:{u}:\n" for n, u, _h in users))
     fs.file("/etc/os-release", OS_RELEASE[spec.os])
     fs.file("/etc/standin/image", spec.ref + "\n")
@@ -320,6 +330,9 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
                 fs.file(path, data, 0o755)
             for path, target in DISTROLESS_LINKS.get(kit, {}).items():
                 fs.link(path, target)
+        _distroless_runnables(fs, spec, busybox)
+        for path, data in spec.files:
+            fs.file(path, data)
         return fs
 
     fs.file("/bin/busybox", busybox.read_bytes(), 0o755)
@@ -371,6 +384,18 @@ def build_rootfs(spec: ImageSpec, busybox: Path, cost: str) -> RootFS:
     for path, target in spec.links:
         fs.link(path, target)
     return fs
+
+
+def _distroless_runnables(fs: RootFS, spec: ImageSpec, busybox: Path) -> None:
+    """The kits' DISTROLESS_RUNNABLE tools, run by a busybox that only they know about."""
+    runnable = {p: t for kit in spec.kits for p, t in DISTROLESS_RUNNABLE.get(kit, {}).items()}
+    if not runnable:
+        return
+    fs.file(DISTROLESS_SH, busybox.read_bytes(), 0o755)
+    fs.file(f"{STANDIN_LIB}/lib.sh", (TOOLS / "lib.sh").read_bytes(), 0o644)
+    for path, impl in runnable.items():
+        body = (TOOLS / impl).read_text().split("\n", 1)[1]
+        fs.file(path, f"#!{DISTROLESS_SH} sh\n{body}", 0o755)
 
 
 def import_changes(spec: ImageSpec, fingerprint: str) -> list[str]:
