@@ -156,6 +156,22 @@ def test_test_suite_strings_parse_the_same_both_ways() -> None:
         "( echo } )",
         "{ ( echo } ); }",
         "{ a; } > f",
+        "{ a; } > f 2>&1 <in && b",
+        "( a ) 2>&1 | tee log",
+        "{ a; } >",
+        "{ a; } > f b",
+        "{ a; } > f }",
+        "{ { a; } > f; } 2> g",
+        "{ a; } > $(b)",
+        "{ cat; } <<EOF\nx\nEOF\nb",
+        "a | { b; } > f &",
+        "f() { a; } > log",
+        "for x in a $(b) 'c d'; do e; done < in",
+        "for x; do e; done",
+        "for x in; do e; done",
+        "while read x; do e; done < list > out",
+        "case $v in a) b;; esac 2>&1",
+        "if a; then b; fi > f",
         "{ a; } b",
         "(a)b",
         "( )",
@@ -189,6 +205,14 @@ def test_tricky_scripts_parse_the_same_both_ways(text: str) -> None:
     _both_ways(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["{ a; b; } > f", "( a ) 2>&1 | tee log", "a && { b; } >> f 2>&1; c", "{ a; } <<E\nE"]
+)
+def test_redirected_groups_take_the_fast_path(text: str) -> None:
+    assert _is_plain(text)
+    _both_ways(text)
+
+
 _ATOMS = st.sampled_from(
     [
         "apt-get", "install", "-y", "&&", "||", ";", "|", "&", "\n", "\n\n", "(", ")", "{", "}",
@@ -219,7 +243,7 @@ def test_generated_plain_scripts_parse_the_same_both_ways(atoms: list[str], sep:
 
 _GROUP_ATOMS = st.sampled_from(
     ["a", "cd", "/x", "{", "}", "(", ")", ";", "&&", "||", "|", "&", "\n", "!", "A=1", ">f",
-     "if", "fi", "echo", "$(b)"]
+     "if", "fi", "echo", "$(b)", "2>&1", "<in"]
 )  # fmt: skip
 
 

@@ -266,3 +266,73 @@ def test_bash_double_bracket_test_keeps_its_operators_inside() -> None:
         ["echo", "[[", "a"],
         ["b"],
     ]
+
+
+def _enclosures(script: Script, name: str) -> list[tuple[str, list[str]]]:
+    """(kind, redirection texts) of each construct around the command ``name``."""
+    (command,) = script.find(name)
+    return [
+        (e.kind, [script.text[r.start : r.end] for r in e.redirects]) for e in command.enclosing
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "enclosures"),
+    [
+        ("{ a; b; } > /app/log 2>&1", [("brace_group", ["> /app/log", "2>&1"])]),
+        ("( a ) <in", [("subshell", ["<in"])]),
+        ("{ ( a ); } >x", [("brace_group", [">x"]), ("subshell", [])]),
+        ("while read l; do a; done < list", [("while_clause", ["< list"])]),
+        ("if b; then a; fi 2>/dev/null", [("if_clause", ["2>/dev/null"])]),
+        ("case x in y) a;; esac >o", [("case_clause", [">o"])]),
+        ("f() { a; } >log", [("function_def", [">log"])]),
+        ("echo $( { a; } )", [("substitution", []), ("brace_group", [])]),
+        ("sh -c 'a'", [("shell_c", [])]),
+        ("a", []),
+    ],
+)
+def test_nested_commands_list_their_enclosures_with_redirections(
+    text: str, enclosures: list
+) -> None:
+    script = parse_shell(text)
+    assert script.ok
+    assert _enclosures(script, "a") == enclosures
+
+
+def test_an_enclosure_says_how_its_list_runs_it() -> None:
+    script = parse_shell("x && { a; } | tee log; ( b ) & { c; }")
+    (a,) = script.find("a")
+    (b,) = script.find("b")
+    (c,) = script.find("c")
+    assert (a.enclosing[0].connector, a.enclosing[0].piped, a.enclosing[0].background) == (
+        "&&",
+        True,
+        False,
+    )
+    assert (b.enclosing[0].piped, b.enclosing[0].background) == (False, True)
+    assert (c.enclosing[0].connector, c.enclosing[0].piped, c.enclosing[0].background) == (
+        "&",
+        False,
+        False,
+    )
+    assert script.text[a.enclosing[0].start : a.enclosing[0].end] == "{ a; }"
+
+
+def test_for_loops_record_the_words_they_iterate_over() -> None:
+    script = parse_shell("for f in a.txt $(ls) 'b c'; do rm $f; done; for g; do d; done")
+    (rm,) = script.find("rm")
+    (loop,) = rm.enclosing
+    assert loop.kind == "for_clause"
+    assert [w.raw for w in loop.words] == ["a.txt", "$(ls)", "'b c'"]
+    (d,) = script.find("d")
+    assert d.enclosing[0].words is None  # no `in`: iterates over "$@"
+    (ls,) = script.find("ls")
+    assert [e.kind for e in ls.enclosing] == ["substitution"]  # the word list runs outside
+    (case_body,) = parse_shell("case $v in y) a;; esac").find("a")
+    assert [w.raw for w in case_body.enclosing[0].words] == ["$v"]
+
+
+def test_a_substitution_in_a_group_redirection_is_parsed_outside_the_group() -> None:
+    script = parse_shell("{ a; } > $(b)")
+    (b,) = script.find("b")
+    assert [e.kind for e in b.enclosing] == ["substitution"]

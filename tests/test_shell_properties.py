@@ -42,6 +42,14 @@ def test_parse_shell_never_raises_and_spans_are_in_bounds_and_ordered(text: str)
         assert all(a.end <= b.start for a, b in itertools.pairwise(words))
         if not command.known:
             assert command.words == ()
+        # One enclosure per level of nesting, each around the command, outermost first.
+        assert len(command.enclosing) == command.depth
+        for outer, inner in itertools.pairwise(command.enclosing):
+            assert outer.start <= inner.start <= inner.end <= outer.end
+        for enclosure in command.enclosing:
+            assert 0 <= enclosure.start <= command.start <= command.end <= enclosure.end <= n
+            for redirect in enclosure.redirects:
+                assert text[redirect.start : redirect.end].endswith(redirect.target.raw)
     if any(not c.known for c in script.commands):
         assert not script.ok
 

@@ -9,11 +9,12 @@ Importing this package does not import lark; the first ``parse_shell`` call does
 from __future__ import annotations
 
 from .edits import TextEdit, apply_edits, remove_command, remove_word
-from .model import Command, HereDoc, Redirect, Script, Word, WordPart
+from .model import Command, Enclosure, HereDoc, Redirect, Script, Word, WordPart
 from .parse import parse_shell
 
 __all__ = [
     "Command",
+    "Enclosure",
     "HereDoc",
     "Redirect",
     "Script",

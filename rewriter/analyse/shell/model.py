@@ -130,6 +130,51 @@ class Redirect(Record):
         self.heredoc = heredoc
 
 
+class Enclosure(Record):
+    """A construct that nests commands: a compound command, a ``$( )`` or an ``sh -c`` body.
+
+    Why it exists: a command nested in ``{ ...; } > file`` writes to that file, and one in
+    ``for x in WORDS`` runs once per word, but a simple command's own fields say neither. Each
+    nested :class:`Command` lists its enclosures (``Command.enclosing``, outermost first), so a
+    rule can see what applies around it.
+
+    ``kind`` is the grammar's name of the compound command (``"brace_group"``, ``"subshell"``,
+    ``"for_clause"``, ``"case_clause"``, ``"if_clause"``, ``"while_clause"``,
+    ``"until_clause"``), ``"function_def"`` for the body of a function definition (it runs only
+    when the function is called), ``"substitution"`` for a ``$( )`` or backtick body and
+    ``"shell_c"`` for the script of ``sh -c '...'``. ``start``/``end`` span the compound
+    command with its redirections, or the body of a substitution or ``sh -c``.
+    ``redirects`` are the compound command's own redirections (``done < file``).
+    ``words`` are the words a ``for`` loop iterates over (None for ``for x`` without ``in``,
+    which iterates over ``"$@"``) or the subject of a ``case``; () otherwise.
+    ``connector`` is the operator before the compound command in its list (as for a Command),
+    ``piped`` says it is an element of a pipeline of two or more, and ``background`` that its
+    and-or list ends in ``&``; substitutions and ``sh -c`` bodies have None, False, False.
+    """
+
+    __slots__ = ("background", "connector", "end", "kind", "piped", "redirects", "start", "words")
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        redirects: tuple[Redirect, ...] = (),
+        words: tuple[Word, ...] | None = (),
+        connector: str | None = None,
+        piped: bool = False,
+        background: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.redirects = redirects
+        self.words = words
+        self.connector = connector
+        self.piped = piped
+        self.background = background
+
+
 class Command(Record):
     """One simple command, with its position in the script and what we know about it.
 
@@ -141,6 +186,8 @@ class Command(Record):
     ``known`` is False for a span that could not be parsed: it then has no words.
     ``sole`` is True when the command is the only item of its list, so removing it would leave
     an empty (invalid) body. ``depth`` counts the nested lists around it (0 at the top level).
+    ``enclosing`` lists the constructs it is nested in, outermost first: one per level of
+    ``depth`` (``len(enclosing) == depth``).
     """
 
     __slots__ = (
@@ -148,6 +195,7 @@ class Command(Record):
         "connector",
         "cwd",
         "depth",
+        "enclosing",
         "end",
         "known",
         "name",
@@ -169,6 +217,7 @@ class Command(Record):
         known: bool = True,
         sole: bool = False,
         depth: int = 0,
+        enclosing: tuple[Enclosure, ...] = (),
     ) -> None:
         self.words = words
         self.assignments = assignments
@@ -180,6 +229,7 @@ class Command(Record):
         self.known = known
         self.sole = sole
         self.depth = depth
+        self.enclosing = enclosing
         # Not a field: the basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None.
         # Computed once here because the model, the recogniser and every rule ask for it.
         first = words[0].value if words else None

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from .lexer import Lexer, Tok
-from .model import Command, Redirect, Script, Word
+from .model import Command, Enclosure, Redirect, Script, Word
 
 _KEYWORDS = {
     "if": "IF",
@@ -85,9 +85,9 @@ def parse_shell_uncached(
     """
     state = _State(script, plain_fast_path, _feed_lark if lark_reference else _feed)
     try:
-        state.parse_region(0, len(script), cwd=".", depth=0)
+        state.parse_region(0, len(script), cwd=".", outer=())
     except RecursionError:  # absurd nesting: report the whole script as not understood
-        return Script(script, (_unknown(0, len(script), 0),), False)
+        return Script(script, (_unknown(0, len(script), ()),), False)
     commands = tuple(sorted(state.commands, key=lambda c: (c.start, -c.end)))
     return Script(script, commands, state.ok)
 
@@ -117,8 +117,8 @@ class _NodeBuilder:
         return lambda children: _Node(name, children)
 
 
-def _unknown(start: int, end: int, depth: int) -> Command:
-    return Command((), (), (), start, end, None, None, known=False, depth=depth)
+def _unknown(start: int, end: int, outer: tuple[Enclosure, ...]) -> Command:
+    return Command((), (), (), start, end, None, None, False, False, len(outer), outer)
 
 
 class _State:
@@ -133,7 +133,10 @@ class _State:
 
     # -- parsing a region ------------------------------------------------------------------
 
-    def parse_region(self, start: int, end: int, cwd: str | None, depth: int) -> None:
+    def parse_region(
+        self, start: int, end: int, cwd: str | None, outer: tuple[Enclosure, ...]
+    ) -> None:
+        """Parse ``text[start:end]`` as a script nested in ``outer`` (outermost first)."""
         lexer = Lexer(self.text, start, end)
         tokens = lexer.tokens()
         if not lexer.ok:
@@ -143,9 +146,9 @@ class _State:
             tree, unknown = self.feed(tokens)
             for first, last in unknown:
                 self.ok = False
-                self.commands.append(_unknown(tokens[first].start, tokens[last].end, depth))
+                self.commands.append(_unknown(tokens[first].start, tokens[last].end, outer))
         if tree is not None:
-            _Walker(self, tokens, depth).walk_list(tree.children, cwd)
+            _Walker(self, tokens, outer).walk_list(tree.children, cwd)
 
 
 class _Node:
@@ -180,7 +183,7 @@ def _plain_tree(tokens: list[Tok]) -> _Node | None:
     """The tree the LALR parser would build for a *plain* script, or None for any other.
 
     Plain: simple commands (assignments, words, redirections), brace groups ``{ ...; }`` and
-    subshells ``( ... )`` joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and newlines, with no
+    subshells ``( ... )`` (with redirections after them) joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and newlines, with no
     other reserved word in command position, no ``}`` argument inside a group, no ``;;`` and
     no syntax error. That is nearly every RUN body, and for them this recursive scan
     replaces feeding lark token by token. Anything else returns None and goes to ``_feed``,
@@ -231,7 +234,7 @@ def _plain_list(tokens: list[Tok], i: int, closer: str | None) -> tuple[list[Any
         if kind == "LPAREN" or (kind == "WORD" and tok.text == "{"):
             command, i = _plain_group(tokens, i)
             if command is None or (i < n and tokens[i].type not in _AFTER_COMMAND):
-                return None  # `{ a; } >file`, `(a) b`...: let the LALR parser decide
+                return None  # `(a) b`, `{ a; } }`...: let the LALR parser decide
             if i < n and tokens[i].type == "RPAREN" and closer != "RPAREN":
                 return None
         else:
@@ -260,7 +263,8 @@ def _plain_list(tokens: list[Tok], i: int, closer: str | None) -> tuple[list[Any
 
 
 def _plain_group(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
-    """Read ``{ list }`` or ``( list )`` from ``tokens[i]``; (None, i) when not plain."""
+    """Read ``{ list }`` or ``( list )`` and its redirections (``{ a; } >log 2>&1``) from
+    ``tokens[i]``; (None, i) when not plain."""
     brace = tokens[i].type == "WORD"
     read = _plain_list(tokens, i + 1, "RBRACE" if brace else "RPAREN")
     if read is None:
@@ -271,7 +275,23 @@ def _plain_group(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
     group = _Node(
         "brace_group" if brace else "subshell", [opener, _Node("compound_list", children), closing]
     )
-    return _Node("compound_command", [group]), close + 1
+    children: list[Any] = [group]
+    i = close + 1
+    while i < len(tokens) and tokens[i].type in ("REDIR_OP", "IO_NUMBER"):
+        redirect, i = _plain_redirect(tokens, i)
+        if redirect is None:
+            return None, i
+        children.append(redirect)
+    return _Node("compound_command", children), i
+
+
+def _plain_redirect(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
+    """Read ``[n]op word`` from ``tokens[i]`` (a REDIR_OP or IO_NUMBER); (None, i) when the
+    operator or its target is missing."""
+    op = i + 1 if tokens[i].type == "IO_NUMBER" else i
+    if op + 1 >= len(tokens) or tokens[op].type != "REDIR_OP" or tokens[op + 1].type != "WORD":
+        return None, i
+    return _Node("redirect", [_Leaf(tokens[k].type, k) for k in range(i, op + 2)]), op + 2
 
 
 def _plain_command(tokens: list[Tok], i: int, in_group: bool) -> tuple[_Node | None, int]:
@@ -301,11 +321,10 @@ def _plain_command(tokens: list[Tok], i: int, in_group: bool) -> tuple[_Node | N
             children.append(_Leaf(kind, i))
             i += 1
         elif kind == "REDIR_OP" or kind == "IO_NUMBER":
-            op = i + 1 if kind == "IO_NUMBER" else i
-            if op + 1 >= n or tokens[op].type != "REDIR_OP" or tokens[op + 1].type != "WORD":
+            redirect, i = _plain_redirect(tokens, i)
+            if redirect is None:
                 return None, i
-            children.append(_Node("redirect", [_Leaf(tokens[k].type, k) for k in range(i, op + 2)]))
-            i = op + 2
+            children.append(redirect)
         else:
             break
     if not children:
@@ -436,21 +455,27 @@ def _accepts(states: Any, stack: list[Any], kind: str, end_state: Any = None) ->
 
 
 class _Walker:
-    """Walks the lark tree of one region, emitting Commands and tracking ``cd``."""
+    """Walks the lark tree of one region, emitting Commands and tracking ``cd``.
 
-    def __init__(self, state: _State, tokens: list[Tok], depth: int) -> None:
+    ``outer`` (here and in every method) is the tuple of enclosures around the list being
+    walked, outermost first; a command's ``depth`` is its length.
+    """
+
+    def __init__(self, state: _State, tokens: list[Tok], outer: tuple[Enclosure, ...]) -> None:
         self.state = state
         self.tokens = tokens
-        self.base_depth = depth
+        self.outer = outer
 
     def tok(self, lark_token: Any) -> Tok:
         return self.tokens[lark_token.start_pos]
 
     # -- lists -----------------------------------------------------------------------------
 
-    def walk_list(self, children: list[Any], cwd: str | None, depth: int | None = None) -> Any:
+    def walk_list(
+        self, children: list[Any], cwd: str | None, outer: tuple[Enclosure, ...] | None = None
+    ) -> Any:
         """Walk a flat list (the script or a compound_list); return the cwd after it."""
-        depth = self.base_depth if depth is None else depth
+        outer = self.outer if outer is None else outer
         # and-or groups: [(connector, node), ...] and the separator that ends each group
         groups: list[tuple[list[tuple[str | None, Any]], str | None]] = []
         current: list[tuple[str | None, Any]] = []
@@ -470,13 +495,19 @@ class _Walker:
         sole = len(groups) == 1 and len(groups[0][0]) == 1  # groups are never empty
         for items, terminator in groups:
             before = cwd
-            cwd = self.walk_and_or(items, cwd, depth, sole)
-            if terminator == "&":  # a background job runs in a subshell
+            background = terminator == "&"
+            cwd = self.walk_and_or(items, cwd, outer, sole, background)
+            if background:  # a background job runs in a subshell
                 cwd = before
         return cwd
 
     def walk_and_or(
-        self, items: list[tuple[str | None, Any]], cwd: str | None, depth: int, sole: bool
+        self,
+        items: list[tuple[str | None, Any]],
+        cwd: str | None,
+        outer: tuple[Enclosure, ...],
+        sole: bool,
+        background: bool,
     ) -> str | None:
         """Walk ``a && b || c``; a ``cd`` reached only on a failure path makes cwd unknown."""
         start = cwd
@@ -485,7 +516,7 @@ class _Walker:
             if connector == "||":
                 seen_or = True
             run_in = None if seen_or and cwd != start else cwd
-            after = self.walk_node(node, run_in, connector, depth, sole)
+            after = self.walk_node(node, run_in, connector, outer, sole, False, background)
             if not seen_or:
                 cwd = after
             elif after != run_in:
@@ -495,49 +526,95 @@ class _Walker:
     # -- nodes -----------------------------------------------------------------------------
 
     def walk_node(
-        self, node: Any, cwd: str | None, connector: str | None, depth: int, sole: bool
+        self,
+        node: Any,
+        cwd: str | None,
+        connector: str | None,
+        outer: tuple[Enclosure, ...],
+        sole: bool,
+        piped: bool,
+        background: bool,
     ) -> str | None:
+        """Walk one command of a list; ``piped``/``background`` say how the list runs it
+        (only a compound command records them, in its Enclosure)."""
         kind = node.data
         if kind == "simple_command":
-            return self.simple_command(node, cwd, connector, depth, sole)
+            return self.simple_command(node, cwd, connector, outer, sole)
         if kind == "pipeline":
             elements = [c for c in node.children if not _is_token(c)]
             if len(elements) == 1:  # `! cmd`
-                return self.walk_node(elements[0], cwd, connector, depth, sole)
+                return self.walk_node(elements[0], cwd, connector, outer, sole, piped, background)
             for k, element in enumerate(elements):
-                self.walk_node(element, cwd, connector if k == 0 else "|", depth, False)
+                link = connector if k == 0 else "|"
+                self.walk_node(element, cwd, link, outer, False, True, background)
             return cwd  # pipeline elements run in subshells
         if kind == "compound_command":
-            return self.compound(node.children[0], cwd, depth)
+            how = (connector, piped, background)
+            return self.compound(node, cwd, outer, how, node.children[0].data)
         if kind == "function_def":
             body = node.children[-1]
-            self.walk_node(body, cwd, None, depth, False)
+            self.compound(body, cwd, outer, (None, False, False), "function_def")
             return cwd
         return cwd  # pragma: no cover - the grammar has no other command kinds
 
-    def compound(self, clause: Any, cwd: str | None, depth: int) -> str | None:
+    def compound(
+        self,
+        node: Any,
+        cwd: str | None,
+        outer: tuple[Enclosure, ...],
+        how: tuple[str | None, bool, bool],
+        kind: str,
+    ) -> str | None:
+        """Walk a ``compound_command`` (a clause and its redirections) whose Enclosure has
+        ``kind``; ``how`` is its (connector, piped, background)."""
+        clause, redirect_nodes = node.children[0], node.children[1:]
+        redirects = tuple(self.redirect(r) for r in redirect_nodes)
+        for r in redirect_nodes:  # a $( ) in a target runs outside the compound command
+            self.nested(self.tok(r.children[-1]), cwd, outer)
         lists = [c for c in clause.children if not _is_token(c) and c.data == "compound_list"]
+        header: list[Word] = []  # the WORD tokens of the clause itself (for/case words)
+        after_in = False
         for child in clause.children:
             if _is_token(child) and child.type == "WORD":  # for/case words: nested $( )
-                self.nested(self.tok(child), cwd, depth)
+                tok = self.tok(child)
+                self.nested(tok, cwd, outer)
+                if after_in or clause.data == "case_clause":
+                    assert tok.word is not None
+                    header.append(tok.word)
+            elif _is_token(child) and child.type == "IN":
+                after_in = True
             elif not _is_token(child) and child.data in ("case_item", "case_item_ns"):
                 lists.extend(
                     c for c in child.children if not _is_token(c) and c.data == "compound_list"
                 )
+        words: tuple[Word, ...] | None = ()
+        if clause.data == "for_clause":
+            words = tuple(header) if after_in else None
+        elif clause.data == "case_clause":
+            words = tuple(header)
+        start = self.tok(clause.children[0]).start
+        end = redirects[-1].end if redirects else self.tok(clause.children[-1]).end
+        enclosure = Enclosure(kind, start, end, redirects, words, *how)
+        inner = (*outer, enclosure)
         if clause.data == "brace_group":
-            return self.walk_list(lists[0].children, cwd, depth + 1)
+            return self.walk_list(lists[0].children, cwd, inner)
         if clause.data == "subshell":
-            self.walk_list(lists[0].children, cwd, depth + 1)
+            self.walk_list(lists[0].children, cwd, inner)
             return cwd
         current = cwd
         for compound_list in lists:
-            current = self.walk_list(compound_list.children, current, depth + 1)
+            current = self.walk_list(compound_list.children, current, inner)
         if clause.data in _CLAUSES_CONDITIONAL or clause.data == "case_clause":
             return cwd if current == cwd else None
         return current  # pragma: no cover
 
     def simple_command(
-        self, node: Any, cwd: str | None, connector: str | None, depth: int, sole: bool
+        self,
+        node: Any,
+        cwd: str | None,
+        connector: str | None,
+        outer: tuple[Enclosure, ...],
+        sole: bool,
     ) -> str | None:
         words: list[Word] = []
         assignments: list[Word] = []
@@ -550,11 +627,11 @@ class _Walker:
                 assert tok.word is not None
                 (assignments if child.type == "ASSIGNMENT_WORD" else words).append(tok.word)
                 if tok.subs:
-                    self.nested(tok, cwd, depth)
+                    self.nested(tok, cwd, outer)
                 first, last = tok.start, tok.end
             else:
                 redirect = self.redirect(child)
-                self.nested(self.tok(child.children[-1]), cwd, depth)
+                self.nested(self.tok(child.children[-1]), cwd, outer)
                 redirects.append(redirect)
                 first, last = redirect.start, redirect.end
             if start < 0:
@@ -562,12 +639,12 @@ class _Walker:
             end = last
         command = Command(
             tuple(words), tuple(assignments), tuple(redirects), start, end, connector, cwd,
-            True, sole, depth,
+            True, sole, len(outer), outer,
         )  # fmt: skip
         self.state.commands.append(command)
         name = command.name
         if name in _SHELLS:
-            self.shell_c_body(command, cwd, depth)
+            self.shell_c_body(command, cwd, outer)
         return _cwd_after(command, cwd, name)
 
     def redirect(self, node: Any) -> Redirect:
@@ -580,12 +657,13 @@ class _Walker:
 
     # -- nested scripts --------------------------------------------------------------------
 
-    def nested(self, tok: Tok, cwd: str | None, depth: int) -> None:
+    def nested(self, tok: Tok, cwd: str | None, outer: tuple[Enclosure, ...]) -> None:
         """Parse the ``$( )`` and backtick bodies of one word as scripts of their own."""
         for start, end in tok.subs:
-            self.state.parse_region(start, end, cwd, depth + 1)
+            inner = (*outer, Enclosure("substitution", start, end))
+            self.state.parse_region(start, end, cwd, inner)
 
-    def shell_c_body(self, command: Command, cwd: str | None, depth: int) -> None:
+    def shell_c_body(self, command: Command, cwd: str | None, outer: tuple[Enclosure, ...]) -> None:
         """Parse the script of ``sh -c '...'`` when its text maps 1:1 onto the source."""
         if command.name not in _SHELLS or len(command.words) < 3:
             return
@@ -607,7 +685,9 @@ class _Walker:
                     and raw[0] in "'\""
                     and body.value == raw[1:-1]
                 ):
-                    self.state.parse_region(body.start + 1, body.end - 1, cwd, depth + 1)
+                    start, end = body.start + 1, body.end - 1
+                    inner = (*outer, Enclosure("shell_c", start, end))
+                    self.state.parse_region(start, end, cwd, inner)
                 return
 
 
