@@ -19,7 +19,15 @@ from rewriter.analyse.model import BuildModel, CopyStep, RunCommand, RunScript, 
 from rewriter.analyse.mounts import Mount
 from rewriter.analyse.packages.model import CacheDefeater, PackageAction
 from rewriter.analyse.packages.specs import Cache, Sub, Tool
-from rewriter.analyse.shell.model import Command, HereDoc, Redirect, Script, Word, WordPart
+from rewriter.analyse.shell.model import (
+    Command,
+    Enclosure,
+    HereDoc,
+    Redirect,
+    Script,
+    Word,
+    WordPart,
+)
 from rewriter.analyse.stages import Stage
 from rewriter.analyse.state import ArgDecl, InstructionState
 from rewriter.records import Record
@@ -33,7 +41,13 @@ ROWS = [
         Command,
         "value",
         "words assignments redirects start end connector cwd",
-        {"known": True, "sole": False, "depth": 0},
+        {"known": True, "sole": False, "depth": 0, "enclosing": ()},
+    ),
+    (
+        Enclosure,
+        "value",
+        "kind start end",
+        {"redirects": (), "words": (), "connector": None, "piped": False, "background": False},
     ),
     (Script, "value", "text commands ok", {}),
     (
@@ -239,4 +253,4 @@ def test_command_name_is_the_basename_of_argv0(values: list[str | None]) -> None
     assert command.replace(words=words[1:]).name == (
         (values[1].rpartition("/")[2] or None) if len(values) > 1 and values[1] else None
     )
-    assert "name" not in repr(command) and command._fields[-1] == "depth"
+    assert "name" not in repr(command) and "name" not in command._fields
