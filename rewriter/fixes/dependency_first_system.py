@@ -10,8 +10,10 @@ see or change the COPY's destination or the WORKDIR. So every simple command mus
 (a system package manager's install, update or cleanup, an account command, ``mkdir``/``rm`` of
 absolute paths, a shell builtin that writes no file), every word must be static (or expand from
 known variables), no word may be a relative path, no absolute path may overlap the protected
-folders, and nothing may be nested (subshells, loops, substitutions). Anything else returns the
-reason, which DF101 puts in its message.
+folders, and a nested command must run just as it would at the top level: only ``{ }`` and
+``( )`` groups may hold it, with no redirection and not in a pipeline or in the background
+(loops, conditions, substitutions and function bodies change when or how often it runs).
+Anything else returns the reason, which DF101 puts in its message.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ SYSTEM_PARENTS = ("/usr/src", "/home")
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 #: Options of the account commands that name the new user's home.
 _HOME_OPTIONS = frozenset({"-d", "--home-dir", "--home", "-h"})
+#: Compound commands that run their body once, in place: a command nested only in these (with
+#: no redirection, not piped or in the background) runs as it would at the top level.
+_PLAIN_GROUPS = frozenset({"brace_group", "subshell"})
 #: Redirection targets that are no file under the WORKDIR.
 _FD_TARGETS = ("/dev/null", "/dev/stdout", "/dev/stderr")
 
@@ -85,11 +90,11 @@ def system_run_blocker(
     env = state.known_variables()
     home = state.home or "/root"
     system = False
-    groups = _known_groups(script.text)
     for cmd in script.commands:
         text = " ".join(w.raw for w in cmd.words) or script.text[cmd.start : cmd.end]
-        if cmd.depth > 0 and not any(a <= cmd.start and cmd.end <= b for a, b in groups):
-            return f"`{text}` is nested in a compound command or substitution"
+        reason = _nesting_blocker(cmd, text, script.text)
+        if reason is not None:
+            return reason
         action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
         reason = _command_blocker(cmd, action, text)
         if reason is None:
@@ -107,24 +112,24 @@ def system_run_blocker(
     return None
 
 
-def _known_groups(text: str) -> list[tuple[int, int]]:
-    """Spans of the brace group DF107's apt fix writes (it puts the ``docker-clean`` hook
-    back), so that a RUN dfopt already gave cache mounts still counts as a system setup.
+def _nesting_blocker(cmd: Command, text: str, script: str) -> str | None:
+    """Why the constructs around ``cmd`` may change what it does, or None when they are plain
+    groups (``a && { b; c; }``, ``( b )``, the group DF107's apt fix appends).
 
-    Why only that group: the shell parser reports no redirection of a compound command
-    (``{ ...; } > file``) and no ``for``/``case`` word list, so a nested command is only
-    trusted in this exact text, followed by nothing that could redirect it."""
-    from rewriter.fixes.cache_mounts import APT_SUFFIX
-
-    spans = []
-    at = text.find(APT_SUFFIX)
-    while at >= 0:
-        end = at + len(APT_SUFFIX)
-        rest = text[end:].replace("\\\r\n", "").replace("\\\n", "").lstrip(" \t")
-        if not rest or rest.startswith(("&&", "||", ";", "|", "\n", "\r\n")):
-            spans.append((at, end))
-        at = text.find(APT_SUFFIX, end)
-    return spans
+    Why these limits: a group's redirection applies to every command in it (``{ ...; } >
+    /app/log`` writes under the WORKDIR, whatever the commands are); a pipeline or ``&`` runs
+    the group alongside other commands; a loop, condition, substitution or function body
+    changes when and how often the command runs, and its words are not checked here."""
+    for enclosure in cmd.enclosing:
+        if enclosure.kind not in _PLAIN_GROUPS:
+            return f"`{text}` is nested in a compound command or substitution"
+        if enclosure.redirects:
+            written = " ".join(script[r.start : r.end] for r in enclosure.redirects)
+            return f"`{text}` is in a group redirected with `{written}`"
+        if enclosure.piped or enclosure.background:
+            how = "a pipeline" if enclosure.piped else "the background"
+            return f"`{text}` is in a group that runs in {how}"
+    return None
 
 
 def _command_blocker(cmd: Command, action: Any, text: str) -> str | None:

@@ -691,7 +691,10 @@ def test_apt_install_between_in_a_crlf_file(tmp_path: Path) -> None:
         ("RUN sh prepare.sh", "`sh prepare.sh` runs a script"),
         ("RUN . ./env.sh && apt-get update", "runs a script"),
         ("RUN --mount=type=bind,target=/src apt-get update", "bind-mounts files"),
-        ("RUN apt-get update && (apt-get install -y curl)", "is nested in a compound command"),
+        (
+            "RUN apt-get update && (apt-get install -y curl) >/app/apt.log",
+            "is in a group redirected with `>/app/apt.log`",
+        ),
         ("RUN for f in *; do echo $f; done", "is nested in a compound command"),
         ("RUN apt-get install -y $PKGS", "uses `$PKGS`, whose value dfopt does not know"),
         ("RUN apt-get download curl", "may write into the working directory"),
@@ -792,8 +795,76 @@ def test_an_apt_run_that_dfopt_gave_cache_mounts_still_counts_as_system_setup() 
 
 
 def test_a_redirected_brace_group_is_not_trusted() -> None:
-    """The shell parser does not report a compound command's redirection, so the group that
-    DF107 writes is only trusted when nothing follows it."""
+    """A redirection of the group applies to every command in it."""
     run = DF107_APT_RUN.replace("docker-clean; }\n", "docker-clean; } > apt.log\n")
     source = f"FROM node:20-slim\nWORKDIR /app\nCOPY . .\n{run}RUN npm ci\n"
-    left_alone(source, None, "`[ ! -e /etc/apt/docker-clean.dfopt ]` is nested in a compound")
+    left_alone(
+        source,
+        None,
+        "`[ ! -e /etc/apt/docker-clean.dfopt ]` is in a group redirected with `> apt.log`",
+    )
+
+
+def _between(run: str) -> str:
+    return f"FROM node:20-slim\nWORKDIR /app\nCOPY . .\n{run}\nRUN npm ci\n"
+
+
+def _moved(run: str) -> str:
+    return (
+        "FROM node:20-slim\nWORKDIR /app\n"
+        "COPY package.json package-lock.json* npm-shrinkwrap.json* .npmrc* ./\n"
+        f"{run}\nRUN npm ci\nCOPY . .\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "RUN { apt-get update; apt-get install -y curl; }",
+        "RUN apt-get update && { apt-get install -y curl || apt-get install -y wget; }",
+        "RUN ( apt-get update && apt-get install -y curl ) && rm -rf /var/lib/apt/lists/*",
+        "RUN { { apt-get update; }; ( apt-get install -y curl ); }",
+        "RUN set -eux; { apt-get update && apt-get install -y curl; }",
+    ],
+)
+def test_a_plain_group_is_trusted_like_the_commands_in_it(run: str) -> None:
+    """Any ``{ }`` or ``( )`` group without redirections counts, not only DF107's text."""
+    assert fixed(_between(run)) == _moved(run)
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        (
+            "RUN { apt-get update; apt-get install -y x; } > /app/log",
+            "`apt-get update` is in a group redirected with `> /app/log`",
+        ),
+        (
+            "RUN ( apt-get update ) 2>&1 >/var/log/apt.log",
+            "`apt-get update` is in a group redirected with `2>&1 >/var/log/apt.log`",
+        ),
+        (
+            "RUN { apt-get update; apt-get install -y x; } | tee /var/log/apt.log",
+            "`apt-get update` is in a group that runs in a pipeline",
+        ),
+        (
+            "RUN apt-get update & { apt-get install -y x; } & wait",
+            "`apt-get install -y x` is in a group that runs in the background",
+        ),
+        (
+            "RUN if true; then { apt-get update; }; fi",
+            "`true` is nested in a compound command",
+        ),
+        (
+            "RUN { apt-get install -y $(cat /etc/pkgs); }",
+            "uses `$(cat /etc/pkgs)`, whose value dfopt does not know",
+        ),
+        ("RUN f() { apt-get update; }; f", "`apt-get update` is nested in a compound command"),
+        (
+            "RUN while read p; do apt-get install -y $p; done < /etc/pkgs",
+            "is nested in a compound command",
+        ),
+    ],
+)
+def test_a_group_that_changes_how_its_commands_run_is_not_trusted(run: str, why: str) -> None:
+    left_alone(_between(run), None, why)
