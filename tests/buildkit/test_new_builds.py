@@ -79,6 +79,12 @@ APPS = {
         ["app/node_modules/left-pad/"],
         ["yarn install --frozen-lockfile --production", "yarn install --frozen-lockfile"],
     ),
+    "node-yarn-berry": (
+        "node", "src/index.js",
+        ["app/dist/app.js", "app/node_modules/express/"],
+        ["app/node_modules/left-pad/", "app/.pnp.cjs", "app/.yarn/"],
+        ["yarn workspaces focus --all --production", "yarn install --immutable"],
+    ),
     "node-pnpm": (
         "node", "src/index.js",
         ["app/dist/app.js", "app/node_modules/express/"],

@@ -1,6 +1,7 @@
 """``dfopt new node --runtime distroless`` built on the real BuildKit.
 
-The same proof as test_new_builds.py gives the default runtimes, for the runtime stage FROM
+The same proof as test_new_builds.py gives the default runtimes, for every node sample app (npm,
+Yarn 1, Yarn 4 via corepack, pnpm) with the runtime stage FROM
 ``gcr.io/distroless/nodejs20-debian12:nonroot``: the Dockerfile builds; the runtime holds the app
 and its production dependencies but no package manager, no shell and no dev dependency; it runs as
 ``nonroot`` (65532), which the distroless image's /etc/passwd has; a source edit leaves every

@@ -44,6 +44,11 @@ ARTIFACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "node-npm": (("app/node_modules/express/index.js", "app/dist/app.js"), ()),
     "node-yarn": (("app/node_modules/express/index.js", "app/dist/app.js"), ()),
     "node-pnpm": (("app/node_modules/express/index.js", "app/dist/app.js"), ()),
+    # Yarn 4's default linker is Plug'n'Play: a .pnp.cjs map, no node_modules.
+    "node-yarn-berry": (
+        ("app/.pnp.cjs", "app/dist/app.js"),
+        ("app/node_modules/express/index.js",),
+    ),
     "python-pip": (
         (
             "usr/local/lib/python3.12/site-packages/flask/__init__.py",
@@ -119,6 +124,52 @@ def test_node_tools_refuse_missing_or_stale_lockfiles_and_cold_offline_caches(
         + fails_with("cd pnpm && pnpm install --offline", "ERR_PNPM_NO_OFFLINE_TARBALL")
         + "RUN cd pnpm && pnpm fetch && pnpm install --offline --frozen-lockfile\n"
         + fails_with("npm run deploy", 'Missing script: "deploy"')
+    )
+    result = build(dockerfile, ctx)
+    assert result.ok, result.log
+
+
+def test_yarn_berry_needs_corepack_honours_its_lock_linker_and_global_cache(
+    tmp_path: Path,
+) -> None:
+    files = sample_files("node-yarn-berry")
+    stale = files["package.json"].replace('"express"', '"chalk": "^5.3.0",\n    "express"')
+    yarn3 = files["package.json"].replace("yarn@4.3.1", "yarn@3.8.2")
+    ctx = make_context(
+        tmp_path,
+        {
+            **files,
+            "stale/package.json": stale,
+            "stale/yarn.lock": files["yarn.lock"],
+            "yarn3/package.json": yarn3,
+            "yarn3/yarn.lock": files["yarn.lock"],
+            "local/package.json": files["package.json"],
+            "local/yarn.lock": files["yarn.lock"],
+        },
+    )
+    dockerfile = (
+        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n"
+        + fails_with("yarn install --immutable", "Corepack must currently be enabled")
+        + "RUN corepack enable\n"
+        + fails_with("cd stale && yarn install --immutable", "YN0028: The lockfile would have")
+        + fails_with(
+            "cd yarn3 && yarn workspaces focus --all --production",
+            'Couldn\'t find a script named "workspaces"',
+        )
+        + reports("yarn install --immutable", "cache hit 0/2 (/root/.yarn/berry/cache)")
+        + "RUN test -f .pnp.cjs && test ! -e node_modules\n"
+        + reports(
+            "YARN_NODE_LINKER=node-modules yarn workspaces focus --all --production",
+            "cache hit 1/1 (/root/.yarn/berry/cache)",
+        )
+        + "RUN test -f node_modules/express/index.js && test ! -e node_modules/left-pad"
+        + " && test ! -e .pnp.cjs\n"
+        + reports(
+            "cd local && YARN_ENABLE_GLOBAL_CACHE=false yarn install --immutable",
+            "cache hit 0/2 (/app/local/.yarn/cache)",
+        )
+        + reports("yarn run build", "> build")
+        + reports("yarn --version", "4.3.1")
     )
     result = build(dockerfile, ctx)
     assert result.ok, result.log
