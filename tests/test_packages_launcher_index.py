@@ -218,6 +218,9 @@ TRICKY = [
     "rm",
     "rm -f /tmp/x",
     "sudo rm -rf /var/cache/apk/*",
+    "FOO=1 rm -rf /var/lib/apt/lists/*",
+    "env A=1 rm -rf /var/cache/apk/*",
+    "sudo FOO=1 rm -rf /root/.npm",
     # every other tool
     "apk add --no-cache git",
     "dnf clean all",

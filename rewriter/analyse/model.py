@@ -87,10 +87,10 @@ _KEEP_UNSET = LexerOptions(keep_unset=True)
 _PLAIN = LexerOptions()
 #: ``${NAME:`` (any text without ``:`` or ``}`` between): see ``_Expander.word``.
 _COLON_FORM = re.compile(r"\$\{[^:}]*:")
-#: Instructions ``_Builder._apply`` looks at besides RUN (the others change nothing it tracks).
+#: Instructions ``_Builder._apply`` looks at (the others change nothing it tracks).
 _APPLIED = frozenset(
     {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
-     "label"}
+     "label", "run"}
 )  # fmt: skip
 #: Instructions whose words BuildKit expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK are not).
 _EXPANDED = frozenset(
@@ -752,14 +752,32 @@ class _Builder:
             if n not in global_scope.variables
         ]
         self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
-        states, names = self.states, self.names
-        for ins in stage.body:
-            undefined: list[str] = []
-            errors: list[str] = []
-            state = self._snapshot(ins, stage, scope, (), ())
-            self._apply(ins, names[ins], scope, global_scope, undefined, errors)
-            if undefined or errors:
-                state = _replace(state, undefined, errors)
+        states, names, apply = self.states, self.names, self._apply
+        instructions = stage.instructions
+        for k in range(1, len(instructions)):
+            ins = instructions[k]
+            # ``_snapshot`` with nothing undefined, written out: one state per instruction
+            state = InstructionState(
+                ins,
+                stage,
+                scope.args,
+                scope.env,
+                scope.variables,
+                scope.workdir,
+                scope.user,
+                scope.home(),
+                scope.shell,
+                (),
+                scope.env_complete,
+                (),
+            )
+            name = names[ins]
+            if name in _APPLIED:  # the others (FROM, CMD...) change nothing the scope holds
+                undefined: list[str] = []
+                errors: list[str] = []
+                apply(ins, name, scope, global_scope, undefined, errors)
+                if undefined or errors:
+                    state = _replace(state, undefined, errors)
             states[ins] = state
         last = stage.instructions[-1]
         stage.end_state = self._snapshot(last, stage, scope, (), ())

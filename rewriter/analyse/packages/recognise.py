@@ -30,6 +30,7 @@ from .specs import EXTRA_CLEANUP_PATHS, SCRIPT_SHELLS, TOOLS, WRAPPERS, Cache, S
 _KIND_STRENGTH = {BUILD: 4, DOWNLOAD: 3, DEPENDENCY_INSTALL: 2, CLEANUP: 1, OTHER: 0}
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
 _GLOBAL_FLAGS = frozenset({"-g", "--global"})
+_NO_FLAGS: frozenset[str] = frozenset()
 _PYTHON_PROJECT = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
@@ -64,29 +65,41 @@ def recognise(
     """
     if not cmd.known or not cmd.words:
         return None
-    words, prefix_words = _unwrap(list(cmd.words), list(cmd.assignments))
-    if not words:
-        return None
+    words: Sequence[Word] = cmd.words
     first = words[0].value
-    name = _basename(first) if first is not None else ""
-    candidates = _candidates(name) if first is not None else ()
+    if first is None:
+        return None  # a name dfopt cannot read (``$PIP install``): no wrapper, no tool
+    name = first.rpartition("/")[2]
+    if name in _UNWRAPPED:
+        words, prefix_words = _unwrap(list(words), list(cmd.assignments))
+        if not words:
+            return None
+        first = words[0].value
+        if first is None:
+            return None
+        name = first.rpartition("/")[2]
+    else:
+        prefix_words = cmd.assignments  # what ``_unwrap`` returns for a command it leaves alone
+    candidates = _candidates(name)
     if not candidates and name != "rm":
-        return None  # most commands: decided before the environment is copied
-    env = dict(env or {})
-    for word in prefix_words:
-        name, _, _ = word.raw.partition("=")
-        if word.value is not None:
-            env[name] = word.value.partition("=")[2]
-        else:
-            env.pop(name, None)
+        return None  # most commands: decided before the environment is looked at
+    if prefix_words:
+        env = dict(env or {})
+        for word in prefix_words:
+            name, _, _ = word.raw.partition("=")
+            if word.value is not None:
+                env[name] = word.value.partition("=")[2]
+            else:
+                env.pop(name, None)
+    elif env is None:
+        env = {}
     directory = _directory(cmd.cwd, home, workdir)
-    if first is not None:
-        for tool, launcher in candidates:
-            if _launched(words, launcher):
-                return _recognise_tool(
-                    tool, cmd, words[len(launcher) :], prefix_words, env, home, user, directory
-                )
-    if name == "rm":
+    for tool, launcher in candidates:
+        if _launched(words, launcher):
+            return _recognise_tool(
+                tool, cmd, words[len(launcher) :], prefix_words, env, home, user, directory
+            )
+    if first.rpartition("/")[2] == "rm":
         return _recognise_rm(cmd, words[1:], env, home, user, directory)
     return None
 
@@ -152,6 +165,11 @@ def _unwrap(words: list[Word], prefixes: list[Word]) -> tuple[list[Word], list[W
             k += 1
         words = words[k:]
     return words, prefixes
+
+
+#: First words ``_unwrap`` may drop: any other command is its own first word, with its
+#: assignments as the prefix words.
+_UNWRAPPED = frozenset(WRAPPERS) | frozenset(SCRIPT_SHELLS)
 
 
 def _script_operand(words: list[Word], value_options: frozenset[str]) -> int | None:
@@ -289,7 +307,7 @@ def _subcommand(tool: Tool, positionals: list[Word]) -> tuple[str | None, Sub | 
             if sub and (best[1] is None or _KIND_STRENGTH[sub.kind] > _KIND_STRENGTH[best[1].kind]):
                 best = (value, sub)
         return best[0], best[1], len(values)
-    for size in (3, 2, 1):
+    for size in _SUBCOMMAND_SIZES.get(id(tool)) or (3, 2, 1):
         if len(values) >= size and None not in values[:size]:
             key = " ".join(v for v in values[:size] if v is not None)
             if key in tool.subcommands:
@@ -297,6 +315,38 @@ def _subcommand(tool: Tool, positionals: list[Word]) -> tuple[str | None, Sub | 
     if not values and tool.default_sub:
         return tool.default_sub, tool.subcommands[tool.default_sub], 0
     return values[0] if values else None, None, min(1, len(values))
+
+
+def _subcommand_sizes(tool: Tool) -> tuple[int, ...]:
+    """The word counts (3, 2 or 1, longest first) of ``tool``'s subcommand names: a key of
+    another length can never match, so ``_subcommand`` does not build it (apt-get has only
+    one-word subcommands)."""
+    sizes = {len(key.split(" ")) for key in tool.subcommands}
+    return tuple(size for size in (3, 2, 1) if size in sizes)
+
+
+#: ``_subcommand_sizes`` of each table tool, by ``id`` (the table's tools live as long as the
+#: module; a tool from elsewhere tries every size).
+_SUBCOMMAND_SIZES: dict[int, tuple[int, ...]] = {
+    id(tool): _subcommand_sizes(tool) for tool in TOOLS
+}
+
+
+def _fixed_dir(cache: Cache) -> str | None:
+    """The directory of a cache nothing can move (no flag, variable or root default, and an
+    absolute default, as apt's ``/var/cache/apt``), else None: ``cache_dir`` of such a cache
+    is its normalised default whatever the environment, HOME, user, directory or options."""
+    if cache.flags or cache.env or cache.env_options or cache.root_default is not None:
+        return None
+    if not cache.default.startswith("/"):
+        return None
+    return posixpath.normpath(cache.default)
+
+
+#: ``_fixed_dir`` of each table cache that has one, by ``id`` (see ``_SUBCOMMAND_SIZES``).
+_FIXED_DIRS: dict[int, str] = {
+    id(c): d for tool in TOOLS for c in tool.caches if (d := _fixed_dir(c)) is not None
+}
 
 
 # -- one tool ---------------------------------------------------------------------------------
@@ -313,14 +363,15 @@ def _recognise_tool(
     directory: str | None,
 ) -> PackageAction:
     positionals, options = _scan(args, tool.value_options, tool.single_dash_long)
-    flags = {o.name for o in options}
+    flags = {o.name for o in options} if options else _NO_FLAGS
     name, sub, used = _subcommand(tool, positionals)
     packages = tuple(positionals[used:]) if not tool.goals else ()
-    for option in options:
-        if option.name in tool.dir_options and option.value and directory is not None:
-            directory = posixpath.normpath(posixpath.join(directory, option.value))
-        elif option.name in tool.dir_options:
-            directory = None
+    if tool.dir_options:
+        for option in options:
+            if option.name in tool.dir_options and option.value and directory is not None:
+                directory = posixpath.normpath(posixpath.join(directory, option.value))
+            elif option.name in tool.dir_options:
+                directory = None
     if sub is None:
         return PackageAction(
             tool.tool,
@@ -384,7 +435,10 @@ def _recognise_tool(
     cache_dirs = tuple(
         d
         for c in caches
-        if (d := cache_dir(c, env=env, home=home, user=user, directory=directory, options=options))
+        if (
+            d := _FIXED_DIRS.get(id(c))
+            or cache_dir(c, env=env, home=home, user=user, directory=directory, options=options)
+        )
     )
     defeaters = _defeaters(tool, cmd, options, prefix_words, env, caches)
     if kind == CLEANUP:
