@@ -183,12 +183,12 @@ def _plain_tree(tokens: list[Tok]) -> _Node | None:
     """The tree the LALR parser would build for a *plain* script, or None for any other.
 
     Plain: simple commands (assignments, words, redirections), brace groups ``{ ...; }`` and
-    subshells ``( ... )`` (with redirections after them) joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and newlines, with no
-    other reserved word in command position, no ``}`` argument inside a group, no ``;;`` and
-    no syntax error. That is nearly every RUN body, and for them this recursive scan
-    replaces feeding lark token by token. Anything else returns None and goes to ``_feed``,
-    which stays the reference: ``tests/test_shell_fast_path.py`` checks that both build the
-    same Script.
+    subshells ``( ... )`` (with redirections after them) joined by ``&&``, ``||``, ``;``,
+    ``&``, ``|`` and newlines, with no other reserved word in command position, no ``}``
+    argument inside a group, no ``;;`` and no syntax error. That is nearly every RUN body,
+    and for them this recursive scan replaces feeding lark token by token. Anything else
+    returns None and goes to ``_feed``, which stays the reference:
+    ``tests/test_shell_fast_path.py`` checks that both build the same Script.
     """
     read = _plain_list(tokens, 0, None)
     if read is None:
