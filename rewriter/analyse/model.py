@@ -83,6 +83,8 @@ __all__ = [
     "model_json",
 ]
 
+#: Every predefined ARG with its value unknown (copied for each model's global scope).
+_PREDEFINED_UNKNOWN: dict[str, str | None] = dict.fromkeys(PREDEFINED_ARGS)
 _KEEP_UNSET = LexerOptions(keep_unset=True)
 _PLAIN = LexerOptions()
 #: ``${NAME:`` (any text without ``:`` or ``}`` between): see ``_Expander.word``.
@@ -613,11 +615,14 @@ class _Builder:
     def _global_scope(self) -> _Scope:
         """The predefined ARGs (``set_variable`` for each, in one go)."""
         scope = _Scope()
-        variables: dict[str, str | None] = dict.fromkeys(PREDEFINED_ARGS)
-        for name in self.build_args.keys() & variables.keys():
-            variables[name] = self.build_args[name]
+        variables: dict[str, str | None] = dict(_PREDEFINED_UNKNOWN)
+        build_args = self.build_args
+        if build_args:
+            for name in build_args.keys() & variables.keys():
+                variables[name] = build_args[name]
+            scope.known = {name: value for name, value in variables.items() if value is not None}
+        # (without build args every predefined value is unknown: ``known`` stays empty)
         scope.variables = variables
-        scope.known = {name: value for name, value in variables.items() if value is not None}
         scope.args = dict(variables)
         return scope
 
@@ -772,6 +777,11 @@ class _Builder:
                 (),
             )
             name = names[ins]
+            if name == "run":
+                syntax = ins.syntax
+                if not syntax.flags and not _MAY_ADD_USER(syntax.args):
+                    states[ins] = state  # what ``_apply_run`` finds: no mount, no new user
+                    continue
             if name in _APPLIED:  # the others (FROM, CMD...) change nothing the scope holds
                 undefined: list[str] = []
                 errors: list[str] = []
@@ -921,7 +931,7 @@ class _Builder:
     def _learn_users(self, ins: Instruction, scope: _Scope) -> None:
         """Record the homes of users a RUN creates (``useradd``/``adduser``)."""
         text = ins.args
-        if "useradd" not in text and "adduser" not in text:
+        if not _MAY_ADD_USER(text):
             return
         if "$" in text:  # the RUN's shell sees ENV/ARG values: ``useradd -d $APP_HOME``
             text = _VARIABLE_REFERENCE.sub(
@@ -1071,6 +1081,8 @@ _USER_TOOLS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ),
     ),
 }
+#: Whether a RUN's text may create a user (``useradd``/``adduser``): else no home to learn.
+_MAY_ADD_USER = re.compile("useradd|adduser").search
 _SEPARATORS = frozenset({";", "&&", "||", "|"})
 _VARIABLE_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
@@ -1144,19 +1156,20 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
     # command runs).
     queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
-    home = state.home
-    while queue:
-        script, start_dir = queue.pop(0)
+    home, user = state.home, state.user
+    run_home = home or "/"  # HOME=/ is what the runtime gives a uid /etc/passwd does not list
+    append = commands.append
+    done = 0
+    while done < len(queue):
+        script, start_dir = queue[done]
+        done += 1
         for command in script.script.commands:
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
             if recognise is not None and cwd is not None and command.known and command.words:
-                # HOME=/ is what the runtime gives a uid that /etc/passwd does not list.
-                action = recognise(
-                    command, env=env, home=state.home or "/", user=state.user, workdir=start_dir
-                )
-            commands.append(RunCommand(command, script, cwd, action))
+                action = recognise(command, env=env, home=run_home, user=user, workdir=start_dir)
+            append(RunCommand(command, script, cwd, action))
             stdin_script = _stdin_script(command, script) if command.redirects else None
             if stdin_script is not None:
                 scripts.append(stdin_script)

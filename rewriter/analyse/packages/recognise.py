@@ -199,7 +199,10 @@ def _script_operand(words: list[Word], value_options: frozenset[str]) -> int | N
 
 def _launched(words: list[Word], launcher: tuple[str, ...]) -> bool:
     """Whether ``words`` start with ``launcher`` past its first part (``-m pip``), which
-    ``_candidates`` has already matched against the command's basename."""
+    ``_candidates`` has already matched against the command's basename (``words`` is never
+    empty)."""
+    if len(launcher) == 1:
+        return True  # the first part is all there is, and it matched
     if len(words) < len(launcher):
         return False
     return all(w.value == part for w, part in zip(words[1:], launcher[1:], strict=False))
@@ -308,6 +311,11 @@ def _subcommand(tool: Tool, positionals: list[Word]) -> tuple[str | None, Sub | 
                 best = (value, sub)
         return best[0], best[1], len(values)
     for size in _SUBCOMMAND_SIZES.get(id(tool)) or (3, 2, 1):
+        if size == 1:  # the common case, without building a one-word key
+            first = values[0] if values else None
+            if first is not None and first in tool.subcommands:
+                return first, tool.subcommands[first], 1
+            continue
         if len(values) >= size and None not in values[:size]:
             key = " ".join(v for v in values[:size] if v is not None)
             if key in tool.subcommands:
