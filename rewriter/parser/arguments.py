@@ -103,7 +103,7 @@ def split_command(line: str, escape: str) -> InstructionSyntax:
     args_start = lead + len(stripped)
     if rest:
         if rest[:2] == "--" or rest[0] in _ASCII_SPACE:
-            remaining_at, flags = extract_flags(rest, escape, rest_start)
+            remaining_at, flags = extract_flags(rest, rest_start)
         else:  # no flags (most instructions): what extract_flags would find, without the call
             remaining_at = 0
         remaining = rest[remaining_at:] if remaining_at is not None else ""
@@ -116,8 +116,12 @@ def split_command(line: str, escape: str) -> InstructionSyntax:
     return syntax
 
 
-def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, list[Flag]]:
+def extract_flags(line: str, base: int = 0) -> tuple[int | None, list[Flag]]:
     """BuildKit's ``extractBuilderFlags``: leading words that start with ``--``.
+
+    Flag words always use the backslash as their escape character: BuildKit reads them before,
+    and apart from, the ``# escape=`` directive (``--k=\\`` at the end of a line under the backtick
+    escape is ``--k=``).
 
     Returns the index in ``line`` where the arguments begin (None when the line is all flags) and
     the flags. A bare ``--`` ends the flags and is dropped. BuildKit scans bytes here; we scan
@@ -136,8 +140,8 @@ def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, li
         start = pos
         end = _NOT_ASCII_SPACE.match(line, pos).end()  # type: ignore[union-attr]
         word = line[pos:end]
-        if "'" in word or '"' in word or escape in word:
-            word, blank_ok, pos = _flag_word(line, pos, escape)
+        if "'" in word or '"' in word or "\\" in word:
+            word, blank_ok, pos = _flag_word(line, pos)
         else:  # no quotes or escapes: the word is the text up to the next space
             blank_ok, pos = False, end
         if word == "--":
@@ -150,7 +154,7 @@ def extract_flags(line: str, escape: str, base: int = 0) -> tuple[int | None, li
             return None, flags
 
 
-def _flag_word(line: str, pos: int, escape: str) -> tuple[str, bool, int]:
+def _flag_word(line: str, pos: int) -> tuple[str, bool, int]:
     """One flag word from ``pos`` with BuildKit's quote and escape removal.
 
     Returns the word, whether it had quotes (an empty quoted word still counts) and the
@@ -167,7 +171,7 @@ def _flag_word(line: str, pos: int, escape: str) -> tuple[str, bool, int]:
                 quote = ""
                 pos += 1
                 continue
-            if ch == escape:
+            if ch == "\\":
                 if pos + 1 == n:
                     quote = ""
                     pos += 1
@@ -184,7 +188,7 @@ def _flag_word(line: str, pos: int, escape: str) -> tuple[str, bool, int]:
             blank_ok = True
             pos += 1
             continue
-        if ch == escape:
+        if ch == "\\":
             if pos + 1 == n:
                 pos += 1
                 continue

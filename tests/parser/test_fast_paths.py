@@ -42,7 +42,7 @@ def test_trims_remove_exactly_go_spaces(s: str) -> None:
     assert trim_space(s) == _TRAILING.sub("", _LEADING.sub("", s, count=1), count=1)
 
 
-def _reference_extract_flags(line: str, escape: str, base: int = 0):
+def _reference_extract_flags(line: str, base: int = 0):
     """``extract_flags`` with every word read character by character."""
     flags = []
     n = len(line)
@@ -55,7 +55,7 @@ def _reference_extract_flags(line: str, escape: str, base: int = 0):
         if not line.startswith("--", pos):
             return pos, flags
         start = pos
-        word, blank_ok, pos = _flag_word(line, pos, escape)
+        word, blank_ok, pos = _flag_word(line, pos)
         if word == "--":
             return (None if pos >= n else pos), flags
         if blank_ok or word:
@@ -65,20 +65,18 @@ def _reference_extract_flags(line: str, escape: str, base: int = 0):
 
 
 @settings(max_examples=1000, deadline=None)
-@given(_text, st.sampled_from(["\\", "`"]), st.integers(0, 5))
-def test_extract_flags_plain_words_are_read_like_quoted_ones(line, escape, base) -> None:
-    at, flags = extract_flags(line, escape, base)
-    assert (at, [(f.text, f.start, f.end) for f in flags]) == _reference_extract_flags(
-        line, escape, base
-    )
+@given(_text, st.integers(0, 5))
+def test_extract_flags_plain_words_are_read_like_quoted_ones(line, base) -> None:
+    at, flags = extract_flags(line, base)
+    assert (at, [(f.text, f.start, f.end) for f in flags]) == _reference_extract_flags(line, base)
 
 
 @settings(max_examples=1000, deadline=None)
-@given(_text, st.sampled_from(["\\", "`"]))
-def test_arguments_without_leading_dashes_or_space_have_no_flags(rest, escape) -> None:
+@given(_text)
+def test_arguments_without_leading_dashes_or_space_have_no_flags(rest) -> None:
     """What ``split_command`` assumes when it skips ``extract_flags``."""
     if rest and not rest.startswith("--") and rest[0] not in "\t\n\v\f\r ":
-        assert extract_flags(rest, escape, 7) == (0, [])
+        assert extract_flags(rest, 7) == (0, [])
 
 
 def _reference_split_command(line: str, escape: str) -> InstructionSyntax:
@@ -98,7 +96,7 @@ def _reference_split_command(line: str, escape: str) -> InstructionSyntax:
     args = ""
     args_start = lead + len(stripped)
     if rest:
-        remaining_at, flags = extract_flags(rest, escape, rest_start)
+        remaining_at, flags = extract_flags(rest, rest_start)
         remaining = rest[remaining_at:] if remaining_at is not None else ""
         args = trim_space(remaining)
         if args:
