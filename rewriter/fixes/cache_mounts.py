@@ -582,7 +582,7 @@ def _store_group(
             if any(not _covered(other, names_by_path[d], d, command.command) for d in shared):
                 group.append(other)
                 break
-    for st in stages:
+    for st in (s for s in model.stages if s in stages):  # file order: the same line every run
         for ins in st.instructions:
             words = {posixpath.basename(w) for v in ins.values for w in v.split()}
             if ins.name in ("cmd", "entrypoint") and words & _BUILD_TOOLS:

@@ -387,3 +387,24 @@ def test_store_read_in_a_derived_stage_is_fixed_with_its_base_stages_download() 
         assert finding.fix is not None
         lines = {src.count("\n", 0, e.start) + 1 for e in finding.fix.edits}
         assert lines == {4, 7}, finding.fix.title
+
+
+def test_refusal_names_the_first_start_command_in_file_order() -> None:
+    """Several stages of the family start the build tool: the message names the first one,
+    the same on every run (it once depended on the order of a set of stages)."""
+    src = (
+        "FROM rust:1.79 AS base\n"
+        "WORKDIR /code\n"
+        "COPY Cargo.toml Cargo.lock ./\n"
+        "RUN cargo fetch\n"
+        "COPY . .\n"
+        "FROM base AS dev\n"
+        'CMD ["cargo", "run", "--offline"]\n'
+        "FROM base AS tools\n"
+        'CMD ["cargo", "run", "--offline"]\n'
+        "FROM base AS test\n"
+        'CMD ["cargo", "test", "--offline"]\n'
+    )
+    (finding,) = df107(src)
+    assert finding.fix is None
+    assert "no fix: line 7 runs the build tool when the container starts" in finding.message
