@@ -543,6 +543,8 @@ def _defeaters(
     env: Mapping[str, str],
     caches: Sequence[Cache] | None,
 ) -> tuple[CacheDefeater, ...]:
+    if not options and not prefix_words and not tool.defeat_env:
+        return ()  # what the loops below find: nothing to look at
     found: list[CacheDefeater] = []
     for option in options:
         cache = tool.defeat_flags.get(option.name)
