@@ -761,21 +761,7 @@ class _Builder:
         instructions = stage.instructions
         for k in range(1, len(instructions)):
             ins = instructions[k]
-            # ``_snapshot`` with nothing undefined, written out: one state per instruction
-            state = InstructionState(
-                ins,
-                stage,
-                scope.args,
-                scope.env,
-                scope.variables,
-                scope.workdir,
-                scope.user,
-                scope.home(),
-                scope.shell,
-                (),
-                scope.env_complete,
-                (),
-            )
+            state = self._snapshot(ins, stage, scope, (), ())
             name = names[ins]
             if name == "run":
                 syntax = ins.syntax
