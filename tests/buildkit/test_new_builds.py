@@ -177,6 +177,27 @@ def _edit(source: str, token: str) -> str:
     return f"{marker} edited {token}\n"
 
 
+def assert_source_edit_keeps_dependencies_cached(
+    tmp_path: Path,
+    app: str,
+    source: str,
+    token: str,
+    first_ctx: Path,
+    dockerfile: str,
+    dependency_steps: tuple[str, ...],
+) -> None:
+    """Edit ``source`` again and rebuild ``dockerfile``: every dependency step must be CACHED
+    and the source COPY must re-run (the edit was seen)."""
+    edited = _read(app, source) + _edit(source, token + "-2")
+    second_ctx = make_app(tmp_path, app, changes={source: edited})
+    (second_ctx / ".dockerignore").write_text((first_ctx / ".dockerignore").read_text())
+    second = build(dockerfile, second_ctx)
+    assert second.ok, second.log
+    for step in dependency_steps:
+        assert second.cached(step), f"{app}: {step!r} re-ran after a source edit\n{second.log}"
+    assert not second.cached("COPY . ."), f"{app}: the source edit was not seen"
+
+
 def _contains(files: dict[str, str], prefix: str) -> bool:
     """Whether the image holds ``prefix`` (a file, or a folder when it ends with "/")."""
     return any(p.startswith(prefix) if prefix.endswith("/") else p == prefix for p in files)
@@ -204,14 +225,9 @@ def test_generated_dockerfile_builds_a_lean_runtime_and_caches_dependencies(
     assert user and user not in ("0", "root"), f"{app}: runs as root"
     assert user in passwd, f"{app}: USER {user} is not in the runtime's /etc/passwd"
 
-    edited = _read(app, source) + _edit(source, token + "-2")
-    second_ctx = make_app(tmp_path, app, changes={source: edited})
-    (second_ctx / ".dockerignore").write_text((first_ctx / ".dockerignore").read_text())
-    second = build(dockerfile, second_ctx)
-    assert second.ok, second.log
-    for step in dependency_steps:
-        assert second.cached(step), f"{app}: {step!r} re-ran after a source edit\n{second.log}"
-    assert not second.cached("COPY . ."), f"{app}: the source edit was not seen"
+    assert_source_edit_keeps_dependencies_cached(
+        tmp_path, app, source, token, first_ctx, dockerfile, dependency_steps
+    )
 
 
 @pytest.mark.buildkit

@@ -32,6 +32,7 @@ from .test_new_builds import (  # noqa: F401  (scaffold_images is a fixture used
     _edit,
     _passwd,
     _read,
+    assert_source_edit_keeps_dependencies_cached,
     generate,
     scaffold_images,
 )
@@ -104,14 +105,9 @@ def test_node_distroless_runtime_builds_lean_runs_as_nonroot_and_caches_dependen
     dev = _run(first.tag, "-e", 'require("left-pad")')
     assert dev.returncode != 0 and "Cannot find module 'left-pad'" in dev.stderr
 
-    edited = _read(app, source) + _edit(source, token + "-2")
-    second_ctx = make_app(tmp_path, app, changes={source: edited})
-    (second_ctx / ".dockerignore").write_text((first_ctx / ".dockerignore").read_text())
-    second = build(dockerfile, second_ctx)
-    assert second.ok, second.log
-    for step in dependency_steps:
-        assert second.cached(step), f"{app}: {step!r} re-ran after a source edit\n{second.log}"
-    assert not second.cached("COPY . ."), f"{app}: the source edit was not seen"
+    assert_source_edit_keeps_dependencies_cached(
+        tmp_path, app, source, token, first_ctx, dockerfile, dependency_steps
+    )
 
 
 @pytest.mark.buildkit
