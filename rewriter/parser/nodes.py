@@ -125,11 +125,15 @@ class LogicalLine(Record):
 
     def to_file_offset(self, index: int) -> int:
         """Map an offset in ``text`` (0..len) to an offset in the file."""
-        import bisect  # here, not at the top: only fixes map offsets, and start-up counts
+        pieces = self.pieces
+        if len(pieces) == 1:  # a one-line instruction (most of them): no search needed
+            logical_start, file_start = pieces[0]
+            return file_start + (index - logical_start)
+        from bisect import bisect_right  # here, not at the top: start-up counts
 
         # pieces are sorted by logical offset; the last one starting at or before ``index``
-        i = max(bisect.bisect_right(self.pieces, (index, float("inf"))) - 1, 0)
-        logical_start, file_start = self.pieces[i]
+        i = max(bisect_right(pieces, (index, float("inf"))) - 1, 0)
+        logical_start, file_start = pieces[i]
         return file_start + (index - logical_start)
 
 

@@ -64,7 +64,6 @@ _OP_TYPES = {
     ")": "RPAREN",
 }
 _META = frozenset(" \t\r\n;&|<>()")  # \r: CRLF files end words like blanks
-_BLANK = frozenset(" \t\r")
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SPECIAL_PARAMS = frozenset("@*#?-$!0123456789")
@@ -72,23 +71,21 @@ _GLOB = frozenset("*?[")
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
 _ARGUMENT_TYPES = frozenset({"WORD", "IO_NUMBER", "REDIR_OP"})  # `[[` after these is an argument
 _LEADERS = frozenset({"if", "then", "elif", "else", "do", "while", "until", "!", "{"})
+_NOTABLE_WORDS = frozenset({"[[", "]]", "case", "esac"})  # words that change the scan state
 _WORD_SPECIAL = _META | frozenset("\\'\"$`")
-_SKIPPABLE = frozenset(" \t\r\\")  # what _skip_blanks may skip (a backslash only before \n)
-# A whole word of characters that are ordinary anywhere in a word (it ends at a metacharacter
-# or at the end of the region; possessive, so a failed match does not backtrack).
-_PLAIN_WORD = re.compile(r"[^ \t\r\n;&|<>()\\'\"$`]++(?=[ \t\r\n;&|<>()]|\Z)")
-_OPERATOR_SET = frozenset(_OPERATORS)
-
-
-def _operator(text: str, pos: int) -> str:
-    """The longest operator at ``text[pos]`` (which is a metacharacter other than a blank)."""
-    three = text[pos : pos + 3]
-    if three in _OPERATOR_SET:
-        return three
-    two = three[:2]
-    if two in _OPERATOR_SET:
-        return two
-    return three[:1]
+# The master pattern of the top-level scan: the blanks (and backslash-newlines) before the next
+# token, then one of
+#   group 1: a whole word of characters that are ordinary anywhere in a word, not starting a
+#            comment or a tilde prefix (it ends at a metacharacter or at the end of the region;
+#            possessive, so a failed match does not backtrack);
+#   group 2: an operator, longest first (maximal munch), in the order of ``_OPERATORS``.
+# Anything else (a newline, a comment, a word with quotes, escapes, ``$``, backticks or a
+# leading ``~``, the end) matches the blanks alone, and the scan loop looks at the next char.
+_NEXT_TOKEN = re.compile(
+    r"(?:[ \t\r]++|\\\n)*+"
+    r"(?:([^ \t\r\n;&|<>()\\'\"$`#~][^ \t\r\n;&|<>()\\'\"$`]*+)(?=[ \t\r\n;&|<>()]|\Z)"
+    r"|(" + "|".join(re.escape(op) for op in _OPERATORS) + r"))?"
+)
 
 
 class Tok:
@@ -96,12 +93,14 @@ class Tok:
 
     __slots__ = ("end", "heredoc", "start", "subs", "text", "type", "word")
 
-    def __init__(self, type_: str, start: int, end: int, text: str) -> None:
+    def __init__(
+        self, type_: str, start: int, end: int, text: str, word: Word | None = None
+    ) -> None:
         self.type = type_
         self.start = start
         self.end = end
         self.text = text
-        self.word: Word | None = None
+        self.word = word
         # Spans (start, end) of command substitutions inside the word, to parse as scripts.
         self.subs: list[tuple[int, int]] | tuple[()] = ()
         self.heredoc: HereDoc | None = None
@@ -138,96 +137,113 @@ class Lexer:
         case_depth = 0
         heredoc_next = False
         dbracket = False
-        plain_word = _PLAIN_WORD.match
+        next_token = _NEXT_TOKEN.match
+        pos = self.pos
         while True:
-            pos = self.pos
-            if pos < end and text[pos] in _SKIPPABLE:
-                pos = self._skip_blanks(pos)
-                self.pos = pos
-            if pos >= end:
-                break
-            c = text[pos]
-            if c in _META:
-                if c == "\n":
-                    out.append(Tok("NEWLINE", pos, pos + 1, "\n"))
-                    self.pos = pos + 1
-                    if self._pending:
-                        self._read_heredocs()
+            match = next_token(text, pos, end)
+            raw, op = match.groups()
+            if raw is not None:
+                # A word of ordinary characters only: the token ``_word`` builds, without
+                # scanning it char by char.
+                stop = match.end()
+                start = stop - len(raw)
+                pos = stop
+                if raw.isdigit() and stop < end and text[stop] in "<>":
+                    out.append(Tok("IO_NUMBER", start, stop, raw))
+                    heredoc_next = False
                     continue
-                op = _operator(text, pos)
-                self.pos = pos + len(op)
-                if dbracket and c != ";":
+                glob = "*" in raw or "?" in raw or "[" in raw
+                word = Word(raw, raw, start, stop, (WordPart(LIT, raw, False),), glob)
+                tok = Tok("WORD", start, stop, raw, word)
+                if raw in _NOTABLE_WORDS or heredoc_next:
+                    dbracket, heredoc_next, case_depth = self._notable_word(
+                        tok, out, dbracket, heredoc_next, case_depth, stop_at_paren
+                    )
+                out.append(tok)
+            elif op is not None:
+                stop = match.end()
+                start = stop - len(op)
+                pos = stop
+                if dbracket and op[0] != ";":
                     # inside bash [[ ... ]], && || ( ) < > are operands of the test, not operators
-                    tok = Tok("WORD", pos, pos + len(op), op)
-                    tok.word = Word(op, op, pos, pos + len(op), (WordPart(LIT, op),))
-                    out.append(tok)
+                    out.append(
+                        Tok(
+                            "WORD", start, stop, op, Word(op, op, start, stop, (WordPart(LIT, op),))
+                        )
+                    )
                     continue
                 if op == ")" and stop_at_paren and depth == 0 and case_depth == 0:
-                    self.pos = pos
+                    pos = start
                     break
                 if op == "(":
                     depth += 1
                 elif op == ")" and depth > 0:
                     depth -= 1
                 if op in _REDIRECTS:
-                    tok = Tok("REDIR_OP", pos, pos + len(op), op)
+                    out.append(Tok("REDIR_OP", start, stop, op))
                     heredoc_next = op in ("<<", "<<-")
                 else:
-                    tok = Tok(_OP_TYPES[op], pos, pos + len(op), op)
-                out.append(tok)
-                continue
-            if c == "#":
-                nl = text.find("\n", pos, end)
-                self.pos = end if nl < 0 else nl
-                continue
-            match = plain_word(text, pos, end) if c != "~" else None
-            if match is not None:
-                # A word of ordinary characters only (no quote, escape, ``$``, backtick or
-                # leading ``~``): the token ``_word`` builds, without scanning it char by char.
-                stop = self.pos = match.end()
-                raw = match.group()
-                if raw.isdigit() and stop < end and text[stop] in "<>":
-                    tok = Tok("IO_NUMBER", pos, stop, raw)
-                else:
-                    tok = Tok("WORD", pos, stop, raw)
-                    glob = "*" in raw or "?" in raw or "[" in raw
-                    tok.word = Word(raw, raw, pos, stop, (WordPart(LIT, raw, False),), glob)
+                    out.append(Tok(_OP_TYPES[op], start, stop, op))
             else:
+                pos = match.end()
+                if pos >= end:
+                    break
+                c = text[pos]
+                if c == "\n":
+                    out.append(Tok("NEWLINE", pos, pos + 1, "\n"))
+                    pos += 1
+                    if self._pending:
+                        self.pos = pos
+                        self._read_heredocs()
+                        pos = self.pos
+                    continue
+                if c == "#":
+                    nl = text.find("\n", pos, end)
+                    pos = end if nl < 0 else nl
+                    continue
                 tok = self._word(pos)
+                pos = self.pos
                 if tok.type == "ERROR":
                     self.ok = False
                     out.append(tok)
                     break
-            raw = tok.text
-            if raw == "[[" and (
-                not out or out[-1].type not in _ARGUMENT_TYPES or out[-1].text in _LEADERS
-            ):
-                dbracket = True
-            elif raw == "]]":
-                dbracket = False
-            if heredoc_next:
-                if tok.type == "WORD":
-                    self._queue_heredoc(out[-1], tok)
-                heredoc_next = False
-            if stop_at_paren and tok.type == "WORD":
-                if raw == "case":
-                    case_depth += 1
-                elif raw == "esac" and case_depth:
-                    case_depth -= 1
-            out.append(tok)
+                dbracket, heredoc_next, case_depth = self._notable_word(
+                    tok, out, dbracket, heredoc_next, case_depth, stop_at_paren
+                )
+                out.append(tok)
+        self.pos = pos
         return out
 
-    def _skip_blanks(self, pos: int) -> int:
-        text, end = self.text, self.end
-        while pos < end:
-            c = text[pos]
-            if c in _BLANK:
-                pos += 1
-            elif c == "\\" and pos + 1 < end and text[pos + 1] == "\n":
-                pos += 2
-            else:
-                break
-        return pos
+    def _notable_word(
+        self,
+        tok: Tok,
+        out: list[Tok],
+        dbracket: bool,
+        heredoc_next: bool,
+        case_depth: int,
+        stop_at_paren: bool,
+    ) -> tuple[bool, bool, int]:
+        """Update the scan state for a word (or IO number) token about to be appended to
+        ``out``: ``[[``/``]]`` switch bash test mode, a word after ``<<`` is a here-document
+        delimiter, ``case``/``esac`` nest inside ``$( )``. Plain words skip this call unless
+        they are in ``_NOTABLE_WORDS`` or follow ``<<``."""
+        raw = tok.text
+        if raw == "[[" and (
+            not out or out[-1].type not in _ARGUMENT_TYPES or out[-1].text in _LEADERS
+        ):
+            dbracket = True
+        elif raw == "]]":
+            dbracket = False
+        if heredoc_next:
+            if tok.type == "WORD":
+                self._queue_heredoc(out[-1], tok)  # out[-1] is the << operator
+            heredoc_next = False
+        if stop_at_paren and tok.type == "WORD":
+            if raw == "case":
+                case_depth += 1
+            elif raw == "esac" and case_depth:
+                case_depth -= 1
+        return dbracket, heredoc_next, case_depth
 
     # -- here-documents --------------------------------------------------------------------
 
