@@ -481,7 +481,7 @@ class _Walker:
         current: list[tuple[str | None, Any]] = []
         pending: str | None = None
         for child in children:
-            if _is_token(child):
+            if type(child) is _Leaf or _is_token(child):  # the fast path's leaves first
                 if pending is None and child.type in _CONNECTORS:
                     pending = _CONNECTORS[child.type]
                     if pending in (";", "&", "\n") and current:
@@ -622,7 +622,7 @@ class _Walker:
         tokens = self.tokens
         start = end = -1
         for child in node.children:
-            if _is_token(child):
+            if type(child) is _Leaf or _is_token(child):  # the fast path's leaves first
                 tok = tokens[child.start_pos]
                 assert tok.word is not None
                 (assignments if child.type == "ASSIGNMENT_WORD" else words).append(tok.word)
