@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rewriter.analyse.shell.lexer import Lexer
-from rewriter.analyse.shell.parse import _plain_tree, parse_shell_uncached
+from rewriter.analyse.shell.parse import parse_shell_uncached
+from rewriter.analyse.shell.plain import plain_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def _both_ways(text: str) -> None:
 
 
 def _is_plain(text: str) -> bool:
-    return _plain_tree(Lexer(text).tokens()) is not None
+    return plain_tree(Lexer(text).tokens()) is not None
 
 
 @cache

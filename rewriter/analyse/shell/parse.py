@@ -9,43 +9,25 @@ looking at the LALR table of the current state. And bad input must not lose the 
 the state is saved after every top-level separator, and a syntax error turns the span up to the
 next separator into one unknown command, after which parsing resumes from the saved state.
 
-``_feed_lark`` does the same over lark's own interactive parser: the reference the tests hold
-``_feed`` to. Everything lark-related is imported inside functions.
+Most scripts never reach the LALR parser: ``plain.py`` reads plain ones (simple commands,
+groups and the list operators) directly into the same tree shape. ``_feed_lark`` does what
+``_feed`` does over lark's own interactive parser: the reference the tests hold ``_feed`` to.
+Everything lark-related is imported inside functions.
 """
 
 from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from typing import Any
 
 from .lexer import Lexer, Tok
 from .model import Command, Enclosure, Redirect, Script, Word
+from .plain import ASSIGNMENT, KEYWORDS, Leaf, Node, plain_tree
 
-_KEYWORDS = {
-    "if": "IF",
-    "then": "THEN",
-    "else": "ELSE",
-    "elif": "ELIF",
-    "fi": "FI",
-    "do": "DO",
-    "done": "DONE",
-    "case": "CASE",
-    "esac": "ESAC",
-    "while": "WHILE",
-    "until": "UNTIL",
-    "for": "FOR",
-    "in": "IN",
-    "{": "LBRACE",
-    "}": "RBRACE",
-    "!": "BANG",
-    "function": "FUNCTION",
-}
 # Reserved words that close a construct: in command position they are keywords even where the
 # grammar cannot take them, so that a stray `fi` is a syntax error rather than a command.
 _CLOSERS = frozenset({"THEN", "ELSE", "ELIF", "FI", "DO", "DONE", "ESAC", "RBRACE"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = frozenset({"NEWLINE", "SEMI", "AMP"})
 _CONNECTORS = {
     "AND_IF": "&&",
@@ -109,12 +91,12 @@ def _lalr() -> tuple[Any, list[Any]]:
 
 
 class _NodeBuilder:
-    """Builds every named rule as a ``_Node`` (what lark's Tree is to the walker)."""
+    """Builds every named rule as a ``Node`` (what lark's Tree is to the walker)."""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return lambda children: _Node(name, children)
+        return lambda children: Node(name, children)
 
 
 def _unknown(start: int, end: int, outer: tuple[Enclosure, ...]) -> Command:
@@ -141,7 +123,7 @@ class _State:
         tokens = lexer.tokens()
         if not lexer.ok:
             self.ok = False
-        tree = _plain_tree(tokens) if self.plain_fast_path else None
+        tree = plain_tree(tokens) if self.plain_fast_path else None
         if tree is None:
             tree, unknown = self.feed(tokens)
             for first, last in unknown:
@@ -149,187 +131,6 @@ class _State:
                 self.commands.append(_unknown(tokens[first].start, tokens[last].end, outer))
         if tree is not None:
             _Walker(self, tokens, outer).walk_list(tree.children, cwd)
-
-
-class _Node:
-    """A tree node shaped like lark's ``Tree`` (``data``, ``children``), for the fast path."""
-
-    __slots__ = ("children", "data")
-
-    def __init__(self, data: str, children: list[Any]) -> None:
-        self.data = data
-        self.children = children
-
-
-class _Leaf:
-    """A leaf shaped like the lark ``Token`` the feeder makes: its type and token index."""
-
-    __slots__ = ("start_pos", "type")
-
-    def __init__(self, type_: str, start_pos: int) -> None:
-        self.type = type_
-        self.start_pos = start_pos
-
-
-# Token types that end a command and join it to the next one in a list.
-_LIST_OPERATORS = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP"})
-# What may follow a command: an operator, or the end of the group around it.
-_AFTER_COMMAND = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP", "PIPE", "NEWLINE", "RPAREN"})
-# After these, a ``}`` in command position closes a brace group.
-_SEPARATED = frozenset({"SEMI", "AMP", "NEWLINE"})
-
-
-def _plain_tree(tokens: list[Tok]) -> _Node | None:
-    """The tree the LALR parser would build for a *plain* script, or None for any other.
-
-    Plain: simple commands (assignments, words, redirections), brace groups ``{ ...; }`` and
-    subshells ``( ... )`` (with redirections after them) joined by ``&&``, ``||``, ``;``,
-    ``&``, ``|`` and newlines, with no other reserved word in command position, no ``}``
-    argument inside a group, no ``;;`` and no syntax error. That is nearly every RUN body,
-    and for them this recursive scan replaces feeding lark token by token. Anything else
-    returns None and goes to ``_feed``, which stays the reference:
-    ``tests/test_shell_fast_path.py`` checks that both build the same Script.
-    """
-    read = _plain_list(tokens, 0, None)
-    if read is None:
-        return None
-    return _Node("start", read[0])
-
-
-def _plain_list(tokens: list[Tok], i: int, closer: str | None) -> tuple[list[Any], int] | None:
-    """Read a list from ``tokens[i]`` up to the end (``closer`` None), a ``)`` (``"RPAREN"``)
-    or a ``}`` in command position (``"RBRACE"``); return its children as lark's inlined rules
-    leave them (commands and operator tokens) and the index of the closer."""
-    out: list[Any] = []
-    pipeline: list[Any] | None = None  # children of the pipeline being read
-    prev = ""  # "" at the start, "CMD" after a command, else the last operator's type
-    n = len(tokens)
-    while i < n:
-        tok = tokens[i]
-        kind = tok.type
-        if kind == "NEWLINE":
-            if prev == "PIPE":
-                assert pipeline is not None
-                pipeline.append(_Leaf(kind, i))
-            else:
-                out.append(_Leaf(kind, i))
-                if prev not in ("AND_IF", "OR_IF"):
-                    prev = kind
-            i += 1
-            continue
-        if kind in _LIST_OPERATORS:
-            if prev != "CMD":
-                return None
-            out.append(_Leaf(kind, i))
-            prev = kind
-            i += 1
-            continue
-        if closer is not None and (
-            (kind == "RPAREN" and closer == "RPAREN")
-            or (kind == "WORD" and tok.text == "}" and closer == "RBRACE" and prev in _SEPARATED)
-        ):
-            break
-        if prev == "CMD":
-            return None  # a word after a group, or a parenthesis after a word
-        if kind == "LPAREN" or (kind == "WORD" and tok.text == "{"):
-            command, i = _plain_group(tokens, i)
-            if command is None or (i < n and tokens[i].type not in _AFTER_COMMAND):
-                return None  # `(a) b`, `{ a; } }`...: let the LALR parser decide
-            if i < n and tokens[i].type == "RPAREN" and closer != "RPAREN":
-                return None
-        else:
-            command, i = _plain_command(tokens, i, closer is not None)
-            if command is None:
-                return None
-        if i < n and tokens[i].type == "PIPE":
-            if pipeline is None:
-                pipeline = []
-            pipeline += (command, _Leaf("PIPE", i))
-            prev = "PIPE"
-            i += 1
-            continue
-        if pipeline is not None:
-            pipeline.append(command)
-            out.append(_Node("pipeline", pipeline))
-            pipeline = None
-        else:
-            out.append(command)
-        prev = "CMD"
-    if prev in ("AND_IF", "OR_IF", "PIPE"):
-        return None
-    if closer is not None and (i >= n or not any(type(c) is _Node for c in out)):
-        return None  # unclosed, or an empty group
-    return out, i
-
-
-def _plain_group(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
-    """Read ``{ list }`` or ``( list )`` and its redirections (``{ a; } >log 2>&1``) from
-    ``tokens[i]``; (None, i) when not plain."""
-    brace = tokens[i].type == "WORD"
-    read = _plain_list(tokens, i + 1, "RBRACE" if brace else "RPAREN")
-    if read is None:
-        return None, i
-    children, close = read
-    opener = _Leaf("LBRACE" if brace else "LPAREN", i)
-    closing = _Leaf("RBRACE" if brace else "RPAREN", close)
-    group = _Node(
-        "brace_group" if brace else "subshell", [opener, _Node("compound_list", children), closing]
-    )
-    children: list[Any] = [group]
-    i = close + 1
-    while i < len(tokens) and tokens[i].type in ("REDIR_OP", "IO_NUMBER"):
-        redirect, i = _plain_redirect(tokens, i)
-        if redirect is None:
-            return None, i
-        children.append(redirect)
-    return _Node("compound_command", children), i
-
-
-def _plain_redirect(tokens: list[Tok], i: int) -> tuple[_Node | None, int]:
-    """Read ``[n]op word`` from ``tokens[i]`` (a REDIR_OP or IO_NUMBER); (None, i) when the
-    operator or its target is missing."""
-    op = i + 1 if tokens[i].type == "IO_NUMBER" else i
-    if op + 1 >= len(tokens) or tokens[op].type != "REDIR_OP" or tokens[op + 1].type != "WORD":
-        return None, i
-    return _Node("redirect", [_Leaf(tokens[k].type, k) for k in range(i, op + 2)]), op + 2
-
-
-def _plain_command(tokens: list[Tok], i: int, in_group: bool) -> tuple[_Node | None, int]:
-    """Read one simple command from ``tokens[i]``; (None, i) when it is not plain.
-
-    A reserved word is a plain word after the command word or an assignment, except ``}``
-    inside a group (``in_group``): the LALR parser may take that one as the group's end
-    (``{ echo }``), so such a script goes to it.
-    """
-    children: list[Any] = []
-    prefix = True  # before the command word: NAME=value words are assignments
-    n = len(tokens)
-    while i < n:
-        tok = tokens[i]
-        kind = tok.type
-        if kind == "WORD":
-            if prefix:
-                if tok.text in _KEYWORDS:
-                    return None, i
-                if _ASSIGNMENT.match(tok.text):
-                    children.append(_Leaf("ASSIGNMENT_WORD", i))
-                    i += 1
-                    continue
-                prefix = False
-            elif in_group and tok.text == "}":
-                return None, i
-            children.append(_Leaf(kind, i))
-            i += 1
-        elif kind == "REDIR_OP" or kind == "IO_NUMBER":
-            redirect, i = _plain_redirect(tokens, i)
-            if redirect is None:
-                return None, i
-            children.append(redirect)
-        else:
-            break
-    if not children:
-        return None, i
-    return _Node("simple_command", children), i
 
 
 def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
@@ -350,15 +151,15 @@ def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
         tok = tokens[i]
         kind = tok.type
         if kind == "WORD":
-            keyword = _KEYWORDS.get(tok.text)
+            keyword = KEYWORDS.get(tok.text)
             if keyword is not None and (
                 state.accepts(keyword) or (keyword in _CLOSERS and state.accepts("IF"))
             ):
                 kind = keyword  # a closer in command position (`fi` alone) is a syntax error
-            elif _ASSIGNMENT.match(tok.text) and state.accepts("ASSIGNMENT_WORD"):
+            elif ASSIGNMENT.match(tok.text) and state.accepts("ASSIGNMENT_WORD"):
                 kind = "ASSIGNMENT_WORD"
         try:
-            state.feed(kind, _Leaf(kind, i))
+            state.feed(kind, Leaf(kind, i))
         except GrammarError:
             j = i
             while j < n and tokens[j].type not in _SEPARATORS:
@@ -395,13 +196,13 @@ def _feed_lark(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
         tok = tokens[i]
         kind = tok.type
         if kind == "WORD":
-            keyword = _KEYWORDS.get(tok.text)
+            keyword = KEYWORDS.get(tok.text)
             if keyword is not None and (
                 _accepts(states, state.state_stack, keyword)
                 or (keyword in _CLOSERS and _accepts(states, state.state_stack, "IF"))
             ):
                 kind = keyword  # a closer in command position (`fi` alone) is a syntax error
-            elif _ASSIGNMENT.match(tok.text) and _accepts(
+            elif ASSIGNMENT.match(tok.text) and _accepts(
                 states, state.state_stack, "ASSIGNMENT_WORD"
             ):
                 kind = "ASSIGNMENT_WORD"
@@ -481,7 +282,7 @@ class _Walker:
         current: list[tuple[str | None, Any]] = []
         pending: str | None = None
         for child in children:
-            if type(child) is _Leaf or _is_token(child):  # the fast path's leaves first
+            if type(child) is Leaf or _is_token(child):  # the fast path's leaves first
                 if pending is None and child.type in _CONNECTORS:
                     pending = _CONNECTORS[child.type]
                     if pending in (";", "&", "\n") and current:
@@ -622,7 +423,7 @@ class _Walker:
         tokens = self.tokens
         start = end = -1
         for child in node.children:
-            if type(child) is _Leaf or _is_token(child):  # the fast path's leaves first
+            if type(child) is Leaf or _is_token(child):  # the fast path's leaves first
                 tok = tokens[child.start_pos]
                 assert tok.word is not None
                 (assignments if child.type == "ASSIGNMENT_WORD" else words).append(tok.word)
@@ -692,11 +493,11 @@ class _Walker:
 
 
 def _is_token(node: Any) -> bool:
-    """A token (lark's Token or the fast path's _Leaf), not a tree node."""
+    """A token (lark's Token or the fast path's Leaf), not a tree node."""
     kind = type(node)
-    if kind is _Leaf:
+    if kind is Leaf:
         return True
-    if kind is _Node:
+    if kind is Node:
         return False
     return not hasattr(node, "data")
 
