@@ -21,15 +21,6 @@ GO_SPACE_CHARS = "".join(sorted(GO_SPACES))
 WHITESPACE_RUN = re.compile(r"[\t\v\f\r ]+")
 
 
-def is_space(ch: str) -> bool:
-    return ch in GO_SPACES
-
-
-def is_space_byte(b: int) -> bool:
-    """``unicode.IsSpace(rune(line[pos]))`` on a single byte, as BuildKit's flag scanner does."""
-    return b in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0)
-
-
 def trim_left(s: str) -> str:
     """Go's ``strings.TrimLeftFunc(s, unicode.IsSpace)``."""
     return s.lstrip(GO_SPACE_CHARS)
