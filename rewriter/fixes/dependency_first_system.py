@@ -25,7 +25,9 @@ from rewriter.analyse.packages import CLEANUP, DEPENDENCY_INSTALL, INDEX_UPDATE
 from rewriter.fixes.dependency_first_scan import is_within, known_dir, mounts
 
 if TYPE_CHECKING:
-    from rewriter.analyse.shell import Command, Word
+    from collections.abc import Sequence
+
+    from rewriter.analyse.shell import Command, Redirect, Word
     from rewriter.parser import Instruction
 
 #: Package managers of the operating system (``PackageAction.ecosystem``).
@@ -92,7 +94,7 @@ def system_run_blocker(
     system = False
     for cmd in script.commands:
         text = " ".join(w.raw for w in cmd.words) or script.text[cmd.start : cmd.end]
-        reason = _nesting_blocker(cmd, text, script.text)
+        reason = _nesting_blocker(cmd, text, script.text, protected, env, home)
         if reason is not None:
             return reason
         action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
@@ -112,18 +114,30 @@ def system_run_blocker(
     return None
 
 
-def _nesting_blocker(cmd: Command, text: str, script: str) -> str | None:
+def _nesting_blocker(
+    cmd: Command,
+    text: str,
+    script: str,
+    protected: tuple[str, ...],
+    env: dict[str, str],
+    home: str,
+) -> str | None:
     """Why the constructs around ``cmd`` may change what it does, or None when they are plain
     groups (``a && { b; c; }``, ``( b )``, the group DF107's apt fix appends).
 
-    Why these limits: a group's redirection applies to every command in it (``{ ...; } >
-    /app/log`` writes under the WORKDIR, whatever the commands are); a pipeline or ``&`` runs
-    the group alongside other commands; a loop, condition, substitution or function body
-    changes when and how often the command runs, and its words are not checked here."""
+    Why these limits: a group's redirection applies to every command in it, so its targets are
+    checked as a command's own are (``{ ...; } > /app/log`` writes under the WORKDIR;
+    ``> /dev/null 2>&1`` or a log outside the COPY's folders changes nothing there); a pipeline
+    or ``&`` runs the group alongside other commands; a loop, condition, substitution or
+    function body changes when and how often the command runs, and its words are not checked
+    here."""
     for enclosure in cmd.enclosing:
         if enclosure.kind not in _PLAIN_GROUPS:
             return f"`{text}` is nested in a compound command or substitution"
-        if enclosure.redirects:
+        if any(
+            _word_blocker(target, True, text, protected, env, home) is not None
+            for target in _file_targets(enclosure.redirects)
+        ):
             written = " ".join(script[r.start : r.end] for r in enclosure.redirects)
             return f"`{text}` is in a group redirected with `{written}`"
         if enclosure.piped or enclosure.background:
@@ -171,20 +185,9 @@ def _words_blocker(
         (w, operands and k > 0 and not (w.value or w.raw).startswith("-"))
         for k, w in enumerate(cmd.words)
     ]
-    checks += [
-        (r.target, True)
-        for r in cmd.redirects
-        if r.heredoc is None and not ("&" in r.op and _is_fd(r.target.value))
-    ]
+    checks += [(target, True) for target in _file_targets(cmd.redirects)]
     for word, is_path in checks:
-        value = word.value if word.value is not None else word.expand(env, home)
-        if value is None:
-            return f"`{text}` uses `{word.raw}`, whose value dfopt does not know"
-        if value in _FD_TARGETS:
-            continue
-        if is_path and not value.startswith("/"):
-            return f"`{text}` names the relative path `{value}`"
-        reason = _path_blocker(value, text, protected)
+        reason = _word_blocker(word, is_path, text, protected, env, home)
         if reason is not None:
             return reason
     if cmd.name in ("useradd", "adduser") and cmd.words:
@@ -195,6 +198,35 @@ def _words_blocker(
             if reason is not None:
                 return reason
     return None
+
+
+def _file_targets(redirects: Sequence[Redirect]) -> list[Word]:
+    """The targets of the redirections that name a file: not a heredoc, not ``2>&1``/``>&-``."""
+    return [
+        r.target
+        for r in redirects
+        if r.heredoc is None and not ("&" in r.op and _is_fd(r.target.value))
+    ]
+
+
+def _word_blocker(
+    word: Word,
+    is_path: bool,
+    text: str,
+    protected: tuple[str, ...],
+    env: dict[str, str],
+    home: str,
+) -> str | None:
+    """Why ``word`` may name a path under ``protected``: its value is unknown, it is a relative
+    path where it must be a path (``is_path``), or it overlaps a protected folder."""
+    value = word.value if word.value is not None else word.expand(env, home)
+    if value is None:
+        return f"`{text}` uses `{word.raw}`, whose value dfopt does not know"
+    if value in _FD_TARGETS:
+        return None
+    if is_path and not value.startswith("/"):
+        return f"`{text}` names the relative path `{value}`"
+    return _path_blocker(value, text, protected)
 
 
 def _is_fd(value: str | None) -> bool:

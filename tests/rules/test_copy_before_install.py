@@ -833,6 +833,20 @@ def test_a_plain_group_is_trusted_like_the_commands_in_it(run: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "run",
+    [
+        "RUN { apt-get update; apt-get install -y curl; } > /dev/null 2>&1",
+        "RUN ( apt-get update ) 2>&1 >/var/log/apt.log",
+        "RUN { apt-get update; } >&2",
+    ],
+)
+def test_a_group_redirected_away_from_the_copied_folders_is_trusted(run: str) -> None:
+    """A group's redirections are judged as a command's own: /dev/null, a descriptor copy or a
+    log outside the COPY's and WORKDIR's folders changes nothing the COPY writes."""
+    assert fixed(_between(run)) == _moved(run)
+
+
+@pytest.mark.parametrize(
     ("run", "why"),
     [
         (
@@ -840,8 +854,16 @@ def test_a_plain_group_is_trusted_like_the_commands_in_it(run: str) -> None:
             "`apt-get update` is in a group redirected with `> /app/log`",
         ),
         (
-            "RUN ( apt-get update ) 2>&1 >/var/log/apt.log",
-            "`apt-get update` is in a group redirected with `2>&1 >/var/log/apt.log`",
+            "RUN ( apt-get update ) 2>&1 >/app/apt.log",
+            "`apt-get update` is in a group redirected with `2>&1 >/app/apt.log`",
+        ),
+        (
+            "RUN { apt-get update; } > apt.log",
+            "`apt-get update` is in a group redirected with `> apt.log`",  # under the WORKDIR
+        ),
+        (
+            "RUN { apt-get update; } > $LOG",
+            "`apt-get update` is in a group redirected with `> $LOG`",  # unknown target
         ),
         (
             "RUN { apt-get update; apt-get install -y x; } | tee /var/log/apt.log",
