@@ -199,10 +199,14 @@ def test_python_tools_honour_no_cache_venvs_wheels_and_stale_locks(tmp_path: Pat
         "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n"
         + fails_with("pip install -r missing.txt", "Could not open requirements file")
         + fails_with("python app/main.py", "No module named 'flask'")
-        + "RUN pip install --no-cache-dir -r requirements.txt | grep -qF 'cache disabled'"
-        + " && python app/main.py\n"
-        + "RUN PIP_NO_CACHE_DIR=1 pip install six | grep -qF 'cache disabled'\n"
-        + "RUN pip install attrs==23.2.0 | grep -qF 'cache hit 0/1 (/root/.cache/pip)'\n"
+        # Output to a file, then grep: `pip ... | grep -q` lets grep exit at the first match and
+        # kill pip with SIGPIPE before it has installed everything (a race seen on a busy host).
+        + "RUN pip install --no-cache-dir -r requirements.txt > /tmp/pip.out"
+        + " && grep -qF 'cache disabled' /tmp/pip.out && python app/main.py\n"
+        + "RUN PIP_NO_CACHE_DIR=1 pip install six > /tmp/pip.out"
+        + " && grep -qF 'cache disabled' /tmp/pip.out\n"
+        + "RUN pip install attrs==23.2.0 > /tmp/pip.out"
+        + " && grep -qF 'cache hit 0/1 (/root/.cache/pip)' /tmp/pip.out\n"
         + "RUN python -m venv /opt/venv && /opt/venv/bin/pip install rich==13.7.1"
         + " && /opt/venv/bin/python -c 'import rich'"
         + " && test -d /opt/venv/lib/python3.12/site-packages/rich\n"
