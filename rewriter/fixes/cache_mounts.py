@@ -494,10 +494,12 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
 def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> str | None:
     """A command (this RUN or a later one in the stage) that reads a folder being mounted."""
     stage = run.stage
-    later = [r for r in model.runs() if r.stage is stage and r is not run]
-    later = [r for r in later if r.instruction.start_line > run.instruction.start_line]
+    runs = model.runs()  # in file order, and ``run`` is one of them
+    at = next((i for i, r in enumerate(runs) if r is run), len(runs))
+    later = [r for r in runs[at + 1 :] if r.stage is stage]
     for step in [run, *later]:
-        env = {"HOME": step.state.home or "", **step.state.known_variables()}
+        env: dict[str, str] | None = None  # built on the first word that needs it (a file with
+        # many RUNs and ENVs would otherwise copy every variable for every pair of RUNs)
         for command in step.commands:
             action = command.action
             if action is not None and (action.kind in _FILLING or action.kind == "cleanup"):
@@ -505,7 +507,11 @@ def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> st
             if action is not None and action.kind == "index-update":
                 continue
             for word in command.command.words[1:]:
-                value = word.expand(env, step.state.home)
+                value = word.value
+                if value is None:
+                    if env is None:
+                        env = {"HOME": step.state.home or "", **step.state.known_variables()}
+                    value = word.expand(env, step.state.home)
                 if not value:
                     continue
                 value = _absolute(value, command.cwd or step.state.workdir)

@@ -224,13 +224,14 @@ Node = Directive | Comment | Blank | Instruction
 class Dockerfile(Record, eq="identity"):
     """A parsed Dockerfile: the BOM, then every line as a node, in order."""
 
-    __slots__ = ("_instructions", "bom", "escape", "nodes")
+    __slots__ = ("_directives", "_instructions", "bom", "escape", "nodes")
 
     def __init__(self, nodes: list[Node], bom: str = "", escape: str = "\\"):
         self.nodes = nodes
         self.bom = bom
         self.escape = escape
         self._instructions: list[Instruction] | None = None  # see ``instructions``
+        self._directives: list[Directive] | None = None  # see ``directives``
 
     def to_source(self) -> str:
         return self.bom + "".join(node.to_source() for node in self.nodes)
@@ -248,7 +249,11 @@ class Dockerfile(Record, eq="identity"):
 
     @property
     def directives(self) -> list[Directive]:
-        return [n for n in self.nodes if isinstance(n, Directive)]
+        """The parser directives, in order: built on first use and shared, like
+        ``instructions`` (rules ask for them once per RUN). Do not modify it."""
+        if self._directives is None:
+            self._directives = [n for n in self.nodes if isinstance(n, Directive)]
+        return self._directives
 
     def directive(self, name: str) -> Directive | None:
         return next((d for d in self.directives if d.name == name), None)
