@@ -35,6 +35,7 @@ rule puts in its message, so the user learns why no fix was offered.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -493,36 +494,48 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
 
 def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> str | None:
     """A command (this RUN or a later one in the stage) that reads a folder being mounted."""
-    stage = run.stage
-    runs = model.runs()  # in file order, and ``run`` is one of them
-    at = next((i for i, r in enumerate(runs) if r is run), len(runs))
-    later = [r for r in runs[at + 1 :] if r.stage is stage]
-    for step in [run, *later]:
-        env: dict[str, str] | None = None  # built on the first word that needs it (a file with
-        # many RUNs and ENVs would otherwise copy every variable for every pair of RUNs)
+    at, readers = _readers(model)
+    start, stage = at.get(run, len(at)), run.stage
+    envs: dict[int, dict[str, str]] = {}  # per RUN, built on the first word that needs it
+    for position, step, command in readers:
+        if position < start or step.stage is not stage:
+            continue
+        for word in command.command.words[1:]:
+            value = word.value
+            if value is None:
+                if position not in envs:
+                    envs[position] = {"HOME": step.state.home or "", **step.state.known_variables()}
+                value = word.expand(envs[position], step.state.home)
+            if not value:
+                continue
+            value = _absolute(value, command.cwd or step.state.workdir)
+            for path in paths:
+                if value == path or value.startswith(path.rstrip("/") + "/"):
+                    line = step.instruction.start_line
+                    return (
+                        f"`{command.command.name}` on line {line} reads {path}, which the "
+                        "mount would keep out of the image"
+                    )
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _readers(model: BuildModel) -> tuple[dict[RunStep, int], list[tuple[int, RunStep, Any]]]:
+    """Each RUN's position in file order, and the commands that may read a cache folder (not
+    the package steps that fill, update or clean one), in file order with their RUN.
+
+    Computed once per model: DF107 asks for every RUN it plans, and scanning every later RUN
+    each time made long Dockerfiles quadratic. (A model does not change once built; the cache
+    keeps the last few alive, compared by identity.)"""
+    runs = model.runs()
+    readers = []
+    for position, step in enumerate(runs):
         for command in step.commands:
             action = command.action
-            if action is not None and (action.kind in _FILLING or action.kind == "cleanup"):
+            if action is not None and action.kind in (*_FILLING, "cleanup", "index-update"):
                 continue
-            if action is not None and action.kind == "index-update":
-                continue
-            for word in command.command.words[1:]:
-                value = word.value
-                if value is None:
-                    if env is None:
-                        env = {"HOME": step.state.home or "", **step.state.known_variables()}
-                    value = word.expand(env, step.state.home)
-                if not value:
-                    continue
-                value = _absolute(value, command.cwd or step.state.workdir)
-                for path in paths:
-                    if value == path or value.startswith(path.rstrip("/") + "/"):
-                        line = step.instruction.start_line
-                        return (
-                            f"`{command.command.name}` on line {line} reads {path}, which the "
-                            "mount would keep out of the image"
-                        )
-    return None
+            readers.append((position, step, command))
+    return {step: position for position, step in enumerate(runs)}, readers
 
 
 def _family(model: BuildModel, run: RunStep) -> set[Any]:
@@ -552,18 +565,23 @@ def _read_offline(model: BuildModel, run: RunStep, wanted: list[WantedCache]) ->
     """Names of the wanted caches that some RUN of the family installs from *offline*
     (``npm ci --offline``, ``pnpm install --offline``): like a store, that RUN needs the files
     the others put in the cache, so they all get the mount or none does."""
-    family = _family(model, run)
+    offline = _offline_cache_dirs(model)
     paths = {w.path: w.name for w in wanted}
-    found: set[str] = set()
+    return {paths[d] for stage in _family(model, run) for d in offline.get(stage, ()) if d in paths}
+
+
+@functools.lru_cache(maxsize=4)
+def _offline_cache_dirs(model: BuildModel) -> dict[Any, set[str]]:
+    """Per stage, the cache folders its RUNs install from without downloading (computed once
+    per model, like :func:`_readers`)."""
+    found: dict[Any, set[str]] = {}
     for other in model.runs():
-        if other.stage not in family:
-            continue
         for command in other.commands:
             action = command.action
             if action is None or action.kind not in _FILLING or action.downloads:
                 continue
             if action.uses_cache:
-                found.update(paths[d] for d in action.cache_dirs if d in paths)
+                found.setdefault(other.stage, set()).update(action.cache_dirs)
     return found
 
 
