@@ -496,19 +496,10 @@ def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> st
     """A command (this RUN or a later one in the stage) that reads a folder being mounted."""
     at, readers = _readers(model)
     start, stage = at.get(run, len(at)), run.stage
-    envs: dict[int, dict[str, str]] = {}  # per RUN, built on the first word that needs it
-    for position, step, command in readers:
+    for position, step, command, values in readers:
         if position < start or step.stage is not stage:
             continue
-        for word in command.command.words[1:]:
-            value = word.value
-            if value is None:
-                if position not in envs:
-                    envs[position] = {"HOME": step.state.home or "", **step.state.known_variables()}
-                value = word.expand(envs[position], step.state.home)
-            if not value:
-                continue
-            value = _absolute(value, command.cwd or step.state.workdir)
+        for value in values:
             for path in paths:
                 if value == path or value.startswith(path.rstrip("/") + "/"):
                     line = step.instruction.start_line
@@ -520,21 +511,34 @@ def _reads_cache_folder(model: BuildModel, run: RunStep, paths: list[str]) -> st
 
 
 @functools.lru_cache(maxsize=4)
-def _readers(model: BuildModel) -> tuple[dict[RunStep, int], list[tuple[int, RunStep, Any]]]:
+def _readers(
+    model: BuildModel,
+) -> tuple[dict[RunStep, int], list[tuple[int, RunStep, Any, list[str]]]]:
     """Each RUN's position in file order, and the commands that may read a cache folder (not
-    the package steps that fill, update or clean one), in file order with their RUN.
+    the package steps that fill, update or clean one), in file order with their RUN and the
+    absolute paths their arguments name (words whose value is unknown are left out).
 
     Computed once per model: DF107 asks for every RUN it plans, and scanning every later RUN
-    each time made long Dockerfiles quadratic. (A model does not change once built; the cache
-    keeps the last few alive, compared by identity.)"""
+    (expanding its words again) each time made long Dockerfiles cubic. (A model does not change
+    once built; the cache keeps the last few alive, compared by identity.)"""
     runs = model.runs()
     readers = []
     for position, step in enumerate(runs):
+        env: dict[str, str] | None = None  # built on the first word that needs it
         for command in step.commands:
             action = command.action
             if action is not None and action.kind in (*_FILLING, "cleanup", "index-update"):
                 continue
-            readers.append((position, step, command))
+            values = []
+            for word in command.command.words[1:]:
+                value = word.value
+                if value is None:
+                    if env is None:
+                        env = {"HOME": step.state.home or "", **step.state.known_variables()}
+                    value = word.expand(env, step.state.home)
+                if value:
+                    values.append(_absolute(value, command.cwd or step.state.workdir))
+            readers.append((position, step, command, values))
     return {step: position for position, step in enumerate(runs)}, readers
 
 
