@@ -43,3 +43,38 @@ def test_multi_stage_and_non_compiling_builds_are_quiet(source):
 def test_one_finding_per_language():
     source = "FROM golang:1.22\nRUN go build ./a\nRUN go build ./b\n"
     assert [f.line for f in df301(source)] == [2]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        # the official images' pattern: a virtual package of build deps, removed in the same RUN
+        "RUN apk add --no-cache --virtual .build-deps gcc make musl-dev \\\n"
+        "    && make -j4 && make install && apk del --no-network .build-deps",
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc make \\\n"
+        "    && make && make install \\\n"
+        "    && apt-get purge -y --auto-remove gcc make && rm -rf /var/lib/apt/lists/*",
+        # a `cd` dfopt cannot follow does not hide the removal (docker-node's alpine images)
+        "RUN apk add --virtual .build-deps-full gcc make && cd node-v$NODE_VERSION \\\n"
+        "    && ./configure && make -j4 && make install && apk del .build-deps-full",
+    ],
+)
+def test_a_toolchain_installed_and_removed_by_the_same_run_does_not_ship(run):
+    assert df301(f"FROM alpine:3.20\nARG NODE_VERSION\nCOPY . /src\nWORKDIR /src\n{run}\n") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # removed by a later RUN: the earlier layer still holds the compiler
+        "FROM alpine:3.20\nRUN apk add gcc make\nCOPY . .\nRUN make\nRUN apk del gcc make\n",
+        # removed before the build, not after it
+        "FROM alpine:3.20\nCOPY . .\nRUN apk del gcc && apk add gcc make && make\n",
+        # the image brings its own C toolchain, which no removal of the RUN's packages touches
+        "FROM buildpack-deps:bookworm\nCOPY . .\n"
+        "RUN apt-get install -y libfoo-dev && make && apt-get purge -y libfoo-dev\n",
+    ],
+)
+def test_a_toolchain_that_stays_in_some_layer_is_reported(source):
+    (finding,) = df301(source)
+    assert "compiles C" in finding.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rewriter.analyse.packages import DEPENDENCY_INSTALL, recognise
 from rewriter.rules.base import Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
@@ -23,6 +24,12 @@ COMPILERS = {
 }
 #: Subcommands that check rather than produce the program.
 _CHECKS = frozenset({"test", "vet", "check", "clippy"})
+#: Package-manager subcommands that uninstall packages, by ecosystem (``PackageAction``).
+_REMOVALS = {
+    "deb": frozenset({"purge", "remove", "autoremove"}),
+    "apk": frozenset({"del"}),
+    "rpm": frozenset({"remove", "erase", "autoremove"}),
+}
 
 
 def compile_steps(model, stage) -> list[tuple[object, object, str]]:
@@ -47,13 +54,52 @@ def compile_steps(model, stage) -> list[tuple[object, object, str]]:
     return found
 
 
+def builds_with_temporary_toolchain(run, item, stage) -> bool:
+    """Whether ``item`` compiles C with a toolchain its own RUN installs and then removes.
+
+    The pattern of the official images (``apk add --virtual .build-deps gcc make ...; make;
+    make install; apk del .build-deps``): the compiler is gone when the layer is written, so it
+    does not ship. Only for C compilers, only when the stage's image brings no C toolchain of
+    its own (``buildpack-deps``, ``gcc``, ``golang``... keep theirs), and only when the install
+    comes before the compile and the removal after it in the same RUN: a removal in a later RUN
+    leaves the toolchain in the earlier layer.
+    """
+    if item.command.name not in COMPILERS or COMPILERS[item.command.name] not in ("C", "C++"):
+        return False
+    if "gcc" in stage.toolchains:
+        return False
+    commands = list(run.commands)
+    at = next(i for i, c in enumerate(commands) if c is item)
+    actions = [_system_action(c) for c in commands]
+    installed = any(a is not None and a.kind == DEPENDENCY_INSTALL for a in actions[:at])
+    removed = any(
+        a is not None and (a.subcommand or "") in _REMOVALS[a.ecosystem] for a in actions[at + 1 :]
+    )
+    return installed and removed
+
+
+def _system_action(item):
+    """The command's action if it is the OS package manager's, whatever folder it runs in.
+
+    The model leaves commands after a ``cd`` it cannot follow (``cd node-v$VERSION``)
+    unrecognised, since a project tool's meaning depends on its folder; installing or removing
+    system packages does not, so such a command is recognised here as if run from ``/``.
+    """
+    action = item.action
+    if action is None and item.command.known and item.command.words:
+        action = recognise(item.command)
+    return action if action is not None and action.ecosystem in _REMOVALS else None
+
+
 class ToolchainInFinalStage(Rule):
     """A compiled program is built in the final stage, so the toolchain ships in the image.
 
     ## What it does
     Finds `go build`, `mvn package`, `gradle build`, `cargo build`, `dotnet publish`, `javac`,
     `gcc`/`make` (not `make install`) running in the final stage, or in a stage the final stage
-    is built `FROM`.
+    is built `FROM`. A C build whose RUN installs the compiler and removes it again afterwards
+    (`apk add --virtual .build-deps gcc make ...; make; apk del .build-deps`, as the official
+    images do) is not reported: nothing of the toolchain is left in that layer.
 
     ## Why it matters
     Everything needed to compile (the SDK, compilers, headers, the dependency cache and the
@@ -96,7 +142,7 @@ class ToolchainInFinalStage(Rule):
         reported: set[str] = set()
         while stage is not None:
             for run, item, language in compile_steps(model, stage):
-                if language in reported:
+                if language in reported or builds_with_temporary_toolchain(run, item, stage):
                     continue
                 reported.add(language)
                 span = item.span
