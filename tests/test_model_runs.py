@@ -203,3 +203,13 @@ def test_commands_of_one_script_are_already_in_file_order():
                 assert offsets == sorted(offsets)
                 checked += len(offsets)
     assert checked > 100
+
+
+def test_os_package_commands_are_recognised_after_a_cd_the_model_cannot_follow() -> None:
+    """``apk``/``apt-get`` do the same in any folder; a project tool's meaning depends on it."""
+    model = build_model(
+        parse("FROM alpine\nARG V\nRUN cd src-$V && apk del .build-deps && npm ci && apk add x\n")
+    )
+    actions = [(c.command.name, c.action) for c in model.runs()[0].commands]
+    kinds = [(name, a.subcommand if a is not None else None) for name, a in actions]
+    assert kinds == [("cd", None), ("apk", "del"), ("npm", None), ("apk", "add")]

@@ -88,6 +88,9 @@ _PREDEFINED_UNKNOWN: dict[str, str | None] = dict.fromkeys(PREDEFINED_ARGS)
 _KEEP_UNSET = LexerOptions(keep_unset=True)
 _PLAIN = LexerOptions()
 #: ``${NAME:`` (any text without ``:`` or ``}`` between): see ``_Expander.word``.
+#: Ecosystems of the OS package managers: what they do does not depend on the folder they run
+#: in, so they are recognised even after a ``cd`` the model cannot follow.
+_SYSTEM = frozenset({"deb", "apk", "rpm"})
 _COLON_FORM = re.compile(r"\$\{[^:}]*:")
 #: Instructions ``_Builder._apply`` looks at (the others change nothing it tracks).
 _APPLIED = frozenset(
@@ -1153,8 +1156,10 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
-            if recognise is not None and cwd is not None and command.known and command.words:
+            if recognise is not None and command.known and command.words:
                 action = recognise(command, env=env, home=run_home, user=user, workdir=start_dir)
+                if cwd is None and action is not None and action.ecosystem not in _SYSTEM:
+                    action = None  # a project tool's meaning depends on the folder it runs in
             append(RunCommand(command, script, cwd, action))
             stdin_script = _stdin_script(command, script) if command.redirects else None
             if stdin_script is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rewriter.analyse.packages import DEPENDENCY_INSTALL, recognise
+from rewriter.analyse.packages import DEPENDENCY_INSTALL
 from rewriter.rules.base import Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
@@ -70,25 +70,16 @@ def builds_with_temporary_toolchain(run, item, stage) -> bool:
         return False
     commands = list(run.commands)
     at = next(i for i, c in enumerate(commands) if c is item)
-    actions = [_system_action(c) for c in commands]
-    installed = any(a is not None and a.kind == DEPENDENCY_INSTALL for a in actions[:at])
+    actions = [c.action for c in commands]
+    installed = any(
+        a is not None and a.kind == DEPENDENCY_INSTALL and a.ecosystem in _REMOVALS
+        for a in actions[:at]
+    )
     removed = any(
-        a is not None and (a.subcommand or "") in _REMOVALS[a.ecosystem] for a in actions[at + 1 :]
+        a is not None and (a.subcommand or "") in _REMOVALS.get(a.ecosystem or "", ())
+        for a in actions[at + 1 :]
     )
     return installed and removed
-
-
-def _system_action(item):
-    """The command's action if it is the OS package manager's, whatever folder it runs in.
-
-    The model leaves commands after a ``cd`` it cannot follow (``cd node-v$VERSION``)
-    unrecognised, since a project tool's meaning depends on its folder; installing or removing
-    system packages does not, so such a command is recognised here as if run from ``/``.
-    """
-    action = item.action
-    if action is None and item.command.known and item.command.words:
-        action = recognise(item.command)
-    return action if action is not None and action.ecosystem in _REMOVALS else None
 
 
 class ToolchainInFinalStage(Rule):
