@@ -121,6 +121,8 @@ def test_node_tools_refuse_missing_or_stale_lockfiles_and_cold_offline_caches(
         + fails_with("npm ci --offline", "ENOTCACHED")
         + fails_with("node -e 'require(\"express\")'", "Cannot find module 'express'")
         + "RUN npm ci && npm ci --offline && node -e 'require(\"express\")'\n"
+        + fails_with("pnpm --version", "pnpm: not found")  # until corepack puts it on PATH
+        + "RUN corepack enable\n"
         + fails_with("cd pnpm && pnpm install --offline", "ERR_PNPM_NO_OFFLINE_TARBALL")
         + "RUN cd pnpm && pnpm fetch && pnpm install --offline --frozen-lockfile\n"
         + fails_with("npm run deploy", 'Missing script: "deploy"')

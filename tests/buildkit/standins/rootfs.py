@@ -66,13 +66,13 @@ KITS: dict[str, Kit] = {
                 "npx": "npm",
                 "yarn": "yarn",
                 "yarnpkg": "yarn",
-                "pnpm": "pnpm",
                 "corepack": "corepack",
             }.items()
         },
         env={"NODE_VERSION": "20.15.1", "YARN_VERSION": "1.22.22"},
         dirs=("/usr/local/lib/node_modules",),
-        impls=("nodelib.sh",),
+        # pnpm is installed but, as in the real images, only on PATH after `corepack enable`.
+        impls=("nodelib.sh", "pnpm"),
         users=(("node", 1000, "/home/node"),),
     ),
     "python": Kit(
