@@ -18,9 +18,11 @@ Everything lark-related is imported inside functions.
 from __future__ import annotations
 
 import functools
-import posixpath
 from typing import Any
 
+from .flat import SHELLS as _SHELLS
+from .flat import cwd_after as _cwd_after
+from .flat import flat_commands
 from .lexer import Lexer, Tok
 from .model import Command, Enclosure, Redirect, Script, Word
 from .plain import ASSIGNMENT, KEYWORDS, Leaf, Node, plain_tree
@@ -37,7 +39,6 @@ _CONNECTORS = {
     "NEWLINE": "\n",
     "PIPE": "|",
 }
-_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 _CLAUSES_CONDITIONAL = frozenset({"if_clause", "while_clause", "until_clause", "for_clause"})
 
 
@@ -56,16 +57,23 @@ def parse_shell(script: str) -> Script:
 
 
 def parse_shell_uncached(
-    script: str, *, plain_fast_path: bool = True, lark_reference: bool = False
+    script: str,
+    *,
+    plain_fast_path: bool = True,
+    lark_reference: bool = False,
+    flat_fast_path: bool = True,
 ) -> Script:
     """``parse_shell`` without its cache.
 
     ``plain_fast_path=False`` sends every region through the LALR parser, the reference
     definition of the language; tests compare both ways over many scripts.
+    ``flat_fast_path=False`` reads flat scripts through the plain tree and the walker instead
+    of ``flat.flat_commands`` (tests compare the two).
     ``lark_reference=True`` feeds those regions to lark's own parser instead of dfopt's LALR
     driver (tests compare the two).
     """
     state = _State(script, plain_fast_path, _feed_lark if lark_reference else _feed)
+    state.flat_fast_path = plain_fast_path and flat_fast_path
     try:
         state.parse_region(0, len(script), cwd=".", outer=())
     except RecursionError:  # absurd nesting: report the whole script as not understood
@@ -112,6 +120,7 @@ class _State:
         self.ok = True
         self.plain_fast_path = plain_fast_path
         self.feed = _feed if feed is None else feed
+        self.flat_fast_path = plain_fast_path
 
     # -- parsing a region ------------------------------------------------------------------
 
@@ -123,6 +132,11 @@ class _State:
         tokens = lexer.tokens()
         if not lexer.ok:
             self.ok = False
+        if self.flat_fast_path:
+            flat = flat_commands(tokens, cwd, outer)
+            if flat is not None:
+                self.commands += flat
+                return
         tree = plain_tree(tokens) if self.plain_fast_path else None
         if tree is None:
             tree, unknown = self.feed(tokens)
@@ -500,27 +514,3 @@ def _is_token(node: Any) -> bool:
     if kind is Node:
         return False
     return not hasattr(node, "data")
-
-
-def _cwd_after(command: Command, cwd: str | None, name: str | None) -> str | None:
-    """The working directory after ``command`` (whose ``name`` is given) runs: only
-    ``cd``/``pushd``/``popd`` move it."""
-    if name == "popd":
-        return None
-    if name not in ("cd", "pushd"):
-        return cwd
-    args = list(command.words[1:])
-    while args and args[0].value in ("-L", "-P", "-e", "--"):
-        args.pop(0)
-    if not args:
-        return "~"
-    if len(args) > 1:
-        return None
-    target = args[0].expand({}, home="~")
-    if target is None or target == "-" or not target:
-        return None
-    if target.startswith(("/", "~")):
-        return posixpath.normpath(target) if target.startswith("/") else target.rstrip("/")
-    if cwd is None:
-        return None
-    return posixpath.normpath(posixpath.join(cwd, target))
