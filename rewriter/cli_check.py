@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
+from rewriter.config import forget_configs
 from rewriter.emit.report import (
     FileReport,
     render_github,
@@ -45,6 +46,7 @@ def _write_fixes(outcomes: list[Outcome], options: Options) -> list[str]:
 
 
 def run_check(paths, options: Options, *, fmt, exit_zero, statistics, color, jobs) -> int:
+    forget_configs()  # config files are read once per folder per run, never across runs
     files, missing = discover(paths)
     for message in missing:
         print(f"dfopt: {message}", file=sys.stderr)

@@ -163,6 +163,12 @@ def _own_config(folder: Path) -> Config | None:
     return None
 
 
+def forget_configs() -> None:
+    """Drop the configs read so far: a new run (``dfopt check`` called again in the same
+    process, as tests and editor integrations do) must see config files edited since."""
+    _config_for_dir.cache_clear()
+
+
 def find_config(start: Path) -> Config:
     """The settings that apply to a file or folder (defaults when no config file is found)."""
     start = start.resolve()

@@ -212,6 +212,14 @@ def test_config_in_pyproject_selects_and_overrides_severity(project: Path) -> No
     assert result.exit_code == 1
 
 
+def test_a_config_edited_between_two_runs_in_one_process_is_read_again(project: Path) -> None:
+    dockerfile = str(project / "Dockerfile")
+    (project / ".dfopt.toml").write_text("ignore = ['DF405']\n")
+    assert "DF405" not in run([dockerfile, "--select", "DF405"]).output
+    (project / ".dfopt.toml").write_text("ignore = []\n")
+    assert "DF405" in run([dockerfile, "--select", "DF405"]).output
+
+
 def test_bad_config_is_a_clear_error(project: Path) -> None:
     (project / ".dfopt.toml").write_text("selekt = ['DF405']\n")
     result = run([str(project / "Dockerfile")])
