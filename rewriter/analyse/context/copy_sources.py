@@ -121,15 +121,22 @@ class CopyResolution(Record):
 
 
 class _SentTree:
-    """The context as BuildKit receives it: listed entries minus what `.dockerignore` drops."""
+    """The context as BuildKit receives it: listed entries minus what `.dockerignore` drops.
+
+    Built once per scan and ignore file; it also keeps the answers already given for a list
+    of sources (the model and several rules ask about the same COPY).
+    """
 
     def __init__(self, context: BuildContext, ignore: DockerIgnore | None) -> None:
         self.context = context
         self.ignore = ignore
+        # follow() only has work to do when the scan met a symlink.
+        self.has_links = bool(context.symlinks)
         self.files: set[str] = set()
         self.dirs: set[str] = {"."}
         self.opaque: set[str] = set()
-        self.children: dict[str, list[str]] = {}
+        self.resolutions: dict[tuple[str, ...], CopyResolution] = {}
+        self._children: dict[str, list[str]] | None = None
         for path in context.files:
             if ignore is None or not ignore.is_excluded(path):
                 self.files.add(path)
@@ -144,12 +151,6 @@ class _SentTree:
             self.opaque.add(unlisted.path)
             self.dirs.add(unlisted.path)
             self._add_parents(unlisted.path)
-        for path in self.files | self.dirs:
-            if path != ".":
-                parent = path.rpartition("/")[0] or "."
-                self.children.setdefault(parent, []).append(path)
-        for names in self.children.values():
-            names.sort()
 
     def _add_parents(self, path: str) -> None:
         head = path.rpartition("/")[0]
@@ -157,11 +158,28 @@ class _SentTree:
             self.dirs.add(head)
             head = head.rpartition("/")[0]
 
+    @property
+    def children(self) -> dict[str, list[str]]:
+        """Each folder's sent entries, sorted; built when a folder copy or a glob first needs
+        it (most sources name one file, which the sets answer)."""
+        if self._children is None:
+            children: dict[str, list[str]] = {}
+            for path in self.files | self.dirs:
+                if path != ".":
+                    parent = path.rpartition("/")[0] or "."
+                    children.setdefault(parent, []).append(path)
+            for names in children.values():
+                names.sort()
+            self._children = children
+        return self._children
+
     def exists(self, path: str) -> bool:
         return path in self.files or path in self.dirs
 
     def follow(self, path: str) -> str:
         """Resolve symlinks in every component of ``path``, clamped to the context root."""
+        if not self.has_links:
+            return path  # ``path`` is clean: without links it resolves to itself
         parts = [] if path == "." else path.split("/")
         done: list[str] = []
         hops = 0
@@ -184,12 +202,13 @@ class _SentTree:
         """Every sent file below ``folder`` and every opaque folder at or below it."""
         files: set[str] = set()
         opaque: set[str] = set()
+        children = self.children
         stack = [folder]
         while stack:
             current = stack.pop()
             if current in self.opaque:
                 opaque.add(current)
-            for child in self.children.get(current, ()):
+            for child in children.get(current, ()):
                 if child in self.files:
                     files.add(child)
                 else:
@@ -217,6 +236,8 @@ def _relative(path: str, base: str) -> str:
 
 def _split_wildcards(path: str) -> tuple[str, str]:
     """Split at the first segment with a wildcard: (literal folder, pattern below it)."""
+    if "*" not in path and "?" not in path and "[" not in path:
+        return path, ""  # no segment can hold a wildcard
     parts = [] if path == "." else path.split("/")
     for index, part in enumerate(parts):
         if gopath.has_wildcards(part):
@@ -327,13 +348,14 @@ class _Resolver:
         # `*` and `?` stay inside one segment, so deeper entries cannot match, unless a
         # [...] class (which may match "/") is in the pattern.
         depth = pattern.count("/") if "[" not in pattern else None
+        children = tree.children
         stack = [folder] if folder in tree.dirs else []
         while stack:
             current = stack.pop()
             if current in tree.opaque:
                 unlisted.add(current)
                 continue
-            for child in tree.children.get(current, ()):
+            for child in children.get(current, ()):
                 rel = _relative(child, folder)
                 if gopath.match(pattern, rel):
                     matches.append(child)
@@ -366,12 +388,21 @@ def resolve_copy_sources(
     if not isinstance(context, BuildContext):
         context = scan_context(Path(context))
     active = context.dockerignore if ignore == "context" else ignore
-    resolver = _Resolver(_sent_tree(context, active), active)
-    results = tuple(resolver.resolve(source) for source in sources)
-    files = frozenset().union(*(result.files for result in results))
-    unlisted = tuple(sorted({d for result in results for d in result.unlisted}))
+    tree = _sent_tree(context, active)
+    key = tuple(sources)
+    known = tree.resolutions.get(key)
+    if known is not None:  # the same scan, ignore file and sources: the same answer
+        return known
+    resolver = _Resolver(tree, active)
+    results = tuple(resolver.resolve(source) for source in key)
+    if len(results) == 1:  # the usual COPY: its one source's sets are already the answer
+        files, unlisted = results[0].files, results[0].unlisted
+    else:
+        files = frozenset().union(*(result.files for result in results))
+        unlisted = tuple(sorted({d for result in results for d in result.unlisted}))
     complete = not context.truncated and not unlisted
-    return CopyResolution(results, files, unlisted, complete)
+    resolution = tree.resolutions[key] = CopyResolution(results, files, unlisted, complete)
+    return resolution
 
 
 def copies_path(resolution: CopyResolution, rel_path: str) -> bool:

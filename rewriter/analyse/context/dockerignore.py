@@ -473,11 +473,18 @@ class DockerIgnore:
         written (it may contain wildcards, which are then compared as plain text).
         """
         path = _normalise(rel_path)
+        parents: list[str] | None = None  # the folders above ``path``, made once if needed
         matched = False
         for pattern in self._active:
             if pattern.exclusion != matched:
                 continue
-            if pattern.matches_path_or_parent(path):
+            if pattern.matches(path):
+                matched = not pattern.exclusion
+                continue
+            if parents is None:
+                parts = path.split("/")
+                parents = ["/".join(parts[:k]) for k in range(1, len(parts))]
+            if any(pattern.matches(parent) for parent in parents):
                 matched = not pattern.exclusion
         return matched
 

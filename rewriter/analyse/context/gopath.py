@@ -27,6 +27,10 @@ def clean(path: str) -> str:
     """
     if path == "":
         return "."
+    # Already clean (the usual COPY source): no empty, "." or ".." element and no trailing
+    # "/". Such elements can only start the text or follow a "/", which these tests catch.
+    if "//" not in path and "/." not in path and path[0] != "." and path[-1] != "/":
+        return path
     rooted = path.startswith("/")
     parts: list[str] = []
     for part in path.split("/"):
@@ -51,6 +55,8 @@ def has_wildcards(path: str) -> bool:
     BuildKit uses this test to decide between a literal path (which must exist) and a glob
     (which may match nothing).
     """
+    if "*" not in path and "?" not in path and "[" not in path:
+        return False
     i = 0
     while i < len(path):
         char = path[i]
