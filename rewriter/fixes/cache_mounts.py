@@ -213,9 +213,7 @@ class WantedCache(Record):
 
 def _cache_names(action: PackageAction) -> list[tuple[str, str]]:
     """Pair each of ``action.cache_dirs`` with the cache's name in the tool table."""
-    from rewriter.analyse.packages import TOOLS
-
-    tool = next(t for t in TOOLS if t.tool == action.tool and t.ecosystem == action.ecosystem)
+    tool = _tool_index()[0][(action.tool, action.ecosystem)]
     names = [c.name for c in tool.caches]
     dirs = list(action.cache_dirs)
     if action.subcommand and len(dirs) != len(names):
@@ -445,24 +443,35 @@ def _apt_lists_note(model: BuildModel, run: RunStep, wanted: list[WantedCache]) 
 
 def _unresolvable(w: WantedCache, state: Any) -> str | None:
     """Why the cache folder cannot be trusted as a literal path, or None."""
-    from rewriter.analyse.packages import TOOLS
-
     if "$" in w.path or not w.path.startswith("/"):
         return f"the {w.name} cache folder ({w.path}) depends on values dfopt cannot resolve"
-    for tool in TOOLS:
-        for cache in tool.caches:
-            if cache.name != w.name:
-                continue
-            for entry in cache.env:
-                var = entry.partition("/")[0]
-                if var in state.variables and state.variables[var] is None:
-                    return f"the {w.name} cache folder depends on {var}, whose value is unknown"
-            uses_home = cache.default.startswith("~") and not any(
-                state.variables.get(e.partition("/")[0]) for e in cache.env
-            )
-            if uses_home and state.home is None:
-                return f"HOME of USER {state.user} is unknown, so the {w.name} cache folder is too"
+    for cache in _tool_index()[1].get(w.name, ()):
+        for entry in cache.env:
+            var = entry.partition("/")[0]
+            if var in state.variables and state.variables[var] is None:
+                return f"the {w.name} cache folder depends on {var}, whose value is unknown"
+        uses_home = cache.default.startswith("~") and not any(
+            state.variables.get(e.partition("/")[0]) for e in cache.env
+        )
+        if uses_home and state.home is None:
+            return f"HOME of USER {state.user} is unknown, so the {w.name} cache folder is too"
     return None
+
+
+@functools.cache
+def _tool_index() -> tuple[dict[tuple[str, str], Any], dict[str, list[Any]]]:
+    """The tool table (``TOOLS``, constant data) indexed once: the first tool of each (tool,
+    ecosystem) pair, and every cache of each name in table order. DF107 looked both up with a
+    scan of the whole table for each command and each wanted cache."""
+    from rewriter.analyse.packages import TOOLS
+
+    tools: dict[tuple[str, str], Any] = {}
+    caches: dict[str, list[Any]] = {}
+    for tool in TOOLS:
+        tools.setdefault((tool.tool, tool.ecosystem), tool)
+        for cache in tool.caches:
+            caches.setdefault(cache.name, []).append(cache)
+    return tools, caches
 
 
 def _yarn_berry(model: BuildModel, run: RunStep) -> bool:

@@ -40,6 +40,10 @@ class Settings(Record):
 class RuleContext:
     """Everything a rule may read about one Dockerfile."""
 
+    #: Let rules skip work a cheap test shows cannot find anything (see :meth:`may_have`).
+    #: Tests turn it off to prove every such shortcut finds what the general path finds.
+    fast_paths = True
+
     def __init__(
         self,
         source: str,
@@ -54,8 +58,7 @@ class RuleContext:
         self.path = path
         self.context_dir = context_dir
         self.settings = settings or Settings()
-        # Offsets where each physical line starts ("\n" alone ends a line, as in the parser).
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(source)]
+        self._line_starts: list[int] | None = None  # built by the first ``position`` call
 
     # -- lazily computed views ----------------------------------------------------------------
     @functools.cached_property
@@ -76,11 +79,29 @@ class RuleContext:
             self.tree, context=self.build_context, build_args=self.settings.build_args
         )
 
+    @functools.cached_property
+    def instruction_names(self) -> frozenset[str]:
+        """The lower-case names of the file's instructions (one pass for every rule)."""
+        return frozenset([ins.name for ins in self.tree.instructions])
+
+    def may_have(self, *names: str) -> bool:
+        """False when the file has no instruction called any of ``names``: a rule about
+        those instructions has nothing to check (always True with ``fast_paths`` off)."""
+        if not self.fast_paths:
+            return True
+        found = self.instruction_names
+        return any(name in found for name in names)
+
     # -- positions -----------------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a file offset."""
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        starts = self._line_starts
+        if starts is None:
+            # Offsets where each physical line starts ("\n" alone ends a line, as in the
+            # parser); only files with findings need them.
+            starts = self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.source)]
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     def finding(
         self,

@@ -15,7 +15,7 @@ from rewriter.records import Record
 from rewriter.rules.base import Finding, Rule, Severity
 from rewriter.rules.context import RuleContext, Settings
 from rewriter.rules.registry import select_rules
-from rewriter.rules.suppressions import read_suppressions
+from rewriter.rules.suppressions import Suppressions, read_suppressions
 
 
 class LintResult(Record, eq="mutable"):
@@ -59,6 +59,22 @@ def lint_source(
     findings: list[Finding] = []
     for rule_cls in rules:
         findings.extend(_run_rule(rule_cls, ctx, path))
+    if findings and (suppressions.any() or config.severity):
+        findings = _filtered(findings, rules, suppressions, config)
+    findings.sort(key=_position)
+    return LintResult(path, source, tree, findings)
+
+
+def _position(finding: Finding) -> tuple[int, int, str]:
+    """The order findings are reported in."""
+    return finding.line, finding.column, finding.code
+
+
+def _filtered(
+    findings: list[Finding], rules: list[type[Rule]], suppressions: Suppressions, config: Config
+) -> list[Finding]:
+    """The findings inline suppressions allow, with the configured severities (only called
+    when the file has suppressions or the config overrides severities: else it keeps all)."""
     by_code = {r.code: r for r in rules}
     kept = []
     for f in findings:
@@ -67,8 +83,7 @@ def lint_source(
         if f.code in config.severity:
             f = f.with_severity(config.severity[f.code])
         kept.append(f)
-    kept.sort(key=lambda f: (f.line, f.column, f.code))
-    return LintResult(path, source, tree, kept)
+    return kept
 
 
 def _run_rule(rule_cls: type[Rule], ctx: RuleContext, path: str | None) -> list[Finding]:

@@ -46,6 +46,10 @@ class Suppressions(Record, eq="mutable"):
         self.buildkit_skips = set() if buildkit_skips is None else buildkit_skips
         self.legacy_builder = legacy_builder
 
+    def any(self) -> bool:
+        """Whether the file has any suppression at all (when not, every finding is allowed)."""
+        return bool(self.file_codes or self.by_line or self.hadolint_by_line or self.buildkit_skips)
+
     def allows(self, finding: Finding, rule: type[Rule] | None) -> bool:
         if ALL in self.file_codes or finding.code in self.file_codes:
             return False

@@ -41,6 +41,8 @@ class MaintainerDeprecated(Rule):
     buildkit = ("MaintainerDeprecated",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have("maintainer"):
+            return
         for inst in ctx.tree.instructions:
             if inst.name != "maintainer":
                 continue

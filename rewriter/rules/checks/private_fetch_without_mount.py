@@ -15,6 +15,8 @@ from rewriter.rules.context import RuleContext
 _GIT_FETCHES = frozenset({"clone", "fetch", "pull", "ls-remote", "submodule"})
 _INSTALLERS = frozenset({"pip", "pip3", "uv", "poetry", "pipenv", "npm", "yarn", "pnpm", "bundle"})
 _GO_FETCHES = frozenset({"download", "get", "build", "install", "tidy", "vendor", "run", "test"})
+#: The commands ``_fetches`` looks into: any other command fetches nothing.
+_FETCHERS = _INSTALLERS | {"git", "go"}
 _SCP_LIKE = re.compile(r"^(?:git\+)?(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.-]+):(?!//)")
 _SSH_URL = re.compile(
     r"^(?:git\+)?ssh://(?:[^@/]+@)?(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>\d+)(?=/|$))?(?:[:/]|$)"
@@ -80,9 +82,12 @@ class PrivateFetchWithoutMount(Rule):
         from rewriter.fixes.secret_mounts import ssh_mount_fix
 
         for run in ctx.model.runs():
+            fetches = _fetches(run)
+            if not fetches:  # most RUNs fetch nothing: their mounts need no look
+                continue
             has_ssh = bool(run.mounts_of_type("ssh"))
             has_secret = bool(run.mounts_of_type("secret"))
-            fetches = [f for f in _fetches(run) if not _authenticated(f, has_ssh, has_secret)]
+            fetches = [f for f in fetches if not _authenticated(f, has_ssh, has_secret)]
             if not fetches:
                 continue
             ssh_hosts = [(f.host, f.port) for f in fetches if f.kind == "ssh" and f.host]
@@ -129,8 +134,10 @@ def _fetches(run) -> list[_Fetch]:
         cmd = item.command
         if not cmd.known or not cmd.words:
             continue
+        name = posixpath.basename(cmd.words[0].value or "")
+        if name not in _FETCHERS:  # only these commands can fetch (tested below)
+            continue
         argv = [w.value or "" for w in cmd.words]
-        name = posixpath.basename(argv[0])
         urls: list[str] = []
         if name == "git" and any(a in _GIT_FETCHES for a in argv[1:3]):
             urls = [w.raw.strip("'\"") for w in cmd.words[2:]]
@@ -147,6 +154,8 @@ def _fetches(run) -> list[_Fetch]:
                 host = _go_ssh_host(run)
                 kind = "ssh" if host else "goprivate"
                 found.append(_Fetch(kind, host, None, cmd, item.script))
+            continue
+        if not urls:  # no word can be one of them
             continue
         for raw_word in cmd.words[1:]:
             raw = raw_word.raw.strip("'\"")

@@ -44,6 +44,8 @@ class RelativeWorkdir(Rule):
     buildkit = ("WorkdirRelativePath",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have("workdir"):
+            return
         model = ctx.model
         absolute_set: dict[int, bool] = {}
         for stage in model.stages:

@@ -42,6 +42,8 @@ class RepeatedCmdEntrypoint(Rule):
     buildkit = ("MultipleInstructionsDisallowed",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have(*_ONCE):
+            return
         for stage in ctx.model.stages:
             for name in _ONCE:
                 found = [i for i in stage.body if i.name == name]

@@ -126,13 +126,15 @@ class SecretFileCopied(Rule):
             inst = step.instruction
             if step.from_ is not None:
                 continue
-            words = _source_words(inst)
+            words = None  # the source words' spans, read for the first secret source only
             named = False
             for index, source in enumerate(step.sources):
                 kind = secret_kind(source)
                 if kind is None:
                     continue
                 named = True
+                if words is None:
+                    words = _source_words(inst)
                 fix = None
                 if len(step.sources) == len(words):
                     word = None if len(step.sources) == 1 else words[index]

@@ -75,6 +75,8 @@ class SecretInArgOrEnv(Rule):
     buildkit = ("SecretsUsedInArgOrEnv",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have("arg", "env"):
+            return
         from rewriter.fixes.secret_mounts import secret_env_fix
 
         for inst in ctx.tree.instructions:

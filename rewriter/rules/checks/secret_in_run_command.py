@@ -123,44 +123,52 @@ def _command_secrets(cmd) -> list[_Hit]:
         key, _, value = (word.value or "").partition("=")
         if word.value is not None and is_secret_name(key) and _literal(value):
             add(f"a secret in {key}", value, word)
-    words = list(cmd.words)
+    words = cmd.words
+    count = len(words)
     name = posixpath.basename(words[0].value or "") if words and words[0].value else None
+    # What the command's name allows, decided once rather than for each word.
+    curl = name == "curl"
+    mysql = name in _MYSQL
+    value_flags = _VALUE_FLAGS.get(name, ())  # type: ignore[arg-type]
+    export = name == "export"
     for i, word in enumerate(words):
         value = word.value
         if value is None:
             continue
-        following = words[i + 1] if i + 1 < len(words) else None
+        following = words[i + 1] if i + 1 < count else None
         for found in find_secret_values(value):
             add(found.kind, found.value, word)
-        if value in _HEADER_FLAGS or value.startswith("--header="):
-            header = (
-                value.partition("=")[2]
-                if value.startswith("--header=")
-                else (following.value if following else None)
-            )
-            target = word if value.startswith("--header=") else following
-            secret = _header_secret(header)
-            if secret and target is not None:
-                add("a credential in an HTTP header", secret, target)
-        if name in ("curl",) and value in _USER_FLAGS and following and following.value:
-            _, sep, password = following.value.partition(":")
-            if sep and _literal(password):
-                add("a password in a -u user:password option", password, following)
-        mysql_password = value[2:] if value.startswith("-p") and value[2:3] != "-" else ""
-        if name in _MYSQL and _literal(mysql_password):
-            add("a MySQL password", mysql_password, word)
-        secret_next = following.value if following and value in _VALUE_FLAGS.get(name, ()) else None
-        if secret_next and _literal(secret_next):
-            add(f"a password for {name}", secret_next, following)
+        if value[:1] == "-":  # every option below starts with "-"
+            if value in _HEADER_FLAGS or value.startswith("--header="):
+                header = (
+                    value.partition("=")[2]
+                    if value.startswith("--header=")
+                    else (following.value if following else None)
+                )
+                target = word if value.startswith("--header=") else following
+                secret = _header_secret(header)
+                if secret and target is not None:
+                    add("a credential in an HTTP header", secret, target)
+            if curl and value in _USER_FLAGS and following and following.value:
+                _, sep, password = following.value.partition(":")
+                if sep and _literal(password):
+                    add("a password in a -u user:password option", password, following)
+            if mysql and value.startswith("-p") and value[2:3] != "-":
+                mysql_password = value[2:]
+                if _literal(mysql_password):
+                    add("a MySQL password", mysql_password, word)
+            secret_next = following.value if following and value in value_flags else None
+            if secret_next and _literal(secret_next):
+                add(f"a password for {name}", secret_next, following)
         if i > 0 and "=" in value:
             for match in _ASSIGNMENT.finditer(value):
                 key, secret = match.group("key"), match.group("value")
                 if is_secret_name(key.lstrip("_-")) and _literal(secret):
                     add(f"a secret in {key.lstrip('-')}", secret, word)
-        if name == "export" and i > 0 and "=" in value:
-            key, _, secret = value.partition("=")
-            if is_secret_name(key) and _literal(secret):
-                add(f"a secret in {key}", secret, word)
+            if export:
+                key, _, secret = value.partition("=")
+                if is_secret_name(key) and _literal(secret):
+                    add(f"a secret in {key}", secret, word)
     return hits
 
 

@@ -51,6 +51,8 @@ class ShellFormCommand(Rule):
     buildkit = ("JSONArgsRecommended",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have("cmd", "entrypoint"):
+            return
         model = ctx.model
         for stage in model.stages:
             chain = _stage_chain(stage)

@@ -58,6 +58,8 @@ class VolatileValueBeforeInstall(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        if not ctx.may_have("arg", "env"):
+            return
         model = ctx.model
         runs = model.runs()
         for stage in model.stages:
