@@ -97,6 +97,8 @@ _APPLIED = frozenset(
     {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
      "label", "run"}
 )  # fmt: skip
+#: Instructions whose ``_Builder._apply`` may change the scope (the others only expand words).
+_CHANGES_SCOPE = frozenset({"arg", "env", "workdir", "user", "shell", "run"})
 #: Instructions whose words BuildKit expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK are not).
 _EXPANDED = frozenset(
     {"add", "copy", "env", "expose", "label", "stopsignal", "user", "volume", "workdir", "arg"}
@@ -489,7 +491,7 @@ class BuildModel(Record, eq="identity"):
         global_args: dict[str, ArgDecl],
         context: Any = None,
         build_args: dict[str, str] | None = None,  # None: {}
-        _states: dict[Instruction, InstructionState] | None = None,  # None: {}
+        _states: dict[Instruction, InstructionState | _Frame] | None = None,  # None: {}
         _runs: list[RunStep] | None = None,
         _copies: list[CopyStep] | None = None,
         _global_variables: Mapping[str, str | None] | None = None,  # None: {}
@@ -534,12 +536,19 @@ class BuildModel(Record, eq="identity"):
         return dict(self._global_variables)
 
     def state_of(self, instruction: Instruction) -> InstructionState:
-        """The state ``instruction`` runs in. Raises KeyError for one not in this file."""
-        return self._states[instruction]
+        """The state ``instruction`` runs in. Raises KeyError for one not in this file.
+
+        Built on first call from the frame the walk recorded (see ``_Frame``), then kept.
+        """
+        state = self._states[instruction]
+        if type(state) is tuple:
+            state = self._states[instruction] = InstructionState(instruction, *state)
+        return state
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         """The stage holding ``instruction`` (None before the first FROM)."""
-        return self._states[instruction].stage
+        state = self._states[instruction]
+        return state[0] if type(state) is tuple else state.stage
 
     def stage_named(self, ref: str) -> Stage | None:
         """The stage an ``AS`` name (case-insensitive) or an index names."""
@@ -555,7 +564,7 @@ class BuildModel(Record, eq="identity"):
         """Every COPY and ADD, in file order."""
         if self._copies is None:
             self._copies = [
-                _copy_step(self, ins, self._states[ins])
+                _copy_step(self, ins, self.state_of(ins))
                 for ins, name in self._names.items()
                 if name in ("copy", "add") and ins in self._states
             ]
@@ -581,7 +590,7 @@ class BuildModel(Record, eq="identity"):
         return (ins for ins, kind in self._names.items() if kind == name and ins in self._states)
 
     def _run_step(self, instruction: Instruction) -> RunStep:
-        return _run_step(self, instruction, self._states[instruction])
+        return _run_step(self, instruction, self.state_of(instruction))
 
 
 # -- building --------------------------------------------------------------------------------
@@ -604,12 +613,17 @@ def build_model(
 
 
 class _Builder:
+    #: Record a shared frame for instructions that see the same scope, and build their
+    #: InstructionStates on first ``state_of`` (False: a fresh frame for every instruction,
+    #: the plain computation ``tests/test_model_lazy_states.py`` compares with).
+    share_frames = True
+
     def __init__(self, tree: Dockerfile, context: Any, build_args: Mapping[str, str] | None):
         self.tree = tree
         self.context = context
         self.build_args: dict[str, str] = dict(build_args or {})
         self.expander = _expander_for(tree.escape)
-        self.states: dict[Instruction, InstructionState] = {}
+        self.states: dict[Instruction, InstructionState | _Frame] = {}
         self.stages: list[Stage] = []
         self.global_args: dict[str, ArgDecl] = {}
         self.end_scopes: dict[Stage, _Scope] = {}
@@ -761,23 +775,35 @@ class _Builder:
         ]
         self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
         states, names, apply = self.states, self.names, self._apply
+        share = self.share_frames
         instructions = stage.instructions
+        frame: _Frame | None = None  # the scope as a frame, until an instruction changes it
         for k in range(1, len(instructions)):
             ins = instructions[k]
-            state = self._snapshot(ins, stage, scope, (), ())
+            if frame is None:
+                frame = _frame(stage, scope)
             name = names[ins]
             if name == "run":
                 syntax = ins.syntax
                 if not syntax.flags and not _MAY_ADD_USER(syntax.args):
-                    states[ins] = state  # what ``_apply_run`` finds: no mount, no new user
+                    states[ins] = frame  # what ``_apply_run`` finds: no mount, no new user
+                    if not share:
+                        frame = None
                     continue
             if name in _APPLIED:  # the others (FROM, CMD...) change nothing the scope holds
                 undefined: list[str] = []
                 errors: list[str] = []
                 apply(ins, name, scope, global_scope, undefined, errors)
                 if undefined or errors:
-                    state = _replace(state, undefined, errors)
-            states[ins] = state
+                    states[ins] = _frame_state(ins, frame, undefined, errors)
+                else:
+                    states[ins] = frame
+                if name in _CHANGES_SCOPE:
+                    frame = None
+            else:
+                states[ins] = frame
+            if not share:
+                frame = None
         last = stage.instructions[-1]
         stage.end_state = self._snapshot(last, stage, scope, (), ())
         self.end_scopes[stage] = scope
@@ -954,6 +980,8 @@ class _Builder:
                         stage.depends_on.append(dep)
                 if problems:
                     state = self.states[ins]
+                    if type(state) is tuple:
+                        state = InstructionState(ins, *state)
                     self.states[ins] = _replace(
                         state, list(state.undefined_names), [*state.errors, *problems]
                     )
@@ -1002,6 +1030,38 @@ def _stage_refs(ins: Instruction, name: str) -> Iterator[tuple[str, bool]]:
                     key, _, value = item.partition("=")
                     if key.strip().lower() == "from" and value:
                         yield value, False
+
+
+#: The state of a scope as ``InstructionState``'s fields after ``instruction`` (``stage``,
+#: ``args``... ``errors``): instructions that see the same scope share one, and
+#: ``BuildModel.state_of`` builds each one's InstructionState from it on first use.
+_Frame = tuple[Any, ...]
+
+
+def _frame(stage: Stage, scope: _Scope) -> _Frame:
+    """What ``_Builder._snapshot`` records for any instruction at ``scope``, without errors."""
+    return (
+        stage,
+        scope.args,
+        scope.env,
+        scope.variables,
+        scope.workdir,
+        scope.user,
+        scope.home(),
+        scope.shell,
+        (),
+        scope.env_complete,
+        (),
+    )
+
+
+def _frame_state(
+    ins: Instruction, frame: _Frame, undefined: list[str], errors: list[str]
+) -> InstructionState:
+    """The state of ``ins`` at ``frame``, with the names and errors its own words gave."""
+    return InstructionState(
+        ins, *frame[:8], tuple(dict.fromkeys(undefined)), frame[9], tuple(errors)
+    )
 
 
 def _replace(state: InstructionState, undefined: list[str], errors: list[str]) -> InstructionState:
