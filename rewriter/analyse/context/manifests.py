@@ -282,6 +282,12 @@ def _pyproject_facts(
     return facts, hooks
 
 
+# The kinds whose content read_manifest reads, and how many characters it reads of each (a
+# yarn.lock's flavour shows in its header). The scan reads these texts while it runs and
+# parses them only when a manifest is asked for.
+CONTENT_LIMITS = {"package.json": 2_000_000, "yarn.lock": 65_536, "pyproject.toml": 2_000_000}
+
+
 def read_manifest(
     path: str,
     kind: str,
@@ -301,7 +307,7 @@ def read_manifest(
     hooks: list[InstallHook] = []
     manager = implied
     if kind == "package.json":
-        text = read(path, 2_000_000)
+        text = read(path, CONTENT_LIMITS[kind])
         if text is not None:
             try:
                 data = json.loads(text)
@@ -311,12 +317,12 @@ def read_manifest(
                 if isinstance(data, Mapping):
                     facts, hooks = _package_json_facts(path, data)
     elif kind == "yarn.lock":
-        flavour = _yarn_flavour(read(path, 65_536))
+        flavour = _yarn_flavour(read(path, CONTENT_LIMITS[kind]))
         if flavour is not None:
             facts.append(("lockfile-format", flavour))
         manager = flavour or "yarn"
     elif kind == "pyproject.toml":
-        text = read(path, 2_000_000)
+        text = read(path, CONTENT_LIMITS[kind])
         if text is not None:
             import tomllib  # lazy: only contexts with a pyproject pay for it
 

@@ -15,12 +15,12 @@ import functools
 import operator
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from rewriter.analyse.context.dockerignore import DockerIgnore, IgnoreState, find_dockerignore
 from rewriter.analyse.context.manifests import (
+    CONTENT_LIMITS,
     InstallHook,
     Manifest,
     PackageManagerChoice,
@@ -62,6 +62,8 @@ _USUALLY_IGNORED_DIRS = {
 }
 _VENV_NAMES = {".venv", "venv", "env", ".env", "virtualenv"}
 _NAME = operator.attrgetter("name")
+# The ignore files find_dockerignore looks for in the context (first one that is a file wins).
+_IGNORE_FILE_NAMES = ("Dockerfile.dockerignore", ".dockerignore")
 _PATH = type(Path())
 
 
@@ -116,20 +118,21 @@ class BuildContext(Record):
     """
 
     __slots__ = (
+        "_install_hooks",
+        "_manifests",
+        "_notes",
+        "_package_managers",
         "_sent_trees",
         "_symlink_index",
+        "_unparsed",
         "dirs",
         "dockerignore",
         "elapsed",
         "entries_seen",
         "files",
         "ignorable",
-        "install_hooks",
         "manifest_depth",
-        "manifests",
         "message",
-        "notes",
-        "package_managers",
         "requirements",
         "root",
         "symlinks",
@@ -162,13 +165,13 @@ class BuildContext(Record):
         self.dirs = dirs
         self.symlinks = symlinks
         self.unlisted = unlisted
-        self.manifests = manifests
+        self._manifests = manifests
         self.requirements = requirements
-        self.package_managers = package_managers
-        self.install_hooks = install_hooks
+        self._package_managers = package_managers
+        self._install_hooks = install_hooks
         self.ignorable = ignorable
         self.dockerignore = dockerignore
-        self.notes = notes
+        self._notes = notes
         self.truncated = truncated
         self.message = message
         self.entries_seen = entries_seen
@@ -178,6 +181,46 @@ class BuildContext(Record):
         # copy_sources derives from this scan, per ignore file (filled on first use).
         self._symlink_index = {link.path: link for link in symlinks}
         self._sent_trees: dict[object, object] = {}
+        # The manifest texts a scan read but has not parsed yet (None once parsed, or when
+        # the values were given): most lint runs never ask for a manifest.
+        self._unparsed: _Unparsed | None = None
+
+    # The fields that come from parsing manifests: settled on first use.
+
+    @property
+    def manifests(self) -> tuple[Manifest, ...]:
+        if self._unparsed is not None:
+            self._settle()
+        return self._manifests
+
+    @property
+    def package_managers(self) -> tuple[PackageManagerChoice, ...]:
+        if self._unparsed is not None:
+            self._settle()
+        return self._package_managers
+
+    @property
+    def install_hooks(self) -> tuple[InstallHook, ...]:
+        if self._unparsed is not None:
+            self._settle()
+        return self._install_hooks
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Read and parse problems, in the order met (parse problems need the parse)."""
+        if self._unparsed is not None:
+            self._settle()
+        return self._notes
+
+    def _settle(self) -> None:
+        unparsed = self._unparsed
+        assert unparsed is not None
+        manifests, choices, hooks, notes = unparsed.parse()
+        self._manifests = manifests
+        self._package_managers = choices
+        self._install_hooks = hooks
+        self._notes = notes
+        self._unparsed = None
 
     def has(self, rel_path: str) -> bool:
         """Whether the file or folder exists in the context (as listed)."""
@@ -257,13 +300,10 @@ def _is_env_file(name: str) -> bool:
 
 
 class _Scanner:
-    def __init__(
-        self, root: Path, ignore: DockerIgnore | None, budget: _Budget, manifest_depth: int
-    ) -> None:
+    def __init__(self, root: Path, ignore: DockerIgnore | None, manifest_depth: int) -> None:
         self.root = root
         self.root_text = str(root)
         self.ignore = ignore
-        self.budget = budget
         self.manifest_depth = manifest_depth
         self.files: set[str] = set()
         # Files the walk saw as regular files, reached through real folders only: their real
@@ -278,7 +318,7 @@ class _Scanner:
 
     # -- walking --------------------------------------------------------------------------
 
-    def _entries(self, rel_dir: str) -> Iterator[os.DirEntry[str]] | None:
+    def _entries(self, rel_dir: str) -> list[os.DirEntry[str]] | None:
         path = os.path.join(self.root_text, rel_dir) if rel_dir else self.root_text
         try:
             with os.scandir(path) as iterator:
@@ -291,38 +331,52 @@ class _Scanner:
             if rel_dir:
                 self.unlisted.append(UnlistedDir(rel_dir, "unreadable"))
             return None
-        return iter(entries)
+        return entries
+
+    def list_root(self) -> list[os.DirEntry[str]] | None:
+        """The root's entries, sorted (None, with a note, when it cannot be listed)."""
+        return self._entries("")
 
     def _excluded(self, state: IgnoreState | None) -> bool:
         return state is not None and state.excluded
 
-    def walk(self) -> None:
-        stack: list[tuple[str, IgnoreState | None]] = [("", None)]
-        while stack:
+    def walk(self, root_entries: list[os.DirEntry[str]] | None, budget: _Budget) -> None:
+        """Walk the tree from the root's listing (made by :meth:`list_root`)."""
+        ignore = self.ignore
+        stack: list[tuple[str, IgnoreState | None]] = []
+        entries = root_entries
+        rel_dir, parent_state = "", None
+        while True:
+            if entries is not None:
+                prefix = rel_dir + "/" if rel_dir else ""
+                subdirs: list[tuple[str, IgnoreState | None]] = []
+                for entry in entries:
+                    if not budget.take():
+                        return
+                    rel = prefix + entry.name
+                    try:
+                        is_link = entry.is_symlink()
+                        is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                    except OSError as error:
+                        self.notes.append(f"{rel}: cannot stat ({error.strerror or error})")
+                        continue
+                    state = (
+                        ignore.enter(rel, parent_state, is_dir=is_dir)
+                        if ignore is not None
+                        else None
+                    )
+                    if is_link:
+                        self._symlink(rel, entry)
+                    elif is_dir:
+                        if self._directory(rel, entry, state):
+                            subdirs.append((rel, state))
+                    else:
+                        self._file(rel, entry.name, state)
+                stack.extend(reversed(subdirs))
+            if not stack:
+                return
             rel_dir, parent_state = stack.pop()
             entries = self._entries(rel_dir)
-            if entries is None:
-                continue
-            subdirs: list[tuple[str, IgnoreState | None]] = []
-            for entry in entries:
-                if not self.budget.take():
-                    return
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                try:
-                    is_link = entry.is_symlink()
-                    is_dir = not is_link and entry.is_dir(follow_symlinks=False)
-                except OSError as error:
-                    self.notes.append(f"{rel}: cannot stat ({error.strerror or error})")
-                    continue
-                state = self.ignore.enter(rel, parent_state, is_dir=is_dir) if self.ignore else None
-                if is_link:
-                    self._symlink(rel, entry)
-                elif is_dir:
-                    if self._directory(rel, entry, state):
-                        subdirs.append((rel, state))
-                else:
-                    self._file(rel, entry.name, state)
-            stack.extend(reversed(subdirs))
 
     def _directory(self, rel: str, entry: os.DirEntry[str], state: IgnoreState | None) -> bool:
         """Record a folder; return whether to descend into it."""
@@ -407,6 +461,122 @@ class _Scanner:
             return None
 
 
+class _Unparsed:
+    """What a scan read for its manifests, parsed into the manifest fields on first use.
+
+    The texts are read during the scan (so the scan stays one snapshot of the folder, and
+    read problems are found while the files are as they were); parsing JSON and TOML, and
+    choosing package managers, waits until something asks. ``parse`` gives exactly what
+    parsing right away gave, notes in the same order: those of the walk, then for each
+    manifest its read and parse problems, then those of the requirements files.
+    """
+
+    def __init__(
+        self,
+        candidates: list[tuple[str, tuple[str, str, str, str | None]]],
+        texts: dict[str, tuple[str | None, list[str]]],
+        notes_before: list[str],
+        requirements: tuple[RequirementsFile, ...],
+        requirement_hooks: list[InstallHook],
+        notes_after: list[str],
+    ) -> None:
+        self.candidates = candidates
+        self.texts = texts
+        self.notes_before = notes_before
+        self.requirements = requirements
+        self.requirement_hooks = requirement_hooks
+        self.notes_after = notes_after
+
+    def parse(
+        self,
+    ) -> tuple[
+        tuple[Manifest, ...],
+        tuple[PackageManagerChoice, ...],
+        tuple[InstallHook, ...],
+        tuple[str, ...],
+    ]:
+        notes = list(self.notes_before)
+
+        def replay(rel: str, limit: int) -> str | None:
+            # The text read during the scan, and the problems reading it met, in their place.
+            text, read_notes = self.texts[rel]
+            notes.extend(read_notes)
+            return text
+
+        manifests: list[Manifest] = []
+        hooks: list[InstallHook] = []
+        for rel, (kind, ecosystem, role, implied) in self.candidates:
+            if kind.endswith("/"):
+                manifests.append(Manifest(rel, kind, ecosystem, role, implied, is_dir=True))
+                continue
+            manifest, found_hooks = read_manifest(
+                rel, kind, ecosystem, role, implied, replay, notes
+            )
+            manifests.append(manifest)
+            hooks.extend(found_hooks)
+        hooks.extend(self.requirement_hooks)
+        notes.extend(self.notes_after)
+        # A file included by another one is not a separate entry point for the folder's choice.
+        included = {path for r in self.requirements for path in r.closure[1:]}
+        closures = {r.path: r.closure for r in self.requirements if r.path not in included}
+        choices = choose_package_managers(manifests, closures)
+        return tuple(manifests), choices, tuple(dict.fromkeys(hooks)), tuple(notes)
+
+
+def _read_texts(
+    scanner: _Scanner, candidates: list[tuple[str, tuple[str, str, str, str | None]]]
+) -> dict[str, tuple[str | None, list[str]]]:
+    """Read the manifests whose content matters, keeping each read's notes apart."""
+    texts: dict[str, tuple[str | None, list[str]]] = {}
+    for rel, (kind, _, _, _) in candidates:
+        limit = CONTENT_LIMITS.get(kind)
+        if limit is not None:
+            scanner.notes = []
+            texts[rel] = (scanner.read(rel, limit), scanner.notes)
+    return texts
+
+
+def _resolve_requirements(
+    scanner: _Scanner, candidates: list[tuple[str, tuple[str, str, str, str | None]]]
+) -> tuple[tuple[RequirementsFile, ...], list[InstallHook], list[str]]:
+    """Follow every requirements file's includes (this reads files: done during the scan)."""
+    scanner.notes = []
+    requirements: list[RequirementsFile] = []
+    hooks: list[InstallHook] = []
+    for rel, (kind, _, _, _) in candidates:
+        if kind != "requirements.txt":
+            continue
+        resolved = resolve_requirements(
+            rel,
+            read=lambda rel: scanner.read(rel, 2_000_000),
+            exists=lambda rel: rel in scanner.files,
+        )
+        requirements.append(resolved)
+        hooks.extend(
+            InstallHook(path, "requirements-local", line) for path, line in resolved.local_sources
+        )
+    return tuple(requirements), hooks, scanner.notes
+
+
+def _ignore_file_in(root: Path, entries: list[os.DirEntry[str]]) -> Path | None:
+    """``find_dockerignore(root)`` answered from the root's listing (no stat per name).
+
+    The listing says whether each name exists and, unless it is a symlink, its type;
+    ``DirEntry.is_file`` follows a link as ``os.path.isfile`` does.
+    """
+    found = {entry.name: entry for entry in entries if entry.name in _IGNORE_FILE_NAMES}
+    for name in _IGNORE_FILE_NAMES:
+        entry = found.get(name)
+        if entry is None:
+            continue
+        try:
+            if entry.is_file():
+                return root / name
+        except OSError:
+            continue
+    return None
+
+
 def scan_context(
     context_dir: str | os.PathLike[str],
     *,
@@ -426,11 +596,18 @@ def scan_context(
     started = time.monotonic()
     # A Path is immutable: the caller's own (the usual case) is used as it is.
     root = context_dir if context_dir.__class__ is _PATH else Path(context_dir)
-    if not os.path.isdir(root):
+    scanner = _Scanner(root, None, manifest_depth)
+    # The root is listed first: a listing that works proves it is a folder, and it tells
+    # which ignore file exists without a stat per candidate name.
+    root_entries = scanner.list_root()
+    if root_entries is None and not os.path.isdir(root):
         raise NotADirectoryError(f"build context {str(root)!r} is not a folder")
     notes: list[str] = []
     if ignore == "auto":
-        found = find_dockerignore(root, dockerfile)
+        if dockerfile is None and root_entries is not None:
+            found = _ignore_file_in(root, root_entries)
+        else:
+            found = find_dockerignore(root, dockerfile)
         ignore = None
         if found is not None:
             try:
@@ -441,56 +618,34 @@ def scan_context(
         notes.extend(f"{ignore.path or '.dockerignore'}: {problem}" for problem in ignore.errors)
 
     budget = _Budget(max_files, max_seconds)
-    scanner = _Scanner(root, ignore, budget, manifest_depth)
-    scanner.walk()
-
-    manifests: list[Manifest] = []
-    hooks: list[InstallHook] = []
-    for rel, (kind, ecosystem, role, implied) in scanner.candidates:
-        if kind.endswith("/"):
-            manifests.append(Manifest(rel, kind, ecosystem, role, implied, is_dir=True))
-            continue
-        manifest, found_hooks = read_manifest(
-            rel, kind, ecosystem, role, implied, scanner.read, scanner.notes
-        )
-        manifests.append(manifest)
-        hooks.extend(found_hooks)
-
-    requirements: list[RequirementsFile] = []
-    for manifest in manifests:
-        if manifest.kind != "requirements.txt":
-            continue
-        resolved = resolve_requirements(
-            manifest.path,
-            read=lambda rel: scanner.read(rel, 2_000_000),
-            exists=lambda rel: rel in scanner.files,
-        )
-        requirements.append(resolved)
-        hooks.extend(
-            InstallHook(path, "requirements-local", line) for path, line in resolved.local_sources
-        )
-    # A file included by another one is not a separate entry point for the folder's choice.
-    included = {path for r in requirements for path in r.closure[1:]}
-    closures = {r.path: r.closure for r in requirements if r.path not in included}
-    choices = choose_package_managers(manifests, closures)
+    scanner.ignore = ignore
+    scanner.walk(root_entries, budget)
+    notes.extend(scanner.notes)
+    candidates = scanner.candidates
+    texts = _read_texts(scanner, candidates)
+    requirements, requirement_hooks, requirement_notes = _resolve_requirements(scanner, candidates)
 
     truncated = budget.stop_message is not None
-    return BuildContext(
+    context = BuildContext(
         root=root,
         files=frozenset(scanner.files),
         dirs=frozenset(scanner.dirs),
         symlinks=tuple(scanner.symlinks),
         unlisted=tuple(scanner.unlisted),
-        manifests=tuple(manifests),
-        requirements=tuple(requirements),
-        package_managers=choices,
-        install_hooks=tuple(dict.fromkeys(hooks)),
+        manifests=(),
+        requirements=requirements,
+        package_managers=(),
+        install_hooks=(),
         ignorable=tuple(scanner.ignorable),
         dockerignore=ignore,
-        notes=tuple(notes + scanner.notes),
+        notes=(),
         truncated=truncated,
         message=budget.stop_message,
         entries_seen=min(budget.seen, max_files),
         elapsed=time.monotonic() - started,
         manifest_depth=manifest_depth,
     )
+    context._unparsed = _Unparsed(
+        candidates, texts, notes, requirements, requirement_hooks, requirement_notes
+    )
+    return context
