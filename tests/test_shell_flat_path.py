@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rewriter.analyse.shell.flat import flat_commands
-from rewriter.analyse.shell.lexer import Lexer
+from rewriter.analyse.shell.flat import flat_region
 from rewriter.analyse.shell.parse import parse_shell_uncached
 
 from .test_shell_fast_path import _ATOMS, _GROUP_ATOMS, _corpus_bodies, _test_strings
@@ -26,7 +25,7 @@ def _same_as_walker(text: str) -> None:
 
 
 def _is_flat(text: str) -> bool:
-    return flat_commands(Lexer(text).tokens(), ".", ()) is not None
+    return flat_region(text, 0, len(text), ".", (), lambda *region: None) is not None
 
 
 def test_corpus_bodies_are_read_the_same_flat() -> None:
@@ -91,7 +90,8 @@ def test_generated_grouped_scripts_are_read_the_same_flat(atoms: list[str], sep:
 
 _FLAT_ATOMS = st.sampled_from(
     ["a", "cd", "pushd", "popd", "/x", "..", "~", "-", "A=1", "x='y z'", '"$v"', ">f", "2>&1",
-     "<in", "<<E", "E", "&&", "||", ";", "&", "|", "\n", "# c", "\\\n"]
+     "<in", "<<E", "E", "&&", "||", ";", "&", "|", "\n", "# c", "\\\n", "<<<x", "&>f", "|&",
+     "[[", "]]", "case", "esac", "(", ")", "$(a)", "`b`", "'open", "*.txt", "sh", "-c", "'c'"]
 )  # fmt: skip
 
 

@@ -13,9 +13,13 @@ over the corpus, the test suite's strings and generated scripts.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Sequence
 
-from .lexer import Tok
-from .model import Command, Enclosure, Redirect, Word
+from .lexer import _NEXT_TOKEN as NEXT_TOKEN
+from .lexer import _NOTABLE_WORDS as NOTABLE_WORDS
+from .lexer import _OP_TYPES as OP_TYPES
+from .lexer import Lexer
+from .model import LIT, Command, Enclosure, Redirect, Word, WordPart
 from .plain import ASSIGNMENT, KEYWORDS
 
 #: Shells whose ``-c`` body the walker parses as a nested script (flat scripts have none).
@@ -25,19 +29,42 @@ _LIST_CONNECTORS = {"AND_IF": "&&", "OR_IF": "||", "SEMI": ";", "AMP": "&"}
 #: Connectors that end an and-or list.
 _TERMINATORS = frozenset({";", "&", "\n"})
 
-#: One parsed simple command before its cwd is known: words, assignments, redirections, span.
-_Parts = tuple[tuple[Word, ...], tuple[Word, ...], tuple[Redirect, ...], int, int]
+#: One parsed simple command before its cwd is known: words, assignments, redirections, span
+#: and the spans of the command substitutions in its words.
+_Parts = tuple[
+    tuple[Word, ...], tuple[Word, ...], tuple[Redirect, ...], int, int, list[tuple[int, int]]
+]
+#: Words that stop ``_flat_tokens``: they change the lexer's state (``[[``, ``case``...) or
+#: open a compound command.
+_NOT_FLAT = NOTABLE_WORDS | {"{", "if", "for", "while", "until", "function"}
 
 
-def flat_commands(
-    tokens: list[Tok], cwd: str | None, outer: tuple[Enclosure, ...]
+#: ``_State.parse_region``: parse ``text[start:end]`` as a script run in ``cwd``, nested in
+#: ``outer`` (for ``$( )`` bodies and ``sh -c`` scripts).
+ParseRegion = Callable[[int, int, "str | None", tuple[Enclosure, ...]], None]
+
+
+def flat_region(
+    text: str,
+    start: int,
+    end: int,
+    cwd: str | None,
+    outer: tuple[Enclosure, ...],
+    parse_region: ParseRegion,
 ) -> list[Command] | None:
-    """The Commands the walker would record for a flat token list, or None when not flat.
+    """The Commands the walker would record for ``text[start:end]`` when it is a flat
+    script, or None (then nothing was recorded, and the caller takes the general path).
+    The bodies of ``$( )`` and ``sh -c`` in it go to ``parse_region``, as the walker sends
+    them.
 
-    Mirrors ``plain._plain_list`` (which token sequences are accepted) and
-    ``parse._Walker.walk_list``/``walk_and_or``/``simple_command`` (connectors, ``sole``,
-    cwd after ``cd``, background jobs and pipelines leaving cwd alone).
+    Mirrors ``Lexer.tokens`` for the tokens a flat script has, ``plain._plain_list`` (which
+    token sequences are accepted) and ``parse._Walker.walk_list``/``walk_and_or``/
+    ``simple_command`` (connectors, ``sole``, cwd after ``cd``, background jobs and pipelines
+    leaving cwd alone).
     """
+    tokens = _flat_tokens(text, start, end)
+    if tokens is None:
+        return None
     groups = _flat_groups(tokens)
     if groups is None:
         return None
@@ -45,32 +72,38 @@ def flat_commands(
     sole = len(groups) == 1 and len(groups[0][0]) == 1
     out: list[Command] = []
     for items, terminator in groups:
-        before = start = cwd
+        before = first_cwd = cwd
         seen_or = False
         for connector, elements in items:
             if connector == "||":
                 seen_or = True
-            run_in = None if seen_or and cwd != start else cwd
+            run_in = None if seen_or and cwd != first_cwd else cwd
             if len(elements) == 1:
-                words, assignments, redirects, first, last = elements[0]
+                words, assignments, redirects, first, last, subs = elements[0]
+                for sub_start, sub_end in subs:
+                    inner = (*outer, Enclosure("substitution", sub_start, sub_end))
+                    parse_region(sub_start, sub_end, run_in, inner)
                 command = Command(
                     words, assignments, redirects, first, last, connector, run_in,
                     True, sole, depth, outer,
                 )  # fmt: skip
+                out.append(command)
                 name = command.name
                 if name in SHELLS:
-                    return None  # an ``sh -c`` body is a nested script: the walker's job
+                    shell_c_body(parse_region, command, run_in, outer)
                 after = cwd_after(command, run_in, name)
-                out.append(command)
             else:  # a pipeline: its elements run in subshells
-                for k, (words, assignments, redirects, first, last) in enumerate(elements):
+                for k, (words, assignments, redirects, first, last, subs) in enumerate(elements):
+                    for sub_start, sub_end in subs:
+                        inner = (*outer, Enclosure("substitution", sub_start, sub_end))
+                        parse_region(sub_start, sub_end, run_in, inner)
                     command = Command(
                         words, assignments, redirects, first, last,
                         connector if k == 0 else "|", run_in, True, False, depth, outer,
                     )  # fmt: skip
-                    if command.name in SHELLS:
-                        return None
                     out.append(command)
+                    if command.name in SHELLS:
+                        shell_c_body(parse_region, command, run_in, outer)
                 after = run_in
             if not seen_or:
                 cwd = after
@@ -81,8 +114,71 @@ def flat_commands(
     return out
 
 
+#: A token as ``_flat_tokens`` reads it: (type, start, end, text, Word or None, spans of the
+#: command substitutions in the word).
+_Token = tuple[str, int, int, str, "Word | None", Sequence[tuple[int, int]]]
+
+
+def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
+    """``Lexer(text, start, end).tokens()`` as tuples, or None at the first thing a flat
+    script has not: a here-document, ``(``/``)``, ``[[``/``]]``, ``case``/``esac`` words (they
+    change the lexer's state), an unterminated quote, or a word that opens a compound command
+    (``{``, ``if``...: the plain or LALR path reads those scripts, so stop lexing early)."""
+    out: list[_Token] = []
+    append = out.append
+    next_token = NEXT_TOKEN.match
+    lexer: Lexer | None = None  # for words with quotes, escapes, ``$`` or a leading ``~``
+    pos = start
+    while True:
+        match = next_token(text, pos, end)
+        raw, op = match.groups()
+        if raw is not None:
+            stop = match.end()
+            first = stop - len(raw)
+            pos = stop
+            if raw.isdigit() and stop < end and text[stop] in "<>":
+                append(("IO_NUMBER", first, stop, raw, None, ()))
+                continue
+            if raw in _NOT_FLAT:
+                return None
+            glob = "*" in raw or "?" in raw or "[" in raw
+            word = Word(raw, raw, first, stop, (WordPart(LIT, raw, False),), glob)
+            append(("WORD", first, stop, raw, word, ()))
+        elif op is not None:
+            stop = match.end()
+            kind = OP_TYPES.get(op)
+            if kind is None:  # a redirection operator
+                if op == "<<" or op == "<<-":
+                    return None
+                kind = "REDIR_OP"
+            elif kind == "LPAREN" or kind == "RPAREN":
+                return None
+            append((kind, stop - len(op), stop, op, None, ()))
+            pos = stop
+        else:
+            pos = match.end()
+            if pos >= end:
+                return out
+            c = text[pos]
+            if c == "\n":
+                append(("NEWLINE", pos, pos + 1, "\n", None, ()))
+                pos += 1
+                continue
+            if c == "#":
+                nl = text.find("\n", pos, end)
+                pos = end if nl < 0 else nl
+                continue
+            if lexer is None:
+                lexer = Lexer(text, start, end)
+            tok = lexer._word(pos)
+            pos = lexer.pos
+            if tok.type == "ERROR" or tok.text in _NOT_FLAT:
+                return None
+            append((tok.type, tok.start, tok.end, tok.text, tok.word, tok.subs))
+
+
 def _flat_groups(
-    tokens: list[Tok],
+    tokens: list[_Token],
 ) -> list[tuple[list[tuple[str | None, list[_Parts]]], str | None]] | None:
     """Split a flat token list into and-or lists of (connector, pipeline elements), with the
     connector that ends each list; None when the tokens are not a flat script."""
@@ -93,7 +189,7 @@ def _flat_groups(
     prev = ""  # "" at the start, "CMD" after a command, else the last operator's type
     i, n = 0, len(tokens)
     while i < n:
-        kind = tokens[i].type
+        kind = tokens[i][0]
         if kind == "NEWLINE":
             i += 1
             if prev == "PIPE":
@@ -124,7 +220,7 @@ def _flat_groups(
         if parts is None:
             return None
         pipeline.append(parts)
-        if i < n and tokens[i].type == "PIPE":
+        if i < n and tokens[i][0] == "PIPE":
             prev = "PIPE"
             i += 1
             continue
@@ -139,25 +235,23 @@ def _flat_groups(
     return groups
 
 
-def _simple_command(tokens: list[Tok], i: int) -> tuple[_Parts | None, int]:
-    """Read one simple command without substitutions from ``tokens[i]`` (as
-    ``plain._plain_command`` outside a group); (None, i) when it is not one."""
+def _simple_command(tokens: list[_Token], i: int) -> tuple[_Parts | None, int]:
+    """Read one simple command from ``tokens[i]`` (as ``plain._plain_command`` outside a
+    group); (None, i) when it is not one."""
     words: list[Word] = []
     assignments: list[Word] = []
     redirects: list[Redirect] = []
+    subs: list[tuple[int, int]] = []  # substitutions in the words, in order
     prefix = True  # before the command word: NAME=value words are assignments
     start = end = -1
     n = len(tokens)
     while i < n:
-        tok = tokens[i]
-        kind = tok.type
+        kind, first, last, text, word, word_subs = tokens[i]
         if kind == "WORD":
-            if tok.subs:
-                return None, i
-            word = tok.word
+            if word_subs:
+                subs += word_subs
             assert word is not None
             if prefix:
-                text = tok.text
                 if text in KEYWORDS:
                     return None, i
                 if ASSIGNMENT.match(text):
@@ -168,31 +262,52 @@ def _simple_command(tokens: list[Tok], i: int) -> tuple[_Parts | None, int]:
             else:
                 words.append(word)
             if start < 0:
-                start = tok.start
-            end = tok.end
+                start = first
+            end = last
             i += 1
         elif kind == "REDIR_OP" or kind == "IO_NUMBER":
             op = i + 1 if kind == "IO_NUMBER" else i
-            if op + 1 >= n or tokens[op].type != "REDIR_OP" or tokens[op + 1].type != "WORD":
+            if op + 1 >= n or tokens[op][0] != "REDIR_OP" or tokens[op + 1][0] != "WORD":
                 return None, i
             target = tokens[op + 1]
-            if target.subs:
-                return None, i
-            assert target.word is not None
-            fd = int(tok.text) if kind == "IO_NUMBER" else None
-            operator = tokens[op]
-            redirects.append(
-                Redirect(fd, operator.text, target.word, tok.start, target.end, operator.heredoc)
-            )
+            if target[5]:
+                subs += target[5]
+            fd = int(text) if kind == "IO_NUMBER" else None
+            # (here-documents never reach the flat path: no heredoc on the operator)
+            redirects.append(Redirect(fd, tokens[op][3], target[4], first, target[2]))
             if start < 0:
-                start = tok.start
-            end = target.end
+                start = first
+            end = target[2]
             i = op + 2
         else:
             break
     if start < 0:
         return None, i
-    return (tuple(words), tuple(assignments), tuple(redirects), start, end), i
+    return (tuple(words), tuple(assignments), tuple(redirects), start, end, subs), i
+
+
+def shell_c_body(
+    parse_region: ParseRegion, command: Command, cwd: str | None, outer: tuple[Enclosure, ...]
+) -> None:
+    """Parse the script of ``sh -c '...'`` when its text maps 1:1 onto the source."""
+    if command.name not in SHELLS or len(command.words) < 3:
+        return
+    words = command.words[1:]
+    if command.name == "busybox":
+        if words[0].value != "sh":
+            return
+        words = words[1:]
+    for k, word in enumerate(words[:-1]):
+        flag = word.value
+        if flag is None or not flag.startswith("-") or flag == "--":
+            return
+        if "c" in flag[1:] and not flag.startswith("--"):
+            body = words[k + 1]
+            raw = body.raw
+            if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and body.value == raw[1:-1]:
+                start, end = body.start + 1, body.end - 1
+                parse_region(start, end, cwd, (*outer, Enclosure("shell_c", start, end)))
+            return
 
 
 def cwd_after(command: Command, cwd: str | None, name: str | None) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from .flat import SHELLS as _SHELLS
 from .flat import cwd_after as _cwd_after
-from .flat import flat_commands
+from .flat import flat_region, shell_c_body
 from .lexer import Lexer, Tok
 from .model import Command, Enclosure, Redirect, Script, Word
 from .plain import ASSIGNMENT, KEYWORDS, Leaf, Node, plain_tree
@@ -128,15 +128,15 @@ class _State:
         self, start: int, end: int, cwd: str | None, outer: tuple[Enclosure, ...]
     ) -> None:
         """Parse ``text[start:end]`` as a script nested in ``outer`` (outermost first)."""
+        if self.flat_fast_path:
+            flat = flat_region(self.text, start, end, cwd, outer, self.parse_region)
+            if flat is not None:
+                self.commands += flat
+                return
         lexer = Lexer(self.text, start, end)
         tokens = lexer.tokens()
         if not lexer.ok:
             self.ok = False
-        if self.flat_fast_path:
-            flat = flat_commands(tokens, cwd, outer)
-            if flat is not None:
-                self.commands += flat
-                return
         tree = plain_tree(tokens) if self.plain_fast_path else None
         if tree is None:
             tree, unknown = self.feed(tokens)
@@ -480,30 +480,7 @@ class _Walker:
 
     def shell_c_body(self, command: Command, cwd: str | None, outer: tuple[Enclosure, ...]) -> None:
         """Parse the script of ``sh -c '...'`` when its text maps 1:1 onto the source."""
-        if command.name not in _SHELLS or len(command.words) < 3:
-            return
-        words = command.words[1:]
-        if command.name == "busybox":
-            if words[0].value != "sh":
-                return
-            words = words[1:]
-        for k, word in enumerate(words[:-1]):
-            flag = word.value
-            if flag is None or not flag.startswith("-") or flag == "--":
-                return
-            if "c" in flag[1:] and not flag.startswith("--"):
-                body = words[k + 1]
-                raw = body.raw
-                if (
-                    len(raw) >= 2
-                    and raw[0] == raw[-1]
-                    and raw[0] in "'\""
-                    and body.value == raw[1:-1]
-                ):
-                    start, end = body.start + 1, body.end - 1
-                    inner = (*outer, Enclosure("shell_c", start, end))
-                    self.state.parse_region(start, end, cwd, inner)
-                return
+        shell_c_body(self.state.parse_region, command, cwd, outer)
 
 
 def _is_token(node: Any) -> bool:
