@@ -147,13 +147,15 @@ class _Finder:
         steps: list[tuple[int, DependencyStep]] = []
         handled: set[tuple[str, str]] = set()
         for index, inst in enumerate(body):
-            state = self.model.state_of(inst)
-            if inst.name in ("copy", "add"):
-                copies.append((index, inst, state))
+            name = inst.name
+            if name in ("copy", "add"):
+                copies.append((index, inst, self.model.state_of(inst)))
                 if self.read_every_copy:
                     self._read_copies(copies, broad)
                 continue
-            step = dependency_step(inst, state, self.runs.get(inst))
+            if name != "run":  # only a RUN is a dependency step (``dependency_step`` says None)
+                continue
+            step = dependency_step(inst, self.model.state_of(inst), self.runs.get(inst))
             if step is None:
                 continue
             steps.append((index, step))

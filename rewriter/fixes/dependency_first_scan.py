@@ -188,6 +188,8 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
     """
     if inst.name != "run" or inst.json or inst.heredocs or not inst.args:
         return None
+    if known_dir(state.workdir) is None:  # no step then, whatever the commands are
+        return None
     script = parse_shell(inst.args)
     env = state.known_variables()
     workdir = known_dir(state.workdir) or "/"
@@ -203,7 +205,7 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
         commands.append((cmd, action))
         if chosen is None and action is not None and _is_dependency(action):
             chosen = action
-    if chosen is None or known_dir(state.workdir) is None:
+    if chosen is None:
         return None
     return DependencyStep(inst, chosen, script, tuple(commands))
 

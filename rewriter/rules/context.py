@@ -84,6 +84,20 @@ class RuleContext:
         """The lower-case names of the file's instructions (one pass for every rule)."""
         return frozenset([ins.name for ins in self.tree.instructions])
 
+    @functools.cached_property
+    def declared(self) -> list[tuple[Instruction, list[Any]]]:
+        """Each ARG and ENV instruction with the variables it declares, in file order
+        (``rewriter.analyse.secrets.declarations``, read once for DF201 and DF407)."""
+        from rewriter.analyse.secrets import declarations
+
+        found = []
+        for ins in self.tree.instructions:
+            if ins.name in ("arg", "env"):  # ``declarations`` finds none in any other
+                decls = declarations(ins)
+                if decls:
+                    found.append((ins, decls))
+        return found
+
     def may_have(self, *names: str) -> bool:
         """False when the file has no instruction called any of ``names``: a rule about
         those instructions has nothing to check (always True with ``fast_paths`` off)."""

@@ -250,3 +250,20 @@ def test_private_fetches_agree_with_the_loop_as_first_written() -> None:
             runs += 1
             found += len(fast)
     assert runs > 300 and found > 10
+
+
+def test_declared_view_is_every_instructions_declarations() -> None:
+    from rewriter.analyse.secrets import declarations
+    from rewriter.parser import parse
+
+    seen = 0
+    for path, text in _dockerfiles():
+        try:
+            tree = parse(text)
+        except ParseError:
+            continue
+        ctx = RuleContext(text, tree, path=str(path))
+        general = [(ins, declarations(ins)) for ins in tree.instructions]
+        assert ctx.declared == [(ins, decls) for ins, decls in general if decls]
+        seen += len(ctx.declared)
+    assert seen > 100

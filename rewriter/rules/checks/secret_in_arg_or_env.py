@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from rewriter.analyse.secrets import (
     Declaration,
-    declarations,
     find_secret_values,
     harmless_value,
     is_secret_name,
@@ -79,8 +78,7 @@ class SecretInArgOrEnv(Rule):
             return
         from rewriter.fixes.secret_mounts import secret_env_fix
 
-        for inst in ctx.tree.instructions:
-            decls = declarations(inst)
+        for inst, decls in ctx.declared:
             for decl in decls:
                 value = unquote(decl.value) if decl.value is not None else None
                 hits = find_secret_values(value) if value else []

@@ -51,14 +51,13 @@ class UndefinedVariable(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         model = ctx.model
-        global_names = set(model.global_scope)
-        declared_anywhere = _declared_names(ctx)
+        declared_anywhere: set[str] | None = None  # read at the first undefined name
         for stage in model.stages:
             for inst in stage.instructions:
                 state = model.state_of(inst)
                 for name in state.undefined_names:
                     if inst.name == "from":
-                        hint = _did_you_mean(name, global_names)
+                        hint = _did_you_mean(name, set(model.global_scope))
                         yield ctx.finding(
                             self,
                             inst,
@@ -68,6 +67,8 @@ class UndefinedVariable(Rule):
                         continue
                     defined = set(state.variables)
                     hint = _did_you_mean(name, defined)
+                    if declared_anywhere is None:
+                        declared_anywhere = _declared_names(ctx)
                     if name in model.global_args:
                         yield ctx.finding(
                             self,
@@ -97,6 +98,4 @@ def _did_you_mean(name: str, candidates: set[str]) -> str:
 
 def _declared_names(ctx: RuleContext) -> set[str]:
     """Every name an ARG or ENV declares anywhere in the file."""
-    from rewriter.analyse.secrets import declarations
-
-    return {d.name for inst in ctx.tree.instructions for d in declarations(inst)}
+    return {d.name for _, decls in ctx.declared for d in decls}
