@@ -95,6 +95,8 @@ def read_suppressions(tree: Dockerfile) -> Suppressions:
             if h:
                 pending_hadolint |= _codes(h.group("codes"))
             continue
+        if not pending and not pending_hadolint:
+            continue  # nothing to attach or to reset (most nodes)
         if isinstance(node, Instruction):
             lines = range(node.start_line, node.end_line + 1)
             for line in lines:

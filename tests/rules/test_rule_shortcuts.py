@@ -267,3 +267,77 @@ def test_declared_view_is_every_instructions_declarations() -> None:
         assert ctx.declared == [(ins, decls) for ins, decls in general if decls]
         seen += len(ctx.declared)
     assert seen > 100
+
+
+def _suppressions_reference(tree):
+    """``read_suppressions`` as first written (every instruction's lines visited)."""
+    from rewriter.parser import Comment, Instruction
+    from rewriter.rules import suppressions as sup
+
+    result = sup.Suppressions()
+    check = tree.directive("check")
+    if check:
+        for part in check.value.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "skip":
+                result.buildkit_skips |= sup._codes(value)
+    pending: set[str] = set()
+    pending_hadolint: set[str] = set()
+    for node in tree.nodes:
+        if isinstance(node, Comment):
+            text = node.text.strip()
+            m = sup._DFOPT.match(text)
+            if m:
+                key, _, value = m.group("body").strip().partition("=")
+                key = key.strip().lower()
+                if key == "ignore-file":
+                    result.file_codes |= sup._codes(value) if value.strip() else {sup.ALL}
+                elif key == "ignore":
+                    pending |= sup._codes(value) if value.strip() else {sup.ALL}
+                elif key == "legacy-builder":
+                    result.legacy_builder = True
+                continue
+            h = sup._HADOLINT.match(text)
+            if h:
+                pending_hadolint |= sup._codes(h.group("codes"))
+            continue
+        if isinstance(node, Instruction):
+            for line in range(node.start_line, node.end_line + 1):
+                if pending:
+                    result.by_line.setdefault(line, set()).update(pending)
+                if pending_hadolint:
+                    result.hadolint_by_line.setdefault(line, set()).update(pending_hadolint)
+        pending, pending_hadolint = set(), set()
+    return result
+
+
+_SUPPRESSED = """# check=skip=StageNameCasing
+FROM alpine AS Build
+# dfopt: ignore=DF101,DF203
+# hadolint ignore=DL3008
+RUN apt-get update && \\
+    apt-get install -y curl
+
+# dfopt: ignore
+COPY . .
+# dfopt: ignore-file=DF405
+# dfopt: legacy-builder
+MAINTAINER me
+"""
+
+
+def test_suppressions_skip_nothing_the_first_written_loop_reads() -> None:
+    from rewriter.parser import parse
+    from rewriter.rules.suppressions import read_suppressions
+
+    texts = [text for _, text in _dockerfiles()] + [_SUPPRESSED]
+    found = 0
+    for text in texts:
+        try:
+            tree = parse(text)
+        except ParseError:
+            continue
+        fast = read_suppressions(tree)
+        assert fast == _suppressions_reference(tree)
+        found += fast.any()
+    assert found > 1

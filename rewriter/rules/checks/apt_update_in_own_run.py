@@ -45,8 +45,11 @@ class AptUpdateInOwnRun(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         runs = ctx.model.runs()
         for index, run in enumerate(runs):
-            updated = {a.tool for a in run.actions if a.kind == "index-update"}
-            installed = {a.tool for a in run.actions if a.kind == "dependency-install"}
+            actions = run.actions  # a list built on each access: read it once
+            updated = {a.tool for a in actions if a.kind == "index-update"}
+            if not updated:  # nothing below can be reported for this RUN
+                continue
+            installed = {a.tool for a in actions if a.kind == "dependency-install"}
             for tool in sorted(t for t in updated - installed if t in _INDEXED):
                 later = next(
                     (

@@ -61,14 +61,17 @@ class PackageCacheLeftInLayer(Rule):
         for run in model.runs():
             if run.stage not in shipped:
                 continue
-            defeated = {d.defeats for a in run.actions for d in a.cache_defeaters}
-            for action in run.actions:
+            actions = run.actions
+            defeated = None  # built at the first install this rule checks (most RUNs have none)
+            for action in actions:
                 checked = _CHECKED.get(action.tool)
                 if checked is None or action.kind != "dependency-install":
                     continue
                 if not action.uses_cache:  # `pip install --no-index /wheels/*.whl`
                     continue
                 cache, advice = checked
+                if defeated is None:
+                    defeated = {d.defeats for a in actions for d in a.cache_defeaters}
                 if cache in defeated:
                     continue
                 folder = "/var/lib/apt/lists" if cache == "apt-lists" else None
