@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rewriter.analyse.context import gopath
+from rewriter.analyse.context import scan as scan_module
 from rewriter.analyse.context.copy_sources import copies_path, resolve_copy_sources
 from rewriter.analyse.context.dockerignore import DockerIgnore
 from rewriter.analyse.context.scan import scan_context
@@ -324,3 +325,49 @@ def test_generated_trees_use_real_symlinks():
     with tempfile.TemporaryDirectory() as tmp:
         os.symlink("a", os.path.join(tmp, "l"))
         assert os.path.islink(os.path.join(tmp, "l"))
+
+
+# --- reading manifests ----------------------------------------------------------------------
+
+_bytes = st.lists(
+    st.sampled_from(
+        [
+            b"a",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"\xc3\xa9",
+            b"\xc3",
+            b"\xff",
+            b"\xef\xbb\xbf",
+            b"\xf0\x9f\x98\x80",
+        ]
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@given(data=_bytes, limit=st.integers(min_value=0, max_value=14))
+def test_light_text_read_equals_a_text_file_read(data, limit):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "f")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            want = handle.read(limit)
+        assert scan_module._read_text(path, limit) == want
+
+
+def test_light_text_read_fails_like_a_text_file_read():
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in (tmp, os.path.join(tmp, "missing")):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    handle.read(10)
+            except OSError as error:
+                want = error.strerror
+            try:
+                scan_module._read_text(path, 10)
+            except OSError as error:
+                got = error.strerror
+            assert got == want

@@ -54,6 +54,7 @@ _GLOB_CHARS = "*[]?^\\"
 _REGEX_ONLY_SPECIALS = ".+()|{}$"
 
 EXACT, PREFIX, SUFFIX, REGEXP = "exact", "prefix", "suffix", "regexp"
+_PATH = type(Path())
 
 
 def _go_trim(text: str) -> str:
@@ -216,9 +217,9 @@ def _make_pattern(text: str, line: int, raw: str) -> IgnorePattern:
     regex = None
     if go_regex is not None:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)
-                regex = re.compile(goregex.translate(go_regex), re.DOTALL | re.ASCII)
+            # The caller silences re's FutureWarning (e.g. "possible nested set") around all
+            # the patterns of a file at once.
+            regex = re.compile(goregex.translate(go_regex), re.DOTALL | re.ASCII)
         except goregex.GoRegexError as error:
             return IgnorePattern(text, exclusion, line, raw, kind, regex_error=str(error))
     return IgnorePattern(text, exclusion, line, raw, kind, _regex=regex)
@@ -320,6 +321,13 @@ class DockerIgnore:
         if isinstance(text, bytes):
             text = text.decode("utf-8", errors="surrogateescape")
         patterns: list[IgnorePattern] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            cls._parse_lines(text, patterns, errors)
+        return cls(patterns, path=path, errors=errors)
+
+    @staticmethod
+    def _parse_lines(text: str, patterns: list[IgnorePattern], errors: list[str]) -> None:
         for number, line in enumerate(_split_lines(text), start=1):
             if number == 1 and line.startswith("\ufeff"):
                 line = line[1:]
@@ -341,13 +349,14 @@ class DockerIgnore:
             if invert:
                 pattern = "!" + pattern
             patterns.append(_make_pattern(pattern, number, line))
-        return cls(patterns, path=path, errors=errors)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> DockerIgnore:
         """Read and parse a `.dockerignore` file."""
-        file_path = Path(path)
-        return cls.parse(file_path.read_bytes(), path=file_path)
+        file_path = path if path.__class__ is _PATH else Path(path)
+        with open(file_path, "rb", buffering=0) as handle:  # unbuffered: read whole at once
+            data = handle.readall()
+        return cls.parse(data, path=file_path)
 
     @classmethod
     def from_patterns(cls, lines: Iterable[str]) -> DockerIgnore:

@@ -188,9 +188,10 @@ class PackageManagerChoice(Record):
 
 def classify(name: str) -> tuple[str, str, str, str | None] | None:
     """(kind, ecosystem, role, implied manager) for a file name, or None if not a manifest."""
-    if name in _FILES:
-        return (name, *_FILES[name])
-    if _REQUIREMENTS.match(name):
+    info = _FILES.get(name)
+    if info is not None:
+        return (name, *info)
+    if name.startswith("requirements") and _REQUIREMENTS.match(name):
         return ("requirements.txt", "python", "manifest", "pip")
     if name.endswith(".csproj"):
         return ("*.csproj", "dotnet", "manifest", "dotnet")

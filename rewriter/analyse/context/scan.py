@@ -343,15 +343,19 @@ class _Scanner:
     def walk(self, root_entries: list[os.DirEntry[str]] | None, budget: _Budget) -> None:
         """Walk the tree from the root's listing (made by :meth:`list_root`)."""
         ignore = self.ignore
+        take = budget.take
         stack: list[tuple[str, IgnoreState | None]] = []
         entries = root_entries
         rel_dir, parent_state = "", None
         while True:
             if entries is not None:
                 prefix = rel_dir + "/" if rel_dir else ""
+                # How many "/" the entries' paths hold: manifests are looked for down to
+                # manifest_depth.
+                depth = rel_dir.count("/") + 1 if rel_dir else 0
                 subdirs: list[tuple[str, IgnoreState | None]] = []
                 for entry in entries:
-                    if not budget.take():
+                    if not take():
                         return
                     rel = prefix + entry.name
                     try:
@@ -371,7 +375,7 @@ class _Scanner:
                         if self._directory(rel, entry, state):
                             subdirs.append((rel, state))
                     else:
-                        self._file(rel, entry.name, state)
+                        self._file(rel, entry.name, state, depth)
                 stack.extend(reversed(subdirs))
             if not stack:
                 return
@@ -402,12 +406,12 @@ class _Scanner:
             return False
         return True
 
-    def _file(self, rel: str, name: str, state: IgnoreState | None) -> None:
+    def _file(self, rel: str, name: str, state: IgnoreState | None, depth: int) -> None:
         self.files.add(rel)
         self.plain_files.add(rel)
-        if _is_env_file(name):
+        if name.startswith(".env") and _is_env_file(name):
             self.ignorable.append(IgnorablePath(rel, "env-file", self._excluded(state)))
-        if rel.count("/") <= self.manifest_depth:
+        if depth <= self.manifest_depth:
             info = classify(name)
             if info is not None:
                 self.candidates.append((rel, info))
@@ -454,11 +458,35 @@ class _Scanner:
             self.notes.append(f"{rel}: not read, it resolves outside the context")
             return None
         try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                return handle.read(limit)
+            return _read_text(path, limit)
         except OSError as error:
             self.notes.append(f"{rel}: unreadable, skipped ({error.strerror or error})")
             return None
+
+
+def _read_text(path: str, limit: int) -> str:
+    """``open(path, encoding="utf-8", errors="replace").read(limit)``, with less machinery.
+
+    Why: for a small manifest, setting up a text file object (buffer, decoder, newline
+    translation, a terminal check) costs more than the read. The bytes are read unbuffered
+    and decoded in one go with the same universal-newline translation; a file of more than
+    ``limit`` bytes (which might hold more than ``limit`` characters) goes through the text
+    layer as before.
+    """
+    with open(path, "rb", buffering=0) as raw:
+        data = raw.read(limit + 1)
+        while data and len(data) <= limit:  # a short read is not the end of the file
+            more = raw.read(limit + 1 - len(data))
+            if not more:
+                break
+            data += more
+    if len(data) > limit:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(limit)
+    text = data.decode("utf-8", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 class _Unparsed:
