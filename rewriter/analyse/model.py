@@ -1192,9 +1192,14 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     for flag in ins.flags:
         name = flag.name
         if name == "mount":
-            if expand_value is None:
-                expand_value = _state_expander(model.tree.escape, state, env)
-            mounts.append(parse_mount(flag, ins.file_span(flag.start, flag.end), expand_value))
+            # A plain flag (no ``$``, quote or escape character) has only plain values, which
+            # expand to themselves: nothing to expand.
+            expand: Callable[[str], str] | None = None
+            if not _expander_for(model.tree.escape).plain(flag.value or ""):
+                if expand_value is None:
+                    expand_value = _state_expander(model.tree.escape, state, env)
+                expand = expand_value
+            mounts.append(parse_mount(flag, ins.file_span(flag.start, flag.end), expand))
         elif name == "network":
             network = flag.value
         elif name == "security":

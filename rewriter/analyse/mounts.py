@@ -176,7 +176,8 @@ def parse_mount(
     bare: set[str] = set()
     for item in fields:
         key, sep, value = item.partition("=")
-        key = _KEY_ALIASES.get(key.lower(), key.lower())
+        key = key.lower()
+        key = _KEY_ALIASES.get(key, key)
         if not sep:
             bare.add(key)
             if key not in ("readonly", "readwrite", "required"):
