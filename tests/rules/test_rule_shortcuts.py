@@ -341,3 +341,14 @@ def test_suppressions_skip_nothing_the_first_written_loop_reads() -> None:
         assert fast == _suppressions_reference(tree)
         found += fast.any()
     assert found > 1
+
+
+def test_no_secret_shape_matches_a_word_shorter_than_df202_reads() -> None:
+    import re._parser as sre
+
+    from rewriter.analyse import secrets
+    from rewriter.rules.checks.secret_in_run_command import SHORTEST_SECRET
+
+    shortest = sre.parse(secrets._ANY_SHAPE.pattern).getwidth()[0]
+    assert shortest >= SHORTEST_SECRET
+    assert secrets.find_secret_values("a://b:c@d")  # the bound is tight

@@ -41,6 +41,10 @@ _HEADER = re.compile(r"^\s*(?P<name>[A-Za-z0-9_-]+)\s*:\s*(?P<value>.+?)\s*$")
 _AUTH_VALUE = re.compile(r"^(?:Bearer|Basic|token|Token|Digest|Bot)\s+(?P<secret>\S+)$")
 _ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)=(?P<value>[^\s'\"]+)")
 _LITERAL = re.compile(r"^[^\s$*\\^\[\]{}()|`<>]{4,}$")
+#: The shortest text any secret shape of ``find_secret_values`` matches (``a://b:c@d``): a
+#: shorter word holds none, and most words of a command line are shorter. A test checks it
+#: against the shapes' own minimum width.
+SHORTEST_SECRET = 9
 
 
 class _Hit(Record):
@@ -136,8 +140,9 @@ def _command_secrets(cmd) -> list[_Hit]:
         if value is None:
             continue
         following = words[i + 1] if i + 1 < count else None
-        for found in find_secret_values(value):
-            add(found.kind, found.value, word)
+        if len(value) >= SHORTEST_SECRET:
+            for found in find_secret_values(value):
+                add(found.kind, found.value, word)
         if value[:1] == "-":  # every option below starts with "-"
             if value in _HEADER_FLAGS or value.startswith("--header="):
                 header = (
