@@ -653,9 +653,34 @@ _CACHE_VARIABLES: tuple[str, ...] = tuple(
 _KnownCache = tuple[str, str, "Tool | None", tuple[str, ...]]
 
 
+class _CacheIndex:
+    """The known caches of one image (see ``_known_caches``), and the same list cut by the
+    first part of each path: a removed path whose first part has no glob can only touch the
+    caches under that part (and one at ``/``, whose parts are empty), so ``_recognise_rm``
+    compares it with those alone, in the same order."""
+
+    __slots__ = ("all", "by_head", "rootless")
+
+    def __init__(self, caches: tuple[_KnownCache, ...]) -> None:
+        self.all = caches
+        #: The caches at ``/`` (no parts): under every head.
+        self.rootless = tuple(c for c in caches if not c[3])
+        self.by_head = {
+            head: tuple(c for c in caches if not c[3] or c[3][0] == head)
+            for head in {c[3][0] for c in caches if c[3]}
+        }
+
+    def candidates(self, parts: tuple[str, ...]) -> tuple[_KnownCache, ...]:
+        """The caches ``_overlaps(parts, cache)`` may be true for, in order."""
+        head = parts[0] if parts else "*"
+        if "*" in head or "?" in head or "[" in head:
+            return self.all
+        return self.by_head.get(head, self.rootless)
+
+
 def _known_caches(
     env: Mapping[str, str], home: str, user: str, directory: str | None
-) -> tuple[_KnownCache, ...]:
+) -> _CacheIndex:
     """Every cache location for this image: (absolute path, cache name, tool, path parts).
 
     The locations depend on nothing but the values of ``_CACHE_VARIABLES``, ``home``, ``user``
@@ -668,7 +693,7 @@ def _known_caches(
 @lru_cache(maxsize=256)
 def _known_caches_for(
     values: tuple[str | None, ...], home: str, user: str, directory: str | None
-) -> tuple[_KnownCache, ...]:
+) -> _CacheIndex:
     env = {
         var: value for var, value in zip(_CACHE_VARIABLES, values, strict=True) if value is not None
     }
@@ -679,7 +704,7 @@ def _known_caches_for(
             if path is not None:
                 found.append((path, cache.name, tool, _parts(path)))
     found.extend((path, name, None, _parts(path)) for path, name in EXTRA_CLEANUP_PATHS)
-    return tuple(found)
+    return _CacheIndex(tuple(found))
 
 
 def _parts(path: str) -> tuple[str, ...]:
@@ -708,9 +733,14 @@ def _recognise_rm(
     home: str,
     user: str,
     directory: str | None,
+    indexed: bool = True,
 ) -> PackageAction | None:
+    """``rm`` of a cache folder (or of a path above one) as a cleanup of that cache.
+
+    ``indexed=False`` compares every path with every known cache (the definition the tests
+    hold the head index of ``_CacheIndex`` to)."""
     positionals, _ = _scan(args, frozenset())
-    caches = _known_caches(env, home, user, directory)
+    index = _known_caches(env, home, user, directory)
     expand_env = {"HOME": home, **env}
     defeaters: list[CacheDefeater] = []
     tools: dict[str, Tool | None] = {}
@@ -727,6 +757,7 @@ def _recognise_rm(
             continue
         hit: set[str] = set()
         path_parts = _parts(path)
+        caches = index.candidates(path_parts) if indexed else index.all
         for _, name, tool, cache_parts in caches:
             if name not in hit and _overlaps(path_parts, cache_parts):
                 hit.add(name)
