@@ -20,7 +20,7 @@ from rewriter.analyse.context import gopath
 from rewriter.analyse.context import scan as scan_module
 from rewriter.analyse.context.copy_sources import copies_path, resolve_copy_sources
 from rewriter.analyse.context.dockerignore import DockerIgnore
-from rewriter.analyse.context.scan import scan_context
+from rewriter.analyse.context.scan import BuildContext, Symlink, UnlistedDir, scan_context
 from tests.context_reference import (
     _clean,
     _has_wildcards,
@@ -268,6 +268,47 @@ def test_generated_trees_scan_and_resolve_like_the_reference(
         fast, reference = _assert_same_scan(root, ignore=override, **options)
         _assert_same_resolutions(fast, reference, sources)
         _assert_same_scan(root, ignore=None, dockerfile=root / "src" / "Dockerfile")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    files=st.lists(_rel, max_size=8),
+    dirs=st.lists(_rel, max_size=6),
+    unlisted=st.lists(_rel, max_size=2),
+    links=st.lists(st.tuples(_rel, st.sampled_from(LINK_TARGETS)), max_size=3),
+    ignore_lines=_ignore,
+    sources=_sources,
+    truncated=st.booleans(),
+)
+def test_hand_made_contexts_resolve_like_the_reference(
+    files, dirs, unlisted, links, ignore_lines, sources, truncated
+):
+    """The resolver on any BuildContext, not only on what a scan produces: folders missing
+    from ``dirs``, a path that is both a file and a folder, links anywhere."""
+    ignore = None if ignore_lines is None else DockerIgnore.parse("\n".join(ignore_lines))
+    symlinks = tuple(Symlink(path, target, None) for path, target in links)
+
+    def make() -> BuildContext:
+        return BuildContext(
+            root=Path("/nonexistent"),
+            files=frozenset(files) | {link.path for link in symlinks},
+            dirs=frozenset(dirs) | frozenset(unlisted),
+            symlinks=symlinks,
+            unlisted=tuple(UnlistedDir(path, "node_modules") for path in unlisted),
+            manifests=(),
+            requirements=(),
+            package_managers=(),
+            install_hooks=(),
+            ignorable=(),
+            dockerignore=ignore,
+            notes=(),
+            truncated=truncated,
+            message=None,
+            entries_seen=0,
+            elapsed=0.0,
+        )
+
+    _assert_same_resolutions(make(), make(), [*sources, *PROBE_SOURCES[:12]])
 
 
 def test_generated_tree_through_a_symlinked_root():

@@ -200,6 +200,11 @@ class _SentTree:
 
     def under(self, folder: str) -> tuple[set[str], set[str]]:
         """Every sent file below ``folder`` and every opaque folder at or below it."""
+        if folder == "." and self.files.isdisjoint(self.dirs):
+            # Each sent entry's parents were added to ``dirs``, so the walk below would reach
+            # every file and opaque folder from the root (no path is both a file and a
+            # folder to stop it): ``COPY . .`` needs no folder index.
+            return set(self.files), set(self.opaque)
         files: set[str] = set()
         opaque: set[str] = set()
         children = self.children
@@ -394,7 +399,7 @@ def resolve_copy_sources(
     if known is not None:  # the same scan, ignore file and sources: the same answer
         return known
     resolver = _Resolver(tree, active)
-    results = tuple(resolver.resolve(source) for source in key)
+    results = tuple([resolver.resolve(source) for source in key])
     if len(results) == 1:  # the usual COPY: its one source's sets are already the answer
         files, unlisted = results[0].files, results[0].unlisted
     else:
