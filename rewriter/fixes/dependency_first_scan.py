@@ -191,7 +191,7 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
     if known_dir(state.workdir) is None:  # no step then, whatever the commands are
         return None
     script = parse_shell(inst.args)
-    env = state.known_variables()
+    env: dict[str, str] | None = None  # read for the first command the model did not recognise
     workdir = known_dir(state.workdir) or "/"
     home = state.home or "/root"
     known = _model_actions(run, script, state)
@@ -201,6 +201,8 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
         if id(cmd) in known:
             action = known[id(cmd)]
         else:
+            if env is None:
+                env = state.known_variables()
             action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
         commands.append((cmd, action))
         if chosen is None and action is not None and _is_dependency(action):

@@ -103,8 +103,7 @@ class RuleContext:
         those instructions has nothing to check (always True with ``fast_paths`` off)."""
         if not self.fast_paths:
             return True
-        found = self.instruction_names
-        return any(name in found for name in names)
+        return not self.instruction_names.isdisjoint(names)
 
     # -- positions -----------------------------------------------------------------------------
     def position(self, offset: int) -> tuple[int, int]:

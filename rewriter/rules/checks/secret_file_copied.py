@@ -45,6 +45,8 @@ _PUBLIC_PEM = re.compile(
 #: Paths inside a folder that make a generic name a secret (``.docker/config.json``).
 SECRET_PATHS = (".docker/config.json", ".aws/config", ".kube/config", ".m2/settings-security.xml")
 
+_SLASHED_SECRET_PATHS = tuple("/" + suffix for suffix in SECRET_PATHS)
+
 #: Every ``SECRET_FILES`` pattern in one regex: it matches a name exactly when one of the
 #: patterns does (``fnmatchcase`` is ``re.match`` of ``fnmatch.translate``), so most names are
 #: ruled out with one match instead of one per pattern.
@@ -54,16 +56,17 @@ _ANY_SECRET_FILE = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in SE
 def secret_kind(path: str) -> str | None:
     """Why ``path`` (a COPY source or a context file) is a secret file, or None."""
     clean = path.rstrip("/")
-    base = posixpath.basename(clean)
+    base = clean.rpartition("/")[2]  # posixpath.basename
     if not base or _HARMLESS.search(base):
         return None
     if _ANY_SECRET_FILE.match(base) is not None:
         return _secret_file_kind(base)
     if base in SECRET_DIRS:
         return f"the {base} folder"
-    for suffix in SECRET_PATHS:
-        if clean == suffix or clean.endswith("/" + suffix):
-            return suffix
+    if clean in SECRET_PATHS or clean.endswith(_SLASHED_SECRET_PATHS):  # one test for all
+        for suffix in SECRET_PATHS:
+            if clean == suffix or clean.endswith("/" + suffix):
+                return suffix
     return None
 
 
