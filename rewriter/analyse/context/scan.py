@@ -7,6 +7,12 @@ lists the context the way BuildKit walks it (symlinks are entries, never followe
 (it records them instead), stops at ``max_files`` entries or ``max_seconds`` with ``truncated``
 set, and turns every read error into a note. Its result is a frozen value that rules and fixes
 can share.
+
+Why some of it is lazy: a lint run scans the context of every Dockerfile, and most runs never
+ask about a manifest. The scan lists the folder and reads the manifest texts while it runs (so
+it stays one snapshot, and read problems are found then), but parsing JSON/TOML, the
+package-manager choice, install hooks and the notes that parsing adds wait until one of those
+fields is read; they are then exactly what parsing at once gave.
 """
 
 from __future__ import annotations
@@ -114,7 +120,9 @@ class BuildContext(Record):
     Paths are relative to ``root`` and use ``/``. ``files`` holds regular files and symlinks,
     ``dirs`` every folder seen (including unlisted ones). ``manifests`` covers the root and
     sub-folders down to the scan's ``manifest_depth``. ``truncated`` means the listing stopped
-    early (``message`` says why) and anything not listed may still exist.
+    early (``message`` says why) and anything not listed may still exist. ``manifests``,
+    ``package_managers``, ``install_hooks`` and ``notes`` of a scan are parsed on first use;
+    ``elapsed`` is the time of the listing and reading only.
     """
 
     __slots__ = (
