@@ -97,6 +97,9 @@ _APPLIED = frozenset(
     {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
      "label", "run"}
 )  # fmt: skip
+#: Instructions ``_Builder._apply`` only expands the words of (recording undefined names and
+#: errors), without changing the scope.
+_WORDS_ONLY = frozenset({"copy", "add", "expose", "volume", "stopsignal", "label"})
 #: Instructions whose ``_Builder._apply`` may change the scope (the others only expand words).
 _CHANGES_SCOPE = frozenset({"arg", "env", "workdir", "user", "shell", "run"})
 #: Instructions whose words BuildKit expands (RUN, CMD, ENTRYPOINT, HEALTHCHECK are not).
@@ -617,6 +620,9 @@ class _Builder:
     #: InstructionStates on first ``state_of`` (False: a fresh frame for every instruction,
     #: the plain computation ``tests/test_model_lazy_states.py`` compares with).
     share_frames = True
+    #: Skip ``_apply`` for an instruction that only expands words when all its text is plain
+    #: (see ``_plain_words``; False: apply it, the plain computation tests compare with).
+    skip_plain_words = True
 
     def __init__(self, tree: Dockerfile, context: Any, build_args: Mapping[str, str] | None):
         self.tree = tree
@@ -776,6 +782,8 @@ class _Builder:
         self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
         states, names, apply = self.states, self.names, self._apply
         share = self.share_frames
+        skip_plain = self.skip_plain_words
+        plain = self.expander.plain
         instructions = stage.instructions
         frame: _Frame | None = None  # the scope as a frame, until an instruction changes it
         for k in range(1, len(instructions)):
@@ -790,7 +798,9 @@ class _Builder:
                     if not share:
                         frame = None
                     continue
-            if name in _APPLIED:  # the others (FROM, CMD...) change nothing the scope holds
+            if name in _APPLIED and not (
+                skip_plain and name in _WORDS_ONLY and _plain_words(ins, plain)
+            ):  # the others (FROM, CMD...) change nothing the scope holds
                 undefined: list[str] = []
                 errors: list[str] = []
                 apply(ins, name, scope, global_scope, undefined, errors)
@@ -1053,6 +1063,23 @@ def _frame(stage: Stage, scope: _Scope) -> _Frame:
         scope.env_complete,
         (),
     )
+
+
+def _plain_words(ins: Instruction, plain: Callable[[str], bool]) -> bool:
+    """True when the arguments and every flag value of ``ins`` are plain (no ``$``, quote or
+    escape character): each word then expands to itself, and ``_Builder._apply`` of a
+    ``_WORDS_ONLY`` instruction records no undefined name and no error.
+
+    (The words are pieces of the arguments; ``--from`` needs a ``$`` to be an error.)
+    """
+    syntax = ins.syntax
+    if not plain(syntax.args):
+        return False
+    for flag in syntax.flags:
+        value = flag.value
+        if value and not plain(value):
+            return False
+    return True
 
 
 def _frame_state(
