@@ -1494,26 +1494,39 @@ _URL_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
 
 
 def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> CopyStep:
-    expand_value = _state_expander(model.tree.escape, state)
+    syntax = ins.syntax
+    escape = model.tree.escape
+    plain = _expander_for(escape).plain
+    expand_value = _state_expander(escape, state)
     flags: dict[str, str | None] = {}
     exclude: list[str] = []
-    for flag in ins.flags:
-        flags[flag.name] = flag.value
-        if flag.name == "exclude" and flag.value is not None:
-            exclude.append(expand_value(flag.value))
-    values = ins.values
-    heredoc_sources = [
-        doc for value in values[:-1] for doc in ins.heredocs if _is_heredoc_word(value, (doc,))
-    ]
-    words = [expand_value(v) if not _is_heredoc_word(v, ins.heredocs) else None for v in values]
-    sources = [w for w in words[:-1] if w is not None]
-    dest = words[-1] if words and words[-1] is not None else ""
-    destination = _absolute(dest, state.workdir) if dest else state.workdir
+    for flag in syntax.flags:
+        name, value = flag.name, flag.value
+        flags[name] = value
+        if name == "exclude" and value is not None:
+            exclude.append(expand_value(value))
+    values = syntax.values
+    heredocs = ins.heredocs
+    if heredocs:
+        heredoc_sources = [
+            doc for value in values[:-1] for doc in heredocs if _is_heredoc_word(value, (doc,))
+        ]
+        words = [expand_value(v) if not _is_heredoc_word(v, heredocs) else None for v in values]
+        sources = [w for w in words[:-1] if w is not None]
+        dest = words[-1] if words and words[-1] is not None else ""
+    else:  # (what the lines above give without heredocs; a plain word expands to itself)
+        heredoc_sources = []
+        sources = [v if plain(v) else expand_value(v) for v in values]
+        dest = sources.pop() if sources else ""
+    workdir = state.workdir
+    destination = _absolute(dest, workdir) if dest else workdir
     if dest.endswith("/") and not destination.endswith("/"):
         destination += "/"
     from_ = flags.get("from")
     from_stage = find_stage(model.stages, from_, by_index=True) if from_ else None
-    urls = [s for s in sources if s.startswith(_URL_PREFIXES)] if ins.name == "add" else []
+    urls = [s for s in sources if s.startswith(_URL_PREFIXES)] if syntax.name == "add" else []
+    chown = flags.get("chown")
+    chmod = flags.get("chmod")
     step = CopyStep(
         instruction=ins,
         state=state,
@@ -1523,8 +1536,8 @@ def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> 
         destination=destination,
         from_=from_,
         from_stage=from_stage,
-        chown=expand_value(flags["chown"]) if flags.get("chown") else None,
-        chmod=expand_value(flags["chmod"]) if flags.get("chmod") else None,
+        chown=expand_value(chown) if chown else None,
+        chmod=expand_value(chmod) if chmod else None,
         link=_flag_true(flags, "link"),
         parents=_flag_true(flags, "parents"),
         exclude=exclude,
@@ -1532,10 +1545,11 @@ def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> 
         urls=urls,
     )
     if from_ is None:
+        context = model.context
         local = [s for s in sources if not s.startswith(_URL_PREFIXES)]
-        step.broad = any(_is_broad(s, model.context) for s in local)
-        if model.context is not None and local:
-            step.context_files = _context_files(model.context, local)
+        step.broad = any(_is_broad(s, context) for s in local)
+        if context is not None and local:
+            step.context_files = _context_files(context, local)
     return step
 
 
