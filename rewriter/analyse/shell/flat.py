@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from .lexer import _NEXT_TOKEN as NEXT_TOKEN
 from .lexer import _NOTABLE_WORDS as NOTABLE_WORDS
 from .lexer import _OP_TYPES as OP_TYPES
+from .lexer import _OPERATORS as OPERATORS
+from .lexer import _REDIRECTS as REDIRECTS
 from .lexer import Lexer
 from .model import LIT, Command, Enclosure, Redirect, Word, WordPart
 from .plain import ASSIGNMENT, KEYWORDS
@@ -34,6 +36,12 @@ _TERMINATORS = frozenset({";", "&", "\n"})
 _Parts = tuple[
     tuple[Word, ...], tuple[Word, ...], tuple[Redirect, ...], int, int, list[tuple[int, int]]
 ]
+#: The token type of each operator (as ``Lexer.tokens`` gives it), None for those a flat
+#: script has not: ``(``, ``)`` and the here-document operators.
+_FLAT_OPERATORS: dict[str, str | None] = {
+    op: None if op in ("(", ")", "<<", "<<-") else "REDIR_OP" if op in REDIRECTS else OP_TYPES[op]
+    for op in OPERATORS
+}
 #: Words that stop ``_flat_tokens``: they change the lexer's state (``[[``, ``case``...) or
 #: open a compound command.
 _NOT_FLAT = NOTABLE_WORDS | {"{", "if", "for", "while", "until", "function"}
@@ -145,14 +153,10 @@ def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
             word = Word(raw, raw, first, stop, (WordPart(LIT, raw, False),), glob)
             append(("WORD", first, stop, raw, word, ()))
         elif op is not None:
-            stop = match.end()
-            kind = OP_TYPES.get(op)
-            if kind is None:  # a redirection operator
-                if op == "<<" or op == "<<-":
-                    return None
-                kind = "REDIR_OP"
-            elif kind == "LPAREN" or kind == "RPAREN":
+            kind = _FLAT_OPERATORS[op]
+            if kind is None:
                 return None
+            stop = match.end()
             append((kind, stop - len(op), stop, op, None, ()))
             pos = stop
         else:
