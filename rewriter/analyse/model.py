@@ -97,6 +97,8 @@ _APPLIED = frozenset(
     {"arg", "env", "workdir", "user", "shell", "copy", "add", "expose", "volume", "stopsignal",
      "label", "run"}
 )  # fmt: skip
+#: Instructions that may read from another stage (through ``--from`` or ``--mount=from=``).
+_READS_STAGES = frozenset({"copy", "add", "run"})
 #: Instructions ``_Builder._apply`` only expands the words of (recording undefined names and
 #: errors), without changing the scope.
 _WORDS_ONLY = frozenset({"copy", "add", "expose", "volume", "stopsignal", "label"})
@@ -633,6 +635,9 @@ class _Builder:
         self.stages: list[Stage] = []
         self.global_args: dict[str, ArgDecl] = {}
         self.end_scopes: dict[Stage, _Scope] = {}
+        #: (stage, instruction, name) of each COPY/ADD/RUN with flags, in file order: only
+        #: these read from other stages (``_link_stages``).
+        self.linked: list[tuple[Stage, Instruction, str]] = []
 
     # The global scope -----------------------------------------------------------------------
     def _global_scope(self) -> _Scope:
@@ -783,6 +788,7 @@ class _Builder:
         states, names, apply = self.states, self.names, self._apply
         share = self.share_frames
         skip_plain = self.skip_plain_words
+        linked = self.linked
         plain = self.expander.plain
         instructions = stage.instructions
         frame: _Frame | None = None  # the scope as a frame, until an instruction changes it
@@ -791,6 +797,8 @@ class _Builder:
             if frame is None:
                 frame = _frame(stage, scope)
             name = names[ins]
+            if name in _READS_STAGES and ins.syntax.flags:
+                linked.append((stage, ins, name))
             if name == "run":
                 syntax = ins.syntax
                 if not syntax.flags and not _MAY_ADD_USER(syntax.args):
@@ -968,33 +976,30 @@ class _Builder:
 
     # Links between stages -------------------------------------------------------------------
     def _link_stages(self) -> None:
-        names = self.names
-        for stage in self.stages:
-            for ins in stage.body:
-                name = names[ins]
-                if name not in ("copy", "add", "run") or not ins.flags:
-                    continue  # only these read from other stages, through a flag
-                problems: list[str] = []
-                for ref, by_index in _stage_refs(ins, name):
-                    target = find_stage(self.stages, ref, by_index=by_index)
-                    if target is None and by_index and ref.isdigit():
-                        problems.append(f"invalid stage index {ref}")
-                        continue
-                    if target is not None and target.index >= stage.index:
-                        problems.append(
-                            f"cannot copy from stage {ref!r}, it needs to be defined before "
-                            f"current stage {stage.label!r}"
-                        )
-                    dep: Stage | str = target if target is not None else ref
-                    if dep is not stage and dep not in stage.depends_on:
-                        stage.depends_on.append(dep)
-                if problems:
-                    state = self.states[ins]
-                    if type(state) is tuple:
-                        state = InstructionState(ins, *state)
-                    self.states[ins] = _replace(
-                        state, list(state.undefined_names), [*state.errors, *problems]
+        """Add the stages each COPY/ADD/RUN reads from to ``depends_on`` (in file order) and
+        record the references BuildKit rejects; mark the stages the final one reaches."""
+        for stage, ins, name in self.linked:
+            problems: list[str] = []
+            for ref, by_index in _stage_refs(ins, name):
+                target = find_stage(self.stages, ref, by_index=by_index)
+                if target is None and by_index and ref.isdigit():
+                    problems.append(f"invalid stage index {ref}")
+                    continue
+                if target is not None and target.index >= stage.index:
+                    problems.append(
+                        f"cannot copy from stage {ref!r}, it needs to be defined before "
+                        f"current stage {stage.label!r}"
                     )
+                dep: Stage | str = target if target is not None else ref
+                if dep is not stage and dep not in stage.depends_on:
+                    stage.depends_on.append(dep)
+            if problems:
+                state = self.states[ins]
+                if type(state) is tuple:
+                    state = InstructionState(ins, *state)
+                self.states[ins] = _replace(
+                    state, list(state.undefined_names), [*state.errors, *problems]
+                )
         mark_used(self.stages[-1] if self.stages else None)
 
 
