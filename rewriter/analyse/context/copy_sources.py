@@ -33,6 +33,7 @@ __all__ = ["CopyResolution", "SourceResolution", "copies_path", "resolve_copy_so
 
 _REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
 _MAX_LINK_HOPS = 40
+_NO_FILES: frozenset[str] = frozenset()
 
 
 class SourceResolution(Record):
@@ -136,6 +137,7 @@ class _SentTree:
         self.dirs: set[str] = {"."}
         self.opaque: set[str] = set()
         self.resolutions: dict[tuple[str, ...], CopyResolution] = {}
+        self.resolver: _Resolver | None = None
         self._children: dict[str, list[str]] | None = None
         for path in context.files:
             if ignore is None or not ignore.is_excluded(path):
@@ -266,9 +268,11 @@ class _Resolver:
         return set(), set()
 
     def missing_reason(self, path: str) -> tuple[str, IgnorePattern | None]:
+        if self.ignore is None:
+            return f"{path} does not exist in the build context", None
         context = self.tree.context
         holder = next((u.path for u in context.unlisted if path.startswith(u.path + "/")), None)
-        if self.ignore is not None and (context.has(path) or holder is not None):
+        if context.has(path) or holder is not None:
             decision = self.ignore.decide(path, is_dir=path in context.dirs)
             if decision.excluded:
                 where = f" (line {decision.pattern.line})" if decision.pattern else ""
@@ -310,8 +314,22 @@ class _Resolver:
                 reason=f"{path} is in a part of the context that was not listed",
             )
         reason, pattern = self.missing_reason(path)
+        # Positional (the most common verdict in a lint run): source, path, remote, wildcard,
+        # matches, files, unlisted, matched_nothing, would_fail, pattern_excluded,
+        # excluded_by, reason.
         return SourceResolution(
-            **verdict, matched_nothing=True, would_fail=True, excluded_by=pattern, reason=reason
+            verdict["source"],
+            verdict["path"],
+            False,
+            verdict.get("wildcard", False),
+            (),
+            _NO_FILES,
+            (),
+            True,
+            True,
+            verdict["pattern_excluded"],
+            pattern,
+            reason,
         )
 
     def _literal(self, verdict: dict[str, Any]) -> SourceResolution:
@@ -320,12 +338,17 @@ class _Resolver:
         if not self.tree.exists(resolved):
             return self._not_found(verdict, resolved)
         files, unlisted = self.copy_entry(path)
-        return SourceResolution(
-            **verdict,
-            matches=(path,),
-            files=frozenset(files),
-            unlisted=tuple(sorted(unlisted)),
-            matched_nothing=not files and not unlisted,
+        return SourceResolution(  # positional, in field order (see _not_found)
+            verdict["source"],
+            path,
+            False,
+            False,
+            (path,),
+            frozenset(files),
+            tuple(sorted(unlisted)),
+            not files and not unlisted,
+            False,
+            verdict["pattern_excluded"],
         )
 
     def _inside_opaque(self, path: str) -> str | None:
@@ -398,7 +421,9 @@ def resolve_copy_sources(
     known = tree.resolutions.get(key)
     if known is not None:  # the same scan, ignore file and sources: the same answer
         return known
-    resolver = _Resolver(tree, active)
+    resolver = tree.resolver
+    if resolver is None:
+        resolver = tree.resolver = _Resolver(tree, active)
     results = tuple([resolver.resolve(source) for source in key])
     if len(results) == 1:  # the usual COPY: its one source's sets are already the answer
         files, unlisted = results[0].files, results[0].unlisted
