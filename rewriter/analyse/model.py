@@ -656,8 +656,12 @@ class _Builder:
 
     def run(self) -> BuildModel:
         instructions = self.tree.instructions
-        self.names = names = {ins: ins.name for ins in instructions}
-        first_from = next((i for i, ins in enumerate(instructions) if names[ins] == "from"), None)
+        self.names = names = {ins: ins.syntax.name for ins in instructions}
+        first_from = None
+        for i, name in enumerate(names.values()):  # (one entry per instruction, in order)
+            if name == "from":
+                first_from = i
+                break
         head = instructions if first_from is None else instructions[:first_from]
         scope = self._global_scope()
         for ins in head:
@@ -777,21 +781,32 @@ class _Builder:
     def _walk_stage(self, stage: Stage, global_scope: _Scope) -> None:
         scope = self._initial_scope(stage)
         from_ins = stage.from_instruction
-        from_undefined = [
-            n
-            for word in [stage.base_raw] + [f.value or "" for f in from_ins.flags]
-            if "$" in word
-            for n in referenced_names(word, self.tree.escape)
-            if n not in global_scope.variables
-        ]
-        self.states[from_ins] = self._snapshot(from_ins, stage, scope, from_undefined, [])
+        from_flags = from_ins.syntax.flags
+        from_undefined = (
+            [
+                n
+                for word in [stage.base_raw] + [f.value or "" for f in from_flags]
+                if "$" in word
+                for n in referenced_names(word, self.tree.escape)
+                if n not in global_scope.variables
+            ]
+            if from_flags or "$" in stage.base_raw
+            else ()
+        )
         states, names, apply = self.states, self.names, self._apply
         share = self.share_frames
         skip_plain = self.skip_plain_words
         linked = self.linked
         plain = self.expander.plain
         instructions = stage.instructions
-        frame: _Frame | None = None  # the scope as a frame, until an instruction changes it
+        # the scope as a frame, until an instruction changes it
+        frame: _Frame | None = _frame(stage, scope)
+        if from_undefined:
+            states[from_ins] = _frame_state(from_ins, frame, from_undefined, [])
+        else:
+            states[from_ins] = frame
+        if not share:
+            frame = None
         for k in range(1, len(instructions)):
             ins = instructions[k]
             if frame is None:
