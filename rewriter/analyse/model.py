@@ -728,12 +728,19 @@ class _Builder:
 
     def _add_stage(self, instructions: list[Instruction], global_scope: _Scope) -> None:
         ins = instructions[0]
-        values = ins.values
+        syntax = ins.syntax
+        values = syntax.values
         base_raw = values[0] if values else ""
         name = values[2] if len(values) >= 3 and values[1].lower() == "as" else None
-        base = self.expander.word(base_raw, global_scope).value if base_raw else ""
+        expander = self.expander
+        # (a plain word expands to itself)
+        base = (
+            expander.word(base_raw, global_scope).value
+            if not expander.plain(base_raw)
+            else base_raw
+        )
         platform = None
-        for flag in ins.flags:
+        for flag in syntax.flags:
             if flag.name == "platform":
                 platform = self.expander.word(flag.value or "", global_scope).value
         index = len(self.stages)
