@@ -78,8 +78,8 @@ def _choose(findings: list[Finding], threshold: Applicability) -> list[Finding]:
     return chosen
 
 
-def _lint(text: str, path, context_dir, config) -> LintResult:
-    return lint_source(text, path=path, context_dir=context_dir, config=config)
+def _lint(text: str, path, context_dir, config, tree=None) -> LintResult:
+    return lint_source(text, path=path, context_dir=context_dir, config=config, tree=tree)
 
 
 def fix_source(
@@ -112,7 +112,7 @@ def fix_source(
         edits = [e for f in chosen for e in f.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(text, edits)
         try:
-            parse(new_text)
+            new_tree = parse(new_text)
         except ParseError as exc:
             codes = ", ".join(sorted({f.code for f in chosen}))
             raise FixError(
@@ -122,10 +122,13 @@ def fix_source(
         if new_text == text:
             break
         text = new_text
-        result = _lint(text, path, context_dir, config)
+        result = _lint(text, path, context_dir, config, new_tree)  # the tree just checked
         if result.error is not None:
             raise FixError(f"fixed output does not lint: {result.error}")
-    if parse(text).to_source() != text:
+    # ``result`` is the lint of ``text``, and its tree the parse of ``text`` (rules only read
+    # trees): the round trip needs no third parse.
+    assert result.tree is not None
+    if result.tree.to_source() != text:
         raise FixError("fixed output does not round-trip through the parser (please report)")
     if _choose(result.findings, threshold):
         raise FixError("a second fix pass would change the file again (please report)")

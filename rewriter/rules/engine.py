@@ -44,13 +44,19 @@ def lint_source(
     path: str | None = None,
     context_dir: Path | None = None,
     config: Config | None = None,
+    tree: Dockerfile | None = None,
 ) -> LintResult:
-    """Lint Dockerfile text. ``context_dir`` is the build context (None: no context checks)."""
+    """Lint Dockerfile text. ``context_dir`` is the build context (None: no context checks).
+
+    ``tree`` is ``parse(source)`` when the caller already has it (the fixer parses each pass's
+    output to check it before linting it again), so the text is not parsed twice.
+    """
     config = config or Config()
-    try:
-        tree = parse(source)
-    except ParseError as exc:
-        return LintResult(path, source, None, error=exc.with_file(path) if path else exc)
+    if tree is None:
+        try:
+            tree = parse(source)
+        except ParseError as exc:
+            return LintResult(path, source, None, error=exc.with_file(path) if path else exc)
     suppressions = read_suppressions(tree)
     settings = Settings(legacy_builder=config.legacy_builder or suppressions.legacy_builder)
     ctx = RuleContext(source, tree, path=path, context_dir=context_dir, settings=settings)

@@ -352,3 +352,26 @@ def test_no_secret_shape_matches_a_word_shorter_than_df202_reads() -> None:
     shortest = sre.parse(secrets._ANY_SHAPE.pattern).getwidth()[0]
     assert shortest >= SHORTEST_SECRET
     assert secrets.find_secret_values("a://b:c@d")  # the bound is tight
+
+
+def test_linting_leaves_the_tree_as_parsed() -> None:
+    """The fixer checks the round trip on the tree the last lint used instead of a third parse:
+    no rule may change a tree (every corpus and conformance file, with fixes applied too)."""
+    from rewriter.fixes.engine import FixError, fix_source
+    from rewriter.parser import parse
+
+    checked = 0
+    for path, text in _dockerfiles():
+        result = lint_source(text, path=str(path), context_dir=path.parent)
+        if result.tree is None:
+            continue
+        fresh = parse(text)
+        assert repr(result.tree) == repr(fresh)  # Dockerfile compares by identity
+        assert result.tree.to_source() == fresh.to_source()
+        try:
+            fixed = fix_source(text, path=str(path), context_dir=path.parent, unsafe=True)
+        except FixError:
+            continue
+        assert parse(fixed.output).to_source() == fixed.output
+        checked += 1
+    assert checked > 100
