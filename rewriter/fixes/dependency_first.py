@@ -135,7 +135,6 @@ class _Finder:
         self.model = ctx.model
         self.context = context
         self.escape = ctx.tree.escape
-        self.runs = {run.instruction: run for run in self.model.runs()}
 
     def stage(self, stage: Any) -> list[Problem]:
         body: list[Instruction] = list(stage.body)
@@ -155,7 +154,8 @@ class _Finder:
                 continue
             if name != "run":  # only a RUN is a dependency step (``dependency_step`` says None)
                 continue
-            step = dependency_step(inst, self.model.state_of(inst), self.runs.get(inst))
+            # ``run_of``: the model's own index, shared with the other rules
+            step = dependency_step(inst, self.model.state_of(inst), self.model.run_of(inst))
             if step is None:
                 continue
             steps.append((index, step))
