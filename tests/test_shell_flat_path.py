@@ -1,7 +1,7 @@
 """The flat path (``shell/flat.py``) must record exactly the Commands the walker records.
 
-Flat scripts (simple commands and list operators, no groups, substitutions or ``sh -c``) skip
-the plain tree and the walker. Every RUN body of the corpus, every string literal of the test
+Plain scripts (simple commands, ``{ }`` groups and ``( )`` subshells joined by list operators)
+skip the Tok objects, the plain tree and the walker. Every RUN body of the corpus, every string literal of the test
 suite and generated scripts are parsed with and without the flat path and compared field by
 field; ``test_shell_fast_path.py`` holds the result to the LALR parser in turn.
 """
@@ -70,6 +70,19 @@ def test_test_suite_strings_are_read_the_same_flat() -> None:
         "echo 'open",
         "~/x ~ a~b cd ~/y && pwd",
         "pushd /x && popd && a",
+        "{ a; } > f 2>&1 && b",
+        "( cd x && make ) | tee log &",
+        "a && { cd /x; pwd; } || c; pwd",
+        "{ cd /x; } & pwd",
+        "{ { a; }; } 2>$(b)",
+        "{ a; } }",
+        "{ a }",
+        "( a ) b",
+        "echo { } ( a )",
+        "( echo } )",
+        "{ }",
+        "( cd /x; { cd y; sh -c 'cd z && ls'; } ) && pwd",
+        "mv a b 2>/dev/null; apt-get update && { [ ! -e b ] || mv b a; }",
     ],
 )
 def test_tricky_scripts_are_read_the_same_flat(text: str) -> None:
@@ -91,7 +104,8 @@ def test_generated_grouped_scripts_are_read_the_same_flat(atoms: list[str], sep:
 _FLAT_ATOMS = st.sampled_from(
     ["a", "cd", "pushd", "popd", "/x", "..", "~", "-", "A=1", "x='y z'", '"$v"', ">f", "2>&1",
      "<in", "<<E", "E", "&&", "||", ";", "&", "|", "\n", "# c", "\\\n", "<<<x", "&>f", "|&",
-     "[[", "]]", "case", "esac", "(", ")", "$(a)", "`b`", "'open", "*.txt", "sh", "-c", "'c'"]
+     "[[", "]]", "case", "esac", "(", ")", "$(a)", "`b`", "'open", "*.txt", "sh", "-c", "'c'",
+     "{", "}", "{ cd /y; }", "( cd /z )", "$(cd /q)"]
 )  # fmt: skip
 
 

@@ -1,19 +1,22 @@
-"""The fastest path: flat scripts read straight from tokens into Commands.
+"""The fastest path: plain scripts read straight from their text into Commands.
 
-Most RUN bodies are *flat*: simple commands joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and
-newlines, without groups, ``$( )``/backticks or ``sh -c`` bodies. For those, building the
-``plain.py`` tree and walking it (``parse._Walker``) costs more than lexing the script; this
-module does both steps in one pass over the tokens and returns the same Commands. Anything
-else (a group, a reserved word in command position, a substitution, a shell command, a syntax
-error) returns None before anything is recorded, and the script takes the general path.
-``tests/test_shell_fast_path.py`` holds this path to the plain-tree path and to the LALR parser
-over the corpus, the test suite's strings and generated scripts.
+Most RUN bodies are simple commands joined by ``&&``, ``||``, ``;``, ``&``, ``|`` and newlines,
+perhaps with a ``{ ...; }`` group or a ``( ... )`` subshell (the fixes of dfopt write those).
+For them, making Tok objects, building the ``plain.py`` tree and walking it
+(``parse._Walker``) costs more than needed: this module lexes the text into light tuples,
+reads the lists with the same recursive scan as ``plain.py`` and records the Commands the
+walker would, in one go. Anything else (``if``/``for``/``case``..., ``[[``, a here-document, a
+syntax error, an unterminated quote) returns None before anything is recorded, and the script
+takes the general path. ``tests/test_shell_flat_path.py`` holds this path to the walker, and
+``tests/test_shell_fast_path.py`` both to the LALR parser, over the corpus, the test suite's
+strings and generated scripts.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .lexer import _NEXT_TOKEN as NEXT_TOKEN
 from .lexer import _NOTABLE_WORDS as NOTABLE_WORDS
@@ -24,27 +27,36 @@ from .lexer import Lexer
 from .model import LIT, Command, Enclosure, Redirect, Word, WordPart
 from .plain import ASSIGNMENT, KEYWORDS
 
-#: Shells whose ``-c`` body the walker parses as a nested script (flat scripts have none).
+#: Shells whose ``-c`` body the walker parses as a nested script.
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 #: List operators and the connector a command after them records (``Command.connector``).
 _LIST_CONNECTORS = {"AND_IF": "&&", "OR_IF": "||", "SEMI": ";", "AMP": "&"}
 #: Connectors that end an and-or list.
 _TERMINATORS = frozenset({";", "&", "\n"})
+#: What may follow a group: an operator, or the end of the group around it (``plain.py``).
+_AFTER_GROUP = frozenset({"AND_IF", "OR_IF", "SEMI", "AMP", "PIPE", "NEWLINE", "RPAREN"})
+#: After these, a ``}`` in command position closes a brace group.
+_SEPARATED = frozenset({"SEMI", "AMP", "NEWLINE"})
 
-#: One parsed simple command before its cwd is known: words, assignments, redirections, span
-#: and the spans of the command substitutions in its words.
-_Parts = tuple[
+#: One simple command before its cwd is known: words, assignments, redirections, span and
+#: the spans of the command substitutions in its words and redirection targets.
+_Simple = tuple[
     tuple[Word, ...], tuple[Word, ...], tuple[Redirect, ...], int, int, list[tuple[int, int]]
 ]
-#: The token type of each operator (as ``Lexer.tokens`` gives it), None for those a flat
-#: script has not: ``(``, ``)`` and the here-document operators.
+#: A ``{ }`` group or ``( )`` subshell: its kind (``brace_group``/``subshell``), span (with its
+#: redirections), redirections, substitutions in their targets, and its body (a ``_List``).
+_Group = tuple[str, int, int, tuple[Redirect, ...], list[tuple[int, int]], Any]
+#: A list: and-or lists of (connector, pipeline elements), each with the connector ending it.
+_List = list[tuple[list[tuple["str | None", list["_Simple | _Group"]]], "str | None"]]
+#: The token type of each operator (as ``Lexer.tokens`` gives it), None for the
+#: here-document operators (a flat script has none).
 _FLAT_OPERATORS: dict[str, str | None] = {
-    op: None if op in ("(", ")", "<<", "<<-") else "REDIR_OP" if op in REDIRECTS else OP_TYPES[op]
+    op: None if op in ("<<", "<<-") else "REDIR_OP" if op in REDIRECTS else OP_TYPES[op]
     for op in OPERATORS
 }
 #: Words that stop ``_flat_tokens``: they change the lexer's state (``[[``, ``case``...) or
-#: open a compound command.
-_NOT_FLAT = NOTABLE_WORDS | {"{", "if", "for", "while", "until", "function"}
+#: open a compound command the flat path does not read.
+_NOT_FLAT = NOTABLE_WORDS | {"if", "for", "while", "until", "function"}
 
 
 #: ``_State.parse_region``: parse ``text[start:end]`` as a script run in ``cwd``, nested in
@@ -60,66 +72,105 @@ def flat_region(
     outer: tuple[Enclosure, ...],
     parse_region: ParseRegion,
 ) -> list[Command] | None:
-    """The Commands the walker would record for ``text[start:end]`` when it is a flat
+    """The Commands the walker would record for ``text[start:end]`` when it is a plain
     script, or None (then nothing was recorded, and the caller takes the general path).
     The bodies of ``$( )`` and ``sh -c`` in it go to ``parse_region``, as the walker sends
     them.
 
-    Mirrors ``Lexer.tokens`` for the tokens a flat script has, ``plain._plain_list`` (which
-    token sequences are accepted) and ``parse._Walker.walk_list``/``walk_and_or``/
-    ``simple_command`` (connectors, ``sole``, cwd after ``cd``, background jobs and pipelines
-    leaving cwd alone).
+    Mirrors ``Lexer.tokens`` for the tokens such a script has, ``plain._plain_list`` (which
+    token sequences are accepted) and ``parse._Walker`` (connectors, ``sole``, enclosures,
+    cwd after ``cd``, background jobs and pipelines leaving cwd alone).
     """
     tokens = _flat_tokens(text, start, end)
     if tokens is None:
         return None
-    groups = _flat_groups(tokens)
-    if groups is None:
+    read = _read_list(tokens, 0, None)
+    if read is None:
         return None
-    depth = len(outer)
-    sole = len(groups) == 1 and len(groups[0][0]) == 1
     out: list[Command] = []
+    _walk_list(read[0], cwd, outer, out, parse_region)
+    return out
+
+
+def _walk_list(
+    groups: _List,
+    cwd: str | None,
+    outer: tuple[Enclosure, ...],
+    out: list[Command],
+    parse_region: ParseRegion,
+) -> str | None:
+    """Record the commands of a list (``_Walker.walk_list`` and ``walk_and_or``); return the
+    cwd after it."""
+    sole = len(groups) == 1 and len(groups[0][0]) == 1
     for items, terminator in groups:
         before = first_cwd = cwd
+        background = terminator == "&"
         seen_or = False
         for connector, elements in items:
             if connector == "||":
                 seen_or = True
             run_in = None if seen_or and cwd != first_cwd else cwd
             if len(elements) == 1:
-                words, assignments, redirects, first, last, subs = elements[0]
-                for sub_start, sub_end in subs:
-                    inner = (*outer, Enclosure("substitution", sub_start, sub_end))
-                    parse_region(sub_start, sub_end, run_in, inner)
-                command = Command(
-                    words, assignments, redirects, first, last, connector, run_in,
-                    True, sole, depth, outer,
+                after = _walk_element(
+                    elements[0], run_in, connector, outer, sole, False, background, out,
+                    parse_region,
                 )  # fmt: skip
-                out.append(command)
-                name = command.name
-                if name in SHELLS:
-                    shell_c_body(parse_region, command, run_in, outer)
-                after = cwd_after(command, run_in, name)
             else:  # a pipeline: its elements run in subshells
-                for k, (words, assignments, redirects, first, last, subs) in enumerate(elements):
-                    for sub_start, sub_end in subs:
-                        inner = (*outer, Enclosure("substitution", sub_start, sub_end))
-                        parse_region(sub_start, sub_end, run_in, inner)
-                    command = Command(
-                        words, assignments, redirects, first, last,
-                        connector if k == 0 else "|", run_in, True, False, depth, outer,
-                    )  # fmt: skip
-                    out.append(command)
-                    if command.name in SHELLS:
-                        shell_c_body(parse_region, command, run_in, outer)
+                for k, element in enumerate(elements):
+                    link = connector if k == 0 else "|"
+                    _walk_element(
+                        element, run_in, link, outer, False, True, background, out, parse_region
+                    )
                 after = run_in
             if not seen_or:
                 cwd = after
             elif after != run_in:
                 cwd = None
-        if terminator == "&":  # a background job runs in a subshell
+        if background:  # a background job runs in a subshell
             cwd = before
-    return out
+    return cwd
+
+
+def _walk_element(
+    element: _Simple | _Group,
+    cwd: str | None,
+    connector: str | None,
+    outer: tuple[Enclosure, ...],
+    sole: bool,
+    piped: bool,
+    background: bool,
+    out: list[Command],
+    parse_region: ParseRegion,
+) -> str | None:
+    """Record one simple command or group (``_Walker.simple_command``/``compound``); return
+    the cwd after it."""
+    if type(element[0]) is str:  # a group
+        kind, start, end, redirects, subs, body = element
+        _parse_substitutions(subs, cwd, outer, parse_region)
+        enclosure = Enclosure(kind, start, end, redirects, (), connector, piped, background)
+        after = _walk_list(body, cwd, (*outer, enclosure), out, parse_region)
+        return after if kind == "brace_group" else cwd
+    words, assignments, redirects, first, last, subs = element
+    _parse_substitutions(subs, cwd, outer, parse_region)
+    command = Command(
+        words, assignments, redirects, first, last, connector, cwd, True, sole, len(outer), outer
+    )
+    out.append(command)
+    name = command.name
+    if name in SHELLS:
+        shell_c_body(parse_region, command, cwd, outer)
+    return cwd_after(command, cwd, name)
+
+
+def _parse_substitutions(
+    subs: list[tuple[int, int]],
+    cwd: str | None,
+    outer: tuple[Enclosure, ...],
+    parse_region: ParseRegion,
+) -> None:
+    """Parse ``$( )``/backtick bodies as scripts of their own (``_Walker.nested``)."""
+    for start, end in subs:
+        parse_region(start, end, cwd, (*outer, Enclosure("substitution", start, end)))
 
 
 #: A token as ``_flat_tokens`` reads it: (type, start, end, text, Word or None, spans of the
@@ -129,9 +180,9 @@ _Token = tuple[str, int, int, str, "Word | None", Sequence[tuple[int, int]]]
 
 def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
     """``Lexer(text, start, end).tokens()`` as tuples, or None at the first thing a flat
-    script has not: a here-document, ``(``/``)``, ``[[``/``]]``, ``case``/``esac`` words (they
-    change the lexer's state), an unterminated quote, or a word that opens a compound command
-    (``{``, ``if``...: the plain or LALR path reads those scripts, so stop lexing early)."""
+    script has not: a here-document, ``[[``/``]]``, ``case``/``esac`` words (they change the
+    lexer's state), an unterminated quote, or a word that opens a compound command other than
+    a group (``if``, ``for``...: the LALR path reads those scripts, so stop lexing early)."""
     out: list[_Token] = []
     append = out.append
     next_token = NEXT_TOKEN.match
@@ -181,19 +232,20 @@ def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
             append((tok.type, tok.start, tok.end, tok.text, tok.word, tok.subs))
 
 
-def _flat_groups(
-    tokens: list[_Token],
-) -> list[tuple[list[tuple[str | None, list[_Parts]]], str | None]] | None:
-    """Split a flat token list into and-or lists of (connector, pipeline elements), with the
-    connector that ends each list; None when the tokens are not a flat script."""
-    groups: list[tuple[list[tuple[str | None, list[_Parts]]], str | None]] = []
-    current: list[tuple[str | None, list[_Parts]]] = []
-    pipeline: list[_Parts] = []
+def _read_list(tokens: list[_Token], i: int, closer: str | None) -> tuple[_List, int] | None:
+    """Read a list from ``tokens[i]`` up to the end (``closer`` None), a ``)``
+    (``"RPAREN"``) or a ``}`` in command position (``"RBRACE"``), as ``plain._plain_list``
+    accepts it; return it and the index of the closer, or None when it is not plain."""
+    groups: _List = []
+    current: list[tuple[str | None, list[_Simple | _Group]]] = []
+    pipeline: list[_Simple | _Group] = []
     pending: str | None = None  # the connector the next command records
     prev = ""  # "" at the start, "CMD" after a command, else the last operator's type
-    i, n = 0, len(tokens)
+    n = len(tokens)
+    in_group = closer is not None
     while i < n:
-        kind = tokens[i][0]
+        token = tokens[i]
+        kind = token[0]
         if kind == "NEWLINE":
             i += 1
             if prev == "PIPE":
@@ -218,12 +270,25 @@ def _flat_groups(
                     groups.append((current, connector))
                     current = []
             continue
+        if in_group and (
+            (kind == "RPAREN" and closer == "RPAREN")
+            or (kind == "WORD" and token[3] == "}" and closer == "RBRACE" and prev in _SEPARATED)
+        ):
+            break
         if prev == "CMD":
-            return None
-        parts, i = _simple_command(tokens, i)
-        if parts is None:
-            return None
-        pipeline.append(parts)
+            return None  # a word after a group, or a parenthesis after a word
+        element: _Simple | _Group | None
+        if kind == "LPAREN" or (kind == "WORD" and token[3] == "{"):
+            element, i = _read_group(tokens, i)
+            if element is None or (i < n and tokens[i][0] not in _AFTER_GROUP):
+                return None  # `(a) b`, `{ a; } }`...: let the LALR parser decide
+            if i < n and tokens[i][0] == "RPAREN" and closer != "RPAREN":
+                return None
+        else:
+            element, i = _simple_command(tokens, i, in_group)
+            if element is None:
+                return None
+        pipeline.append(element)
         if i < n and tokens[i][0] == "PIPE":
             prev = "PIPE"
             i += 1
@@ -236,12 +301,56 @@ def _flat_groups(
         return None
     if current:
         groups.append((current, None))
-    return groups
+    if in_group and (i >= n or not groups):
+        return None  # unclosed, or an empty group
+    return groups, i
 
 
-def _simple_command(tokens: list[_Token], i: int) -> tuple[_Parts | None, int]:
-    """Read one simple command from ``tokens[i]`` (as ``plain._plain_command`` outside a
-    group); (None, i) when it is not one."""
+def _read_group(tokens: list[_Token], i: int) -> tuple[_Group | None, int]:
+    """Read ``{ list }`` or ``( list )`` and its redirections from ``tokens[i]`` (as
+    ``plain._plain_group``); (None, i) when not plain."""
+    brace = tokens[i][0] == "WORD"
+    read = _read_list(tokens, i + 1, "RBRACE" if brace else "RPAREN")
+    if read is None:
+        return None, i
+    body, close = read
+    start = tokens[i][1]
+    end = tokens[close][2]
+    redirects: list[Redirect] = []
+    subs: list[tuple[int, int]] = []
+    i = close + 1
+    n = len(tokens)
+    while i < n and tokens[i][0] in ("REDIR_OP", "IO_NUMBER"):
+        i = _read_redirect(tokens, i, redirects, subs)
+        if i < 0:
+            return None, i
+        end = redirects[-1].end
+    kind = "brace_group" if brace else "subshell"
+    return (kind, start, end, tuple(redirects), subs, body), i
+
+
+def _read_redirect(
+    tokens: list[_Token], i: int, redirects: list[Redirect], subs: list[tuple[int, int]]
+) -> int:
+    """Read ``[n]op word`` from ``tokens[i]`` (a REDIR_OP or IO_NUMBER) into ``redirects``
+    (and the substitutions of its target into ``subs``); return the index after it, or -1
+    when the operator or its target is missing (``plain._plain_redirect``)."""
+    kind, first, _, text, _, _ = tokens[i]
+    op = i + 1 if kind == "IO_NUMBER" else i
+    if op + 1 >= len(tokens) or tokens[op][0] != "REDIR_OP" or tokens[op + 1][0] != "WORD":
+        return -1
+    target = tokens[op + 1]
+    if target[5]:
+        subs += target[5]
+    fd = int(text) if kind == "IO_NUMBER" else None
+    # (here-documents never reach the flat path: no heredoc on the operator)
+    redirects.append(Redirect(fd, tokens[op][3], target[4], first, target[2]))
+    return op + 2
+
+
+def _simple_command(tokens: list[_Token], i: int, in_group: bool) -> tuple[_Simple | None, int]:
+    """Read one simple command from ``tokens[i]`` (as ``plain._plain_command``: a ``}``
+    argument inside a group is left to the LALR parser); (None, i) when it is not one."""
     words: list[Word] = []
     assignments: list[Word] = []
     redirects: list[Redirect] = []
@@ -263,6 +372,8 @@ def _simple_command(tokens: list[_Token], i: int) -> tuple[_Parts | None, int]:
                 else:
                     prefix = False
                     words.append(word)
+            elif in_group and text == "}":
+                return None, i
             else:
                 words.append(word)
             if start < 0:
@@ -270,19 +381,12 @@ def _simple_command(tokens: list[_Token], i: int) -> tuple[_Parts | None, int]:
             end = last
             i += 1
         elif kind == "REDIR_OP" or kind == "IO_NUMBER":
-            op = i + 1 if kind == "IO_NUMBER" else i
-            if op + 1 >= n or tokens[op][0] != "REDIR_OP" or tokens[op + 1][0] != "WORD":
+            i = _read_redirect(tokens, i, redirects, subs)
+            if i < 0:
                 return None, i
-            target = tokens[op + 1]
-            if target[5]:
-                subs += target[5]
-            fd = int(text) if kind == "IO_NUMBER" else None
-            # (here-documents never reach the flat path: no heredoc on the operator)
-            redirects.append(Redirect(fd, tokens[op][3], target[4], first, target[2]))
             if start < 0:
                 start = first
-            end = target[2]
-            i = op + 2
+            end = redirects[-1].end
         else:
             break
     if start < 0:
