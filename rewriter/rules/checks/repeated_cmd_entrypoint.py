@@ -45,8 +45,13 @@ class RepeatedCmdEntrypoint(Rule):
         if not ctx.may_have(*_ONCE):
             return
         for stage in ctx.model.stages:
+            by_name: dict[str, list] = {name: [] for name in _ONCE}
+            for inst in stage.body:  # one pass over the stage for the three names
+                same = by_name.get(inst.name)
+                if same is not None:
+                    same.append(inst)
             for name in _ONCE:
-                found = [i for i in stage.body if i.name == name]
+                found = by_name[name]
                 for inst in found[:-1]:
                     last = found[-1]
                     yield ctx.finding(
