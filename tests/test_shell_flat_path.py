@@ -1,9 +1,10 @@
 """The flat path (``shell/flat.py``) must record exactly the Commands the walker records.
 
-Plain scripts (simple commands, ``{ }`` groups and ``( )`` subshells joined by list operators)
-skip the Tok objects, the plain tree and the walker. Every RUN body of the corpus, every string literal of the test
-suite and generated scripts are parsed with and without the flat path and compared field by
-field; ``test_shell_fast_path.py`` holds the result to the LALR parser in turn.
+Plain scripts (simple commands, ``{ }`` groups and ``( )`` subshells joined by list
+operators) skip the Tok objects, the plain tree and the walker. Every RUN body of the corpus,
+every string literal of the test suite and generated scripts are parsed with and without the
+flat path and compared field by field; ``test_shell_fast_path.py`` holds the result to the
+LALR parser in turn.
 """
 
 from __future__ import annotations
@@ -113,3 +114,21 @@ _FLAT_ATOMS = st.sampled_from(
 @given(st.lists(_FLAT_ATOMS, max_size=20), st.sampled_from([" ", ""]))
 def test_generated_flat_scripts_are_read_the_same_flat(atoms: list[str], sep: str) -> None:
     _same_as_walker(sep.join(atoms))
+
+
+@pytest.mark.parametrize("depth", [10, 60, 64, 65, 100, 170, 250, 400, 1200])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        ("echo $(echo ", ")"),
+        ("{ ", " ; }"),
+        ("( ", " )"),
+        ("a && { ", " ; }"),
+        ("echo `echo ", "`"),
+    ],
+)
+def test_deep_nesting_gives_what_the_walker_gives(depth: int, shape: tuple[str, str]) -> None:
+    """Past ``_FLAT_MAX_OPENERS`` openers the flat path is not tried: where the general path
+    runs out of stack, the result is what it always was."""
+    opener, closer = shape
+    _same_as_walker(opener * depth + "a" + closer * depth)

@@ -73,13 +73,33 @@ def parse_shell_uncached(
     driver (tests compare the two).
     """
     state = _State(script, plain_fast_path, _feed_lark if lark_reference else _feed)
-    state.flat_fast_path = plain_fast_path and flat_fast_path
+    state.flat_fast_path = plain_fast_path and flat_fast_path and not _may_nest_deeply(script)
     try:
         state.parse_region(0, len(script), cwd=".", outer=())
     except RecursionError:  # absurd nesting: report the whole script as not understood
         return Script(script, (_unknown(0, len(script), ()),), False)
     commands = tuple(sorted(state.commands, key=lambda c: (c.start, -c.end)))
     return Script(script, commands, state.ok)
+
+
+#: Scripts with more openers than this (``(``, backquotes, ``{`` not after ``$``) skip the flat
+#: path (see ``_may_nest_deeply``).
+_FLAT_MAX_OPENERS = 64
+
+
+def _may_nest_deeply(script: str) -> bool:
+    """Whether ``script`` may nest deeply enough for the general path to run out of stack.
+
+    The general path gives up on absurd nesting (a RecursionError makes the whole script
+    unknown); the flat path uses fewer frames per level, so it would still read some of those
+    scripts, and the result would change. A script with at most ``_FLAT_MAX_OPENERS`` openers
+    nests at most that deep, far from the recursion limit on either path; any other takes the
+    general path, exactly as before the flat path existed.
+    """
+    return (
+        script.count("(") + script.count("`") + script.count("{") - script.count("${")
+        > _FLAT_MAX_OPENERS
+    )
 
 
 def _lark_parser() -> Any:
