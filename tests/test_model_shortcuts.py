@@ -3,6 +3,7 @@ BuildKit conformance Dockerfile.
 
 - ``--mount`` flags without ``$``, quotes or escape characters are parsed without an expander
   (each value would expand to itself); the general computation expands every value.
+- commands whose name ``recognise`` can never recognise are not sent to it.
 """
 
 from __future__ import annotations
@@ -59,3 +60,53 @@ def test_mounts_equal_the_expanded_computation(build_args) -> None:
             assert step.mounts == general, text
             seen += len(general)
     assert seen > 100
+
+
+def test_names_recognise_never_recognises_give_no_action() -> None:
+    """``_run_step`` skips ``recognise`` for a command whose name ``recognises_name`` rules
+    out: every corpus command so ruled out gets None from ``recognise`` itself, with the
+    model's arguments and with others."""
+    from rewriter.analyse.packages import recognise
+    from rewriter.analyse.packages.recognise import recognises_name
+
+    skipped = 0
+    for text in _dockerfiles() + _EXTRA:
+        for step in build_model(parse(text)).runs():
+            state = step.state
+            env = state.known_variables()
+            for command in step.commands:
+                cmd = command.command
+                if not cmd.known or not cmd.words or cmd.name is None:
+                    continue
+                if recognises_name(cmd.name):
+                    continue
+                skipped += 1
+                assert command.action is None
+                for home, user, workdir in (("/root", "root", "/"), ("/home/a", "a", "/app")):
+                    assert recognise(cmd, env=env, home=home, user=user, workdir=workdir) is None
+    assert skipped > 100
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "sudo apt-get install -y curl",
+        "env A=1 npm ci",
+        "sh ./mvnw package",
+        "/usr/bin/pip3.11 install x",
+        "python3 -m pip install x",
+        "rm -rf /root/.cache/pip",
+        "nice -n 5 go build ./...",
+        "exec yarn install",
+        "echo npm ci",
+        "./gradlew build",
+    ],
+)
+def test_recognised_commands_are_not_skipped(script: str) -> None:
+    from rewriter.analyse.packages import recognise
+    from rewriter.analyse.packages.recognise import recognises_name
+    from rewriter.analyse.shell import parse_shell
+
+    for cmd in parse_shell(script).commands:
+        if recognise(cmd, env={}, home="/root", user="root", workdir="/") is not None:
+            assert recognises_name(cmd.name)

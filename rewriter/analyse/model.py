@@ -1261,6 +1261,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     scripts = _run_scripts(ins)
     commands: list[RunCommand] = []
     recognise = _recogniser()
+    recognised_name = _recognised_name() if recognise is not None else None
     # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
     # command runs).
     queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
@@ -1275,7 +1276,13 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
-            if recognise is not None and command.known and command.words:
+            name = command.name
+            if (
+                recognise is not None
+                and command.known
+                and command.words
+                and (name is None or recognised_name(name))  # (else recognise gives None)
+            ):
                 action = recognise(command, env=env, home=run_home, user=user, workdir=start_dir)
                 if cwd is None and action is not None and action.ecosystem not in _SYSTEM:
                     action = None  # a project tool's meaning depends on the folder it runs in
@@ -1331,6 +1338,15 @@ def _recogniser() -> Callable[..., Any] | None:
     except ImportError:  # pragma: no cover - the packages module is part of dfopt
         return None
     return recognise
+
+
+@functools.cache
+def _recognised_name() -> Callable[[str], bool]:
+    """``recognise.recognises_name``: False for a command name ``recognise`` never
+    recognises (looked up once)."""
+    from rewriter.analyse.packages.recognise import recognises_name
+
+    return recognises_name
 
 
 def _command_cwd(cwd: str | None, start: str | None, home: str | None) -> str | None:

@@ -104,6 +104,14 @@ def recognise(
     return None
 
 
+def recognises_name(name: str) -> bool:
+    """False when :func:`recognise` returns None for every command whose first word's
+    basename is ``name``, whatever its arguments and environment: no wrapper (``sudo``...),
+    no launcher of a tool, not ``rm``. Callers skip most commands (``echo``, ``mkdir``) with
+    it before building recognise's arguments."""
+    return name in _UNWRAPPED or name == "rm" or bool(_candidates(name))
+
+
 def cache_dir(
     cache: Cache,
     *,
