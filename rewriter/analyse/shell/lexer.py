@@ -69,6 +69,8 @@ _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SPECIAL_PARAMS = frozenset("@*#?-$!0123456789")
 _GLOB = frozenset("*?[")
 _DQ_ESCAPABLE = frozenset('$`"\\\n')
+# Inside double quotes: the characters up to the next one ``_scan_double`` looks at.
+_DQ_RUN = re.compile(r'[^"\\$`]+')
 _ARGUMENT_TYPES = frozenset({"WORD", "IO_NUMBER", "REDIR_OP"})  # `[[` after these is an argument
 _LEADERS = frozenset({"if", "then", "elif", "else", "do", "while", "until", "!", "{"})
 _NOTABLE_WORDS = frozenset({"[[", "]]", "case", "esac"})  # words that change the scan state
@@ -354,9 +356,11 @@ class Lexer:
                 pos = self._scan_dollar(pos, b, quoted=True)
             elif c == "`":
                 pos = self._scan_backtick(pos, b, quoted=True)
-            else:
-                b.lit(c, quoted=True)
-                pos += 1
+            else:  # a run of ordinary characters (or one lone backslash) in one go
+                match = _DQ_RUN.match(text, pos, end)
+                stop = match.end() if match is not None else pos + 1
+                b.lit(text[pos:stop], quoted=True)
+                pos = stop
         raise _Unterminated
 
     def _scan_dollar(self, pos: int, b: _WordBuilder, quoted: bool) -> int:
