@@ -9,8 +9,10 @@ looking at the LALR table of the current state. And bad input must not lose the 
 the state is saved after every top-level separator, and a syntax error turns the span up to the
 next separator into one unknown command, after which parsing resumes from the saved state.
 
-Most scripts never reach the LALR parser: ``plain.py`` reads plain ones (simple commands,
-groups and the list operators) directly into the same tree shape. ``_feed_lark`` does what
+Most scripts never reach the LALR parser: ``flat.py`` reads plain ones (simple commands,
+groups and the list operators) from their text straight into Commands, and ``plain.py`` reads
+the plain regions it declines (here-documents, ``[[``...) into the tree shape the LALR parser
+builds. Both are held to the LALR path by tests. ``_feed_lark`` does what
 ``_feed`` does over lark's own interactive parser: the reference the tests hold ``_feed`` to.
 Everything lark-related is imported inside functions.
 """
