@@ -4,6 +4,7 @@ BuildKit conformance Dockerfile.
 - ``--mount`` flags without ``$``, quotes or escape characters are parsed without an expander
   (each value would expand to itself); the general computation expands every value.
 - commands whose name ``recognise`` can never recognise are not sent to it.
+- a shell-form RUN's script maps its offsets to the file on first use.
 """
 
 from __future__ import annotations
@@ -110,3 +111,29 @@ def test_recognised_commands_are_not_skipped(script: str) -> None:
     for cmd in parse_shell(script).commands:
         if recognise(cmd, env={}, home="/root", user="root", workdir="/") is not None:
             assert recognises_name(cmd.name)
+
+
+def test_lazy_script_pieces_map_like_eager_ones() -> None:
+    """A shell-form RUN's script maps offsets on first use: the same pieces, and the same
+    command spans, as a RunScript given ``_args_pieces`` up front."""
+    from rewriter.analyse.model import RunScript, _args_pieces
+
+    checked = 0
+    for text in _dockerfiles() + _EXTRA:
+        for step in build_model(parse(text)).runs():
+            ins = step.instruction
+            for script in step.scripts:
+                if script.origin != "shell" or ins.heredocs:
+                    continue
+                eager = RunScript(script.script, "shell", _args_pieces(ins))
+                spans = [
+                    (script.file_span(c.start, c.end), script.file_offset(c.end))
+                    for c in script.script.commands
+                ]
+                assert spans == [
+                    (eager.file_span(c.start, c.end), eager.file_offset(c.end))
+                    for c in script.script.commands
+                ]
+                assert script.pieces == eager.pieces
+                checked += 1
+    assert checked > 300

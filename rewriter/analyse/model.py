@@ -272,12 +272,26 @@ class RunScript(Record, eq="identity"):
     the file (a JSON string with escapes), and then :meth:`file_span` returns None.
     """
 
-    __slots__ = ("origin", "pieces", "script")
+    __slots__ = ("_instruction", "_pieces", "origin", "script")
 
     def __init__(self, script: Script, origin: str, pieces: tuple[tuple[int, int], ...]) -> None:
         self.script = script
         self.origin = origin
-        self.pieces = pieces
+        self._pieces: tuple[tuple[int, int], ...] | None = pieces
+        # The shell-form RUN whose arguments the script is, while ``pieces`` is not computed
+        # (see ``_args_script``).
+        self._instruction: Instruction | None = None
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """Script offsets -> file offsets (for a shell-form RUN, mapped on first use: most
+        scripts are never asked)."""
+        pieces = self._pieces
+        if pieces is None:
+            assert self._instruction is not None
+            pieces = self._pieces = _args_pieces(self._instruction)
+            self._instruction = None
+        return pieces
 
     def file_offset(self, index: int) -> int | None:
         """The file offset of script offset ``index``, or None when not mappable."""
@@ -1378,8 +1392,8 @@ def _run_scripts(ins: Instruction) -> list[RunScript]:
     syntax = ins.syntax
     if not syntax.args:
         return []
-    logical_pieces = _args_pieces(ins)
     if ins.json:
+        logical_pieces = _args_pieces(ins)
         scripts = [_json_script(ins, logical_pieces)]
         argv = ins.values
         if (
@@ -1405,13 +1419,22 @@ def _run_scripts(ins: Instruction) -> list[RunScript]:
     if ins.heredocs:
         # BuildKit hands the shell the line plus each body and terminator, newline-separated.
         text = syntax.args
-        pieces_list = list(logical_pieces)
+        pieces_list = list(_args_pieces(ins))
         for doc in ins.heredocs:
             text += "\n"
             pieces_list.append((len(text), doc.content_offset))
             text += doc.content + doc.name
         return [RunScript(parse_shell(text), "shell", tuple(pieces_list))]
-    return [RunScript(parse_shell(syntax.args), "shell", logical_pieces)]
+    return [_args_script(parse_shell(syntax.args), ins)]
+
+
+def _args_script(script: Script, ins: Instruction) -> RunScript:
+    """The RunScript of a shell-form RUN's arguments; ``pieces`` is ``_args_pieces(ins)``,
+    computed when first read."""
+    run_script = RunScript(script, "shell", ())
+    run_script._pieces = None
+    run_script._instruction = ins
+    return run_script
 
 
 def _stdin_script(command: Command, script: RunScript) -> RunScript | None:
