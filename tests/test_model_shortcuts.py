@@ -137,3 +137,14 @@ def test_lazy_script_pieces_map_like_eager_ones() -> None:
                 assert script.pieces == eager.pieces
                 checked += 1
     assert checked > 300
+
+
+def test_scope_copy_shares_every_slot() -> None:
+    """``_Scope.copy`` names its slots one by one: a new slot must be added there too."""
+    from rewriter.analyse.model import _Scope
+
+    scope = _Scope()
+    for k, name in enumerate(_Scope.__slots__):
+        setattr(scope, name, object() if name != "_home" else (k,))
+    other = scope.copy()
+    assert all(getattr(other, name) is getattr(scope, name) for name in _Scope.__slots__)

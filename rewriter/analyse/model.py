@@ -165,9 +165,19 @@ class _Scope:
         return cached[3]
 
     def copy(self) -> _Scope:
-        other = _Scope()
-        for name in self.__slots__:
-            setattr(other, name, getattr(self, name))
+        """A scope sharing every value (the dicts are copied on write)."""
+        other = _Scope.__new__(_Scope)
+        other._home = self._home
+        other.args = self.args
+        other.declared = self.declared
+        other.env = self.env
+        other.env_complete = self.env_complete
+        other.homes = self.homes
+        other.known = self.known
+        other.shell = self.shell
+        other.user = self.user
+        other.variables = self.variables
+        other.workdir = self.workdir
         return other
 
     def set_variable(self, name: str, value: str | None) -> None:
