@@ -261,6 +261,17 @@ def test_broken_manifests_become_notes_not_errors(tmp_path):
     assert any("pyproject.toml: not valid TOML" in note for note in context.notes)
 
 
+def test_manifests_nested_past_pythons_recursion_limit_become_notes(tmp_path):
+    make(
+        tmp_path,
+        {"package.json": "[" * 5000 + "]" * 5000, "pyproject.toml": "a = " + "[" * 5000},
+    )
+    context = scan_context(tmp_path)
+    assert context.manifest("package.json") is not None
+    assert any("package.json: nested too deeply" in note for note in context.notes)
+    assert any("pyproject.toml: nested too deeply" in note for note in context.notes)
+
+
 # --- requirements includes -------------------------------------------------------------------
 
 

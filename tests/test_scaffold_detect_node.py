@@ -38,6 +38,12 @@ def test_package_manager_comes_from_the_lockfile(tmp_path, lockfile, expected):
     assert lockfile in project.manifests
 
 
+def test_package_json_nested_too_deeply_is_a_warning_not_a_crash(tmp_path):
+    deep = "[" * 5000 + "]" * 5000
+    _, notes = node_project(tmp_path, files={"package.json": deep, "package-lock.json": "{}"})
+    assert any("package.json is nested too deeply" in w for w in notes.warnings)
+
+
 def test_yarn_lock_with_metadata_is_berry(tmp_path):
     write_tree(tmp_path, {"yarn.lock": "__metadata:\n  version: 8\n"})
     assert is_yarn_berry(tmp_path)

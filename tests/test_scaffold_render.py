@@ -89,7 +89,7 @@ def test_parse_argv_accepts_json_and_shell_words():
     assert parse_argv("--cmd", "a 'b c'") == ["a", "b c"]
 
 
-@pytest.mark.parametrize("text", ['["a", 1]', "[oops", "", "'unterminated"])
+@pytest.mark.parametrize("text", ['["a", 1]', "[oops", "", "'unterminated", "[" * 5000])
 def test_parse_argv_rejects_bad_commands(text):
     with pytest.raises(ScaffoldError, match="--cmd"):
         parse_argv("--cmd", text)

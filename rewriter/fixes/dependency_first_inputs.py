@@ -388,7 +388,7 @@ def _toml(ctx: _Context, name: str) -> dict[str, Any]:
 
     try:
         return tomllib.loads(ctx.read(name) or "")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # unreadable: as if absent
         return {}
 
 

@@ -48,6 +48,8 @@ def go_json_array(text: str) -> list[object] | None:
         value = json.loads(text, parse_constant=_reject_constant)
     except ValueError:
         return None
+    except RecursionError:  # nested deeper than Python's decoder goes; Go's goes to 10,000
+        value = _decode_deep_json(text)
     if not isinstance(value, list):
         return None
     return [_go_string(item) if isinstance(item, str) else item for item in value]
@@ -56,3 +58,99 @@ def go_json_array(text: str) -> list[object] | None:
 def _go_string(item: str) -> str:
     """A decoded JSON string as Go has it: lone surrogates (from ``\\ud800`` escapes) are U+FFFD."""
     return item if item.isascii() else re.sub(_SURROGATE, "\ufffd", item)
+
+
+#: encoding/json's maxNestingDepth: Go reports deeper input as a syntax error.
+GO_JSON_MAX_DEPTH = 10_000
+
+_JSON_TOKEN = re.compile(
+    r"""[ \t\n\r]*(?:
+        (?P<open>[\[{]) | (?P<close>[\]}]) | (?P<comma>,) | (?P<colon>:)
+      | (?P<string>"(?:[^"\\\x00-\x1f]|\\.)*")
+      | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
+      | (?P<literal>true|false|null)
+    )""",
+    re.VERBOSE,
+)
+_LITERALS = {"true": True, "false": False, "null": None}
+_NOT_JSON = object()
+
+
+def _decode_deep_json(text: str) -> object:
+    """Decode JSON nested too deeply for ``json.loads`` with an explicit stack, as Go would:
+    None (not JSON) when it is invalid or nested deeper than Go's limit.
+
+    Only reached for pathological input (a thousand nested brackets), so it favours being
+    obviously right over being fast: scalars are still decoded by ``json.loads``.
+    """
+    import json
+
+    stack: list[list | dict] = []  # the open containers, innermost last
+    keys: list[object] = []  # per open object: the key waiting for its value (or _NOT_JSON)
+    expect = "value"  # what may come next: value(-or-close), key(-or-close), colon, comma-or-close
+    result: object = _NOT_JSON
+    pos = 0
+    while True:
+        match = _JSON_TOKEN.match(text, pos)
+        if match is None:
+            break
+        pos = match.end()
+        kind = match.lastgroup
+        token = match.group(kind)
+        if kind == "open" and expect in ("value", "value-or-close"):
+            if len(stack) == GO_JSON_MAX_DEPTH:
+                return None
+            container: list | dict = [] if token == "[" else {}
+            stack.append(container)
+            keys.append(_NOT_JSON)
+            expect = "value-or-close" if token == "[" else "key-or-close"
+            continue
+        if (
+            kind == "close"
+            and stack
+            and expect in ("value-or-close", "key-or-close", "comma-or-close")
+        ):
+            container = stack[-1]
+            if (token == "]") != isinstance(container, list):
+                return None
+            stack.pop()
+            keys.pop()
+            value: object = container
+        elif kind == "comma" and expect == "comma-or-close":
+            expect = "value" if isinstance(stack[-1], list) else "key"
+            continue
+        elif kind == "colon" and expect == "colon":
+            expect = "value"
+            continue
+        elif kind == "string" and expect in ("key", "key-or-close"):
+            try:
+                keys[-1] = _go_string(json.loads(token))
+            except ValueError:
+                return None
+            expect = "colon"
+            continue
+        elif kind in ("string", "number", "literal") and expect in ("value", "value-or-close"):
+            if kind == "literal":
+                value = _LITERALS[token]
+            else:
+                try:
+                    value = json.loads(token)
+                except ValueError:
+                    return None
+                if kind == "string":
+                    value = _go_string(value)
+        else:
+            return None
+        # A complete value: store it in the container it belongs to, or it is the document.
+        if not stack:
+            result = value
+            break
+        parent = stack[-1]
+        if isinstance(parent, list):
+            parent.append(value)
+        else:
+            parent[keys[-1]] = value
+        expect = "comma-or-close"
+    if result is _NOT_JSON or text[pos:].strip(" \t\n\r"):
+        return None
+    return result

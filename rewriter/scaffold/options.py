@@ -48,6 +48,10 @@ def parse_argv(option: str, text: str) -> list[str]:
             value = json.loads(text)
         except ValueError as err:
             raise ScaffoldError(f"{option}: not a JSON array of strings ({err})") from None
+        except RecursionError:
+            raise ScaffoldError(
+                f"{option}: not a JSON array of strings (nested too deeply)"
+            ) from None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ScaffoldError(f"{option}: not a JSON array of strings")
         return value

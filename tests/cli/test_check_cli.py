@@ -220,6 +220,12 @@ def test_a_config_edited_between_two_runs_in_one_process_is_read_again(project: 
     assert "DF405" in run([dockerfile, "--select", "DF405"]).output
 
 
+def test_config_nested_too_deeply_is_a_clear_error(project: Path) -> None:
+    (project / ".dfopt.toml").write_text("select = " + "[" * 5000)
+    result = run([str(project / "Dockerfile")])
+    assert result.exit_code == 2 and "nested too deeply" in result.output
+
+
 def test_bad_config_is_a_clear_error(project: Path) -> None:
     (project / ".dfopt.toml").write_text("selekt = ['DF405']\n")
     result = run([str(project / "Dockerfile")])

@@ -213,3 +213,31 @@ def _dockerfile(draw) -> str:
 @given(_dockerfile())
 def test_generated_dockerfiles_agree_with_go_parser(source: str) -> None:
     assert_agree(source)
+
+
+def _deep(depth: int, open_: str = "[", close: str = "]") -> str:
+    return open_ * depth + close * depth
+
+
+@pytest.mark.parametrize("keyword", ["CMD", "RUN", "ENTRYPOINT", "COPY", "VOLUME", "SHELL"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        _deep(998),  # Python's decoder still copes
+        _deep(1_500),  # past Python's recursion limit: the explicit-stack decoder
+        _deep(9_999),  # Go decodes it: an array that is not of strings
+        _deep(10_000),
+        _deep(10_001),  # past Go's limit: not JSON, so shell form
+        _deep(20_000),
+        '["a", ' + _deep(3_000) + "]",
+        '["a", ' + '{"k": ' * 3_000 + "1" + "}" * 3_000 + "]",
+        '{"k": ' * 3_000 + "1" + "}" * 3_000,  # an object, not an array: shell form
+        _deep(3_000)[:-1],  # one bracket short: invalid, shell form
+        "[" * 3_000 + '"a"' + "]" * 3_000,
+        "[" * 3_000 + "1," + "]" * 3_000,  # a trailing comma inside: invalid
+    ],
+    ids=lambda a: f"{a[:12]}..{a[-6:]}({len(a)})",
+)
+def test_deeply_nested_json_arguments_agree_with_go_parser(keyword: str, arguments: str) -> None:
+    """Nesting past Python's recursion limit is neither a crash nor a different answer."""
+    assert_agree(f"FROM a\n{keyword} {arguments}\n")

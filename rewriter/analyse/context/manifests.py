@@ -314,6 +314,8 @@ def read_manifest(
                 data = json.loads(text)
             except ValueError as error:
                 notes.append(f"{path}: not valid JSON ({error})")
+            except RecursionError:
+                notes.append(f"{path}: nested too deeply to read")
             else:
                 if isinstance(data, Mapping):
                     facts, hooks = _package_json_facts(path, data)
@@ -331,6 +333,8 @@ def read_manifest(
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as error:
                 notes.append(f"{path}: not valid TOML ({error})")
+            except RecursionError:
+                notes.append(f"{path}: nested too deeply to read")
             else:
                 facts, hooks = _pyproject_facts(path, data)
     elif kind == "setup.py":

@@ -37,6 +37,9 @@ def read_json(path: Path, notes: Notes) -> dict[str, Any] | None:
     except ValueError as err:
         notes.warn(f"{path.name} is not valid JSON ({err}); ignoring it")
         return None
+    except RecursionError:
+        notes.warn(f"{path.name} is nested too deeply to read; ignoring it")
+        return None
     return data if isinstance(data, dict) else None
 
 
@@ -51,6 +54,9 @@ def read_toml(path: Path, notes: Notes) -> dict[str, Any] | None:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         notes.warn(f"{path.name} is not valid TOML ({err}); ignoring it")
+        return None
+    except RecursionError:
+        notes.warn(f"{path.name} is nested too deeply to read; ignoring it")
         return None
 
 
