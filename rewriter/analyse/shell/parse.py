@@ -80,7 +80,10 @@ def parse_shell_uncached(
         state.parse_region(0, len(script), cwd=".", outer=())
     except RecursionError:  # absurd nesting: report the whole script as not understood
         return Script(script, (_unknown(0, len(script), ()),), False)
-    commands = tuple(sorted(state.commands, key=lambda c: (c.start, -c.end)))
+    if state.in_order:
+        commands = tuple(state.commands)
+    else:
+        commands = tuple(sorted(state.commands, key=lambda c: (c.start, -c.end)))
     return Script(script, commands, state.ok)
 
 
@@ -143,6 +146,8 @@ class _State:
         self.plain_fast_path = plain_fast_path
         self.feed = _feed if feed is None else feed
         self.flat_fast_path = plain_fast_path
+        #: True when ``commands`` are known to be in source order already (see parse_region).
+        self.in_order = False
 
     # -- parsing a region ------------------------------------------------------------------
 
@@ -153,6 +158,9 @@ class _State:
         if self.flat_fast_path:
             flat = flat_region(self.text, start, end, cwd, outer, self.parse_region)
             if flat is not None:
+                # The flat path records a region's commands in source order; when nothing
+                # else was recorded (no nested region), they need no sorting.
+                self.in_order = not outer and not self.commands
                 self.commands += flat
                 return
         lexer = Lexer(self.text, start, end)
