@@ -4,7 +4,8 @@ BuildKit conformance Dockerfile.
 - ``--mount`` flags without ``$``, quotes or escape characters are parsed without an expander
   (each value would expand to itself); the general computation expands every value.
 - commands whose name ``recognise`` can never recognise are not sent to it.
-- a shell-form RUN's script maps its offsets to the file on first use.
+- a shell-form RUN's script maps its offsets to the file on first use, and so does each
+  ``--mount`` of a RUN (``Mount.span``: compared with mounts given their span up front).
 """
 
 from __future__ import annotations

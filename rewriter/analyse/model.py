@@ -1277,7 +1277,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 if expand_value is None:
                     expand_value = _state_expander(model.tree.escape, state, env)
                 expand = expand_value
-            mounts.append(parse_mount(flag, ins.file_span(flag.start, flag.end), expand))
+            mounts.append(parse_mount(flag, None, expand, ins))  # (span: on first use)
         elif name == "network":
             network = flag.value
         elif name == "security":

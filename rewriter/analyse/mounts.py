@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rewriter.parser import Flag
+from rewriter.parser import Flag, Instruction
 from rewriter.records import Record
 
 #: Canonical key for each spelling BuildKit accepts.
@@ -56,6 +56,8 @@ class Mount(Record):
     """
 
     __slots__ = (
+        "_instruction",
+        "_span",
         "env",
         "errors",
         "flag",
@@ -69,7 +71,6 @@ class Mount(Record):
         "required",
         "sharing",
         "source",
-        "span",
         "target",
         "type",
         "uid",
@@ -92,7 +93,7 @@ class Mount(Record):
         options: dict[str, str],
         raw_options: dict[str, str],
         flag: Flag,
-        span: tuple[int, int],
+        span: tuple[int, int] | None,  # None: from ``_instruction`` on first use (parse_mount)
         errors: tuple[str, ...] = (),
     ) -> None:
         self.type = type
@@ -110,8 +111,22 @@ class Mount(Record):
         self.options = options
         self.raw_options = raw_options
         self.flag = flag
-        self.span = span
+        self._span: tuple[int, int] | None = span
+        # The instruction holding ``flag`` while ``span`` is not computed (see parse_mount).
+        self._instruction: Instruction | None = None
         self.errors = errors
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The flag's file offsets (computed on first use when parse_mount was given the
+        instruction instead)."""
+        span = self._span
+        if span is None:
+            assert self._instruction is not None
+            flag = self.flag
+            span = self._span = self._instruction.file_span(flag.start, flag.end)
+            self._instruction = None
+        return span
 
     @property
     def cache_id(self) -> str | None:
@@ -161,12 +176,16 @@ _MISSING = object()
 
 
 def parse_mount(
-    flag: Flag, span: tuple[int, int], expand: Callable[[str], str] | None = None
+    flag: Flag,
+    span: tuple[int, int] | None,
+    expand: Callable[[str], str] | None = None,
+    instruction: Instruction | None = None,
 ) -> Mount:
     """Parse one ``--mount`` flag. Never raises: problems are listed in ``Mount.errors``.
 
     ``expand`` substitutes variables in each value (``from`` is never expanded: BuildKit refuses
-    variables there).
+    variables there). ``span`` is the flag's file offsets; with ``span=None``, ``instruction``
+    (the flag's instruction) gives them when ``Mount.span`` is first read (most never are).
     """
     text = flag.value or ""
     errors: list[str] = []
@@ -211,7 +230,7 @@ def parse_mount(
     required = "required" in bare or _truthy(options.get("required", "false"))
     if required and mount_type not in ("secret", "ssh"):
         errors.append(f"unexpected key 'required' for mount type {mount_type!r}")
-    return Mount(
+    mount = Mount(
         type=mount_type,
         target=options.get("target"),
         source=options.get("source"),
@@ -230,6 +249,9 @@ def parse_mount(
         span=span,
         errors=tuple(errors),
     )
+    if span is None:
+        mount._instruction = instruction
+    return mount
 
 
 def _csv_fields(text: str, errors: list[str]) -> list[str]:
