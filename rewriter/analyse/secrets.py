@@ -266,9 +266,19 @@ def _value_patterns() -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Patte
     return compiled, re.compile(_URL_PASSWORD_SHAPE)
 
 
+#: A literal every match of some shape contains (a GitHub prefix, ``AKIA``, ``://``...). Most
+#: words have none, and this scan is about ten times cheaper than :data:`_ANY_SHAPE`'s, whose URL
+#: alternative starts at every letter. Kept next to the shapes: a new shape needs its literal
+#: here (a test checks each shape's samples and that no marker means no match).
+_MARKERS = re.compile(
+    r"gh[pousr]_|github_pat_|A[KS]IA|glpat-|xox[abposr]-|[sr]k_live_|npm_|AIza|hf_|pypi-AgE|sk-"
+    r"|eyJ|-----BEGIN |://"
+)
+
+
 def find_secret_values(text: str) -> list[SecretValue]:
     """Secrets recognisable by their shape in ``text`` (tokens, keys, URL passwords)."""
-    if _ANY_SHAPE.search(text) is None:
+    if _MARKERS.search(text) is None or _ANY_SHAPE.search(text) is None:
         return []
     return _secret_values(text)
 

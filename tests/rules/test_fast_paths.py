@@ -326,3 +326,39 @@ def test_dependency_first_reads_copies_only_when_a_step_needs_them(monkeypatch) 
     eager = [dependency_first.find_problems(ctx) for ctx in contexts]
     assert lazy == eager
     assert sum(len(p) for p in lazy) > 20
+
+
+def _marker_holds(text: str) -> None:
+    """Every match of any shape contains a marker, so no marker means nothing to find."""
+    for match in secrets._ANY_SHAPE.finditer(text):
+        assert secrets._MARKERS.search(match.group()), (text, match.group())
+    if secrets._MARKERS.search(text) is None:
+        assert secrets._ANY_SHAPE.search(text) is None
+        assert secrets._secret_values(text) == []
+
+
+def test_secret_markers_are_in_every_match_of_the_corpus() -> None:
+    for word in _corpus_words():
+        _marker_holds(word)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+def test_secret_markers_are_in_every_match_of_generated_text(text: str) -> None:
+    _marker_holds(text)
+
+
+def test_each_shape_has_its_marker() -> None:
+    # One sample per shape (and per alternative inside a shape): the marker scan finds each.
+    samples = [
+        "ghp_" + "a" * 36, "gho_" + "a" * 36, "ghu_" + "a" * 36, "ghs_" + "a" * 36,
+        "ghr_" + "a" * 36, "github_pat_" + "a" * 22, "AKIA" + "A" * 16, "ASIA" + "A" * 16,
+        "glpat-" + "a" * 20, *("xox" + c + "-" + "1" * 10 for c in "abposr"),
+        "sk_live_" + "a" * 16, "rk_live_" + "a" * 16, "npm_" + "a" * 36, "AIza" + "a" * 35,
+        "hf_" + "a" * 30, "pypi-AgE" + "a" * 50, "sk-" + "a" * 32, "sk-proj-" + "a" * 32,
+        "eyJabcdefgh.eyJabcdefgh.sig", "-----BEGIN PRIVATE KEY-----x", "a://b:c@d",
+    ]  # fmt: skip
+    assert len(samples) >= len(secrets._VALUE_SHAPES) + 1
+    for sample in samples:
+        assert secrets._secret_values(sample), sample
+        _marker_holds(sample)
