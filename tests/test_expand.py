@@ -3,6 +3,7 @@ data does not pin down (unset vs empty, escape=backtick, nesting, patterns, erro
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -463,3 +464,25 @@ def test_expansion_is_fast_enough_for_whole_dockerfiles() -> None:
     elapsed = time.perf_counter() - start
     assert expand_word(word, env) == "docker.io/library/debian:12-amd64"
     assert elapsed < 2.0, f"{runs / elapsed:.0f} expansions/s is far too slow"
+
+
+@pytest.mark.parametrize("depth", [150, 3_000, 20_000])
+def test_words_nested_thousands_of_levels_deep_expand_as_in_buildkit(depth: int) -> None:
+    """Go grows its stack, so BuildKit expands any depth; so must we (and leave the
+    interpreter's recursion limit as it was)."""
+    limit = sys.getrecursionlimit()
+    word = "${UNSET:-" * depth + "x" + "}" * depth
+    assert expand_word(word, {}) == "x"
+    assert expand_word('"' + word + '"', {"UNSET": "set"}) == "set"
+    quoted = '"${UNSET:-' * depth + "x" + '}"' * depth
+    assert expand_word(quoted, {}) == "x"
+    assert referenced_names(word) == ["UNSET"]
+    kept = expand(word, {}, options=LexerOptions(keep_unset=True)).value
+    assert kept == word
+    assert sys.getrecursionlimit() == limit
+
+
+def test_deep_nesting_errors_are_still_errors() -> None:
+    word = "${A:-" * 3_000 + "${B?gone}" + "}" * 3_000
+    with pytest.raises(ExpansionError, match="B: gone"):
+        expand_word(word, {})

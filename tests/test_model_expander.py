@@ -60,3 +60,21 @@ def test_one_pass_expander_equals_the_two_pass_definition(
     scope.declared = frozenset(declared)
     expected = _two_pass(text, scope, escape, frozenset(extra))
     assert _expander_for(escape).word(text, scope, frozenset(extra)) == expected
+
+
+def test_env_nested_thousands_of_levels_deep_is_read_like_a_shallow_one() -> None:
+    from rewriter import parse
+    from rewriter.analyse.model import build_model
+
+    def read(depth: int) -> tuple:
+        def nest(name: str, inner: str) -> str:
+            return ("${" + name + ":-") * depth + inner + "}" * depth
+
+        tree = parse(f"FROM a\nENV A={nest('B', 'x')}\nARG D=d\nENV E={nest('D', 'z')}\nRUN true\n")
+        model = build_model(tree)
+        first, last = model.state_of(tree.instructions[1]), model.state_of(tree.instructions[-1])
+        a = last.env["A"]
+        return (a == nest("B", "x"), last.env["E"], first.undefined_names, first.errors)
+
+    assert read(1) == (True, "d", ("B",), ())
+    assert read(3_000) == read(1)

@@ -10,9 +10,11 @@ that expansion stays cheap on real Dockerfiles, where most words contain no ``$`
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from collections import namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from rewriter.analyse.expand_pattern import (
@@ -145,6 +147,34 @@ class Fields:
         return tuple(self.fields)
 
 
+#: Python frames one level of ``${...}`` nesting may take (until -> dollar -> operand -> until,
+#: plus double_quoted for a ``"`` in between).
+_FRAMES_PER_LEVEL = 5
+#: Words nested less deeply than this fit in any interpreter's default recursion limit.
+_SHALLOW = 100
+
+
+@contextlib.contextmanager
+def _stack_for(text: str) -> Iterator[None]:
+    """Let the recursive descent go as deep as ``text`` can nest.
+
+    BuildKit's lexer recurses the same way and Go grows its stack, so ``${A:-${A:-...}}``
+    nested a few thousand levels deep is a valid word there. Python-to-Python calls take no
+    C stack (CPython >= 3.11), so raising the frame limit for the length of one word is safe;
+    every level needs a ``${``, which bounds the depth.
+    """
+    levels = text.count("${")
+    if levels < _SHALLOW:
+        yield
+        return
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(old + _FRAMES_PER_LEVEL * levels)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 class Lexer:
     """One pass over one word. ``pos`` indexes ``text``; each method consumes from ``pos``."""
 
@@ -172,7 +202,8 @@ class Lexer:
     def run(self, *, split: bool) -> tuple[str, tuple[str, ...]]:
         """Expand the whole word; returns the value and, when ``split``, the fields."""
         self.fields = Fields() if split else None
-        value = self.until("", raw=self.options.raw_escapes, fields=self.fields)
+        with _stack_for(self.text):
+            value = self.until("", raw=self.options.raw_escapes, fields=self.fields)
         return value, (self.fields.finish() if self.fields is not None else ())
 
     def until(self, stop: str, *, raw: bool, fields: Fields | None) -> str:

@@ -241,3 +241,10 @@ def _deep(depth: int, open_: str = "[", close: str = "]") -> str:
 def test_deeply_nested_json_arguments_agree_with_go_parser(keyword: str, arguments: str) -> None:
     """Nesting past Python's recursion limit is neither a crash nor a different answer."""
     assert_agree(f"FROM a\n{keyword} {arguments}\n")
+
+
+def test_heredoc_marker_nested_past_pythons_recursion_limit_agrees_with_go_parser() -> None:
+    depth = 400  # three frames a level: past Python's default limit (the Go binding is slow here)
+    marker = "${A:-" * depth + "EOF" + "}" * depth
+    assert_agree(f"FROM a\nRUN cat <<{marker}\nhi\nEOF\n")
+    assert_agree(f"FROM a\nRUN cat <<{marker}\nhi\n{marker}\n")
