@@ -41,7 +41,7 @@ ROWS = [
         Command,
         "value",
         "words assignments redirects start end connector cwd",
-        {"known": True, "sole": False, "depth": 0, "enclosing": ()},
+        {"known": True, "sole": False, "depth": 0, "enclosing": (), "variables": ()},
     ),
     (
         Enclosure,

@@ -309,3 +309,18 @@ def test_parsing_a_compound_script_does_not_import_lark() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+_VARIABLE_ATOMS = st.sampled_from(
+    ["export", "unset", "declare", "-x", "A", "A=1", "B=$A", "A=$(b)", "c", "&&", "||", ";",
+     "&", "|", "\n", "{", "}", "(", ")", "if", "then", "else", "fi", "while", "do", "done",
+     "for", "in", "case", "esac", ";;", "f()", "$(export B=3)"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_VARIABLE_ATOMS, max_size=25).map(" ".join))
+def test_generated_variable_scripts_parse_the_same_both_ways(text: str) -> None:
+    """``Command.variables`` is the same on the plain tree and the LALR parser, compound
+    commands included."""
+    _both_ways(text)

@@ -132,3 +132,19 @@ def test_deep_nesting_gives_what_the_walker_gives(depth: int, shape: tuple[str, 
     runs out of stack, the result is what it always was."""
     opener, closer = shape
     _same_as_walker(opener * depth + "a" + closer * depth)
+
+
+_VARIABLE_ATOMS = st.sampled_from(
+    ["export", "unset", "declare", "typeset", "readonly", "local", "-x", "-n", "-f", "A", "B",
+     "A=1", "B=$A", "A=$(b)", "B='x y'", "A=~/x", "c", "&&", "||", ";", "&", "|", "\n", "{",
+     "}", "(", ")", "{ export A=2; }", "( unset A )", "$(export B=3)", "sh", "-c",
+     "'export A=4; c'", "if", "then", "fi", "f()"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_VARIABLE_ATOMS, max_size=20), st.sampled_from([" ", ""]))
+def test_generated_variable_scripts_are_read_the_same_flat(atoms: list[str], sep: str) -> None:
+    """``Command.variables`` (export, unset, assignments in groups, subshells, pipelines,
+    background jobs, and-or lists) is the same on the flat path and the walker."""
+    _same_as_walker(sep.join(atoms))

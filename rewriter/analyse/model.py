@@ -1288,15 +1288,28 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     recognised_name = _recognised_name() if recognise is not None else None
     # Each script starts in WORKDIR, except a body fed to ``bash <<EOF`` (where the feeding
     # command runs).
-    queue: list[tuple[RunScript, str | None]] = [(script, state.workdir) for script in scripts]
+    # And each starts with the stage's environment, except that body, which gets the
+    # environment of the feeding command.
+    queue: list[tuple[RunScript, str | None, dict[str, str]]] = [
+        (script, state.workdir, env) for script in scripts
+    ]
     home, user = state.home, state.user
     run_home = home or "/"  # HOME=/ is what the runtime gives a uid /etc/passwd does not list
     append = commands.append
     done = 0
     while done < len(queue):
-        script, start_dir = queue[done]
+        script, start_dir, script_env = queue[done]
         done += 1
+        variables: tuple[tuple[str, str, str | None], ...] = ()
+        command_env = script_env
         for command in script.script.commands:
+            if command.variables is not variables:  # earlier commands set, export or unset
+                variables = command.variables
+                command_env = (
+                    _script_environment()(script_env, state.variables, variables)
+                    if variables
+                    else script_env
+                )
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
@@ -1307,14 +1320,16 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 and command.words
                 and (name is None or recognised_name(name))  # (else recognise gives None)
             ):
-                action = recognise(command, env=env, home=run_home, user=user, workdir=start_dir)
+                action = recognise(
+                    command, env=command_env, home=run_home, user=user, workdir=start_dir
+                )
                 if cwd is None and action is not None and action.ecosystem not in _SYSTEM:
                     action = None  # a project tool's meaning depends on the folder it runs in
             append(RunCommand(command, script, cwd, action))
             stdin_script = _stdin_script(command, script) if command.redirects else None
             if stdin_script is not None:
                 scripts.append(stdin_script)
-                queue.append((stdin_script, cwd))
+                queue.append((stdin_script, cwd, _exported(command, command_env)))
     if len(scripts) > 1:
         # Commands of a script fed on stdin were found after their script: restore file order.
         # (One script's commands are in order already: sorted by script offset, which maps to
@@ -1371,6 +1386,29 @@ def _recognised_name() -> Callable[[str], bool]:
     from rewriter.analyse.packages.recognise import recognises_name
 
     return recognises_name
+
+
+@functools.cache
+def _script_environment() -> Callable[..., dict[str, str]]:
+    """``recognise.script_environment`` (looked up once)."""
+    from rewriter.analyse.packages.recognise import script_environment
+
+    return script_environment
+
+
+def _exported(command: Command, env: dict[str, str]) -> dict[str, str]:
+    """The environment a command gives the script it feeds on stdin (``bash <<EOF``):
+    ``env`` (the command's environment from the stage and its script) with its own static
+    ``NAME=value`` prefixes; a prefix whose value is not static is dropped."""
+    if not command.assignments:
+        return env
+    env = dict(env)
+    for name, value in command.env().items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
 
 
 def _command_cwd(cwd: str | None, start: str | None, home: str | None) -> str | None:

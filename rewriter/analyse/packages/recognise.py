@@ -104,6 +104,34 @@ def recognise(
     return None
 
 
+def script_environment(
+    env: Mapping[str, str],
+    stage: Mapping[str, str | None],
+    variables: tuple[tuple[str, str, str | None], ...],
+) -> dict[str, str]:
+    """The ``env`` to recognise a command with, when earlier commands of its script set,
+    exported or unset ``variables`` (``Command.variables``): ``env`` is the stage's known
+    environment (``known_variables()``), ``stage`` all its variables (a shell assignment to
+    one of those changes the environment: the shell got it from there, exported).
+
+    A variable whose value is not known after the script (``export A=$(pwd)``, an export in
+    an ``if``) is not dropped, which would make the tool's default cache folder look right:
+    a cache location variable gets the text ``${NAME}`` so the cache folder shows that it
+    cannot be resolved, as the folder from ``ENV PIP_CACHE_DIR=$UNKNOWN`` does (``$`` in the
+    path). Other unknown variables (``PIP_NO_CACHE_DIR``...) are left out rather than read
+    as set.
+    """
+    from rewriter.analyse.shell.variables import environment
+
+    out: dict[str, str] = {}
+    for name, value in environment(variables, env, stage).items():
+        if value is not None:
+            out[name] = value
+        elif name in _CACHE_VARIABLE_SET:
+            out[name] = "${" + name + "}"
+    return out
+
+
 def recognises_name(name: str) -> bool:
     """False when :func:`recognise` returns None for every command whose first word's
     basename is ``name``, whatever its arguments and environment: no wrapper (``sudo``...),
@@ -713,6 +741,10 @@ def _known_caches_for(
                 found.append((path, cache.name, tool, _parts(path)))
     found.extend((path, name, None, _parts(path)) for path, name in EXTRA_CLEANUP_PATHS)
     return _CacheIndex(tuple(found))
+
+
+#: ``_CACHE_VARIABLES`` as a set (``script_environment``).
+_CACHE_VARIABLE_SET = frozenset(_CACHE_VARIABLES)
 
 
 def _parts(path: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from .lexer import _NEXT_TOKEN as NEXT_TOKEN
 from .lexer import _NOTABLE_WORDS as NOTABLE_WORDS
@@ -26,6 +26,7 @@ from .lexer import _REDIRECTS as REDIRECTS
 from .lexer import Lexer
 from .model import LIT, Command, Enclosure, Redirect, Word, WordPart
 from .plain import ASSIGNMENT, KEYWORDS
+from .variables import MAY_CHANGE, Variables, apply, changes_variables, uncertain
 
 #: Shells whose ``-c`` body the walker parses as a nested script.
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
@@ -64,6 +65,20 @@ _NOT_FLAT = NOTABLE_WORDS | {"if", "for", "while", "until", "function"}
 ParseRegion = Callable[[int, int, "str | None", tuple[Enclosure, ...]], None]
 
 
+class VariablesBox(Protocol):
+    """Holds the shell variables set so far (``parse._State``): read when a Command is
+    recorded, replaced as commands change them."""
+
+    variables: Variables
+
+
+class _Box:
+    """A VariablesBox for a region parsed on its own (no variables set before it)."""
+
+    def __init__(self) -> None:
+        self.variables: Variables = ()
+
+
 def flat_region(
     text: str,
     start: int,
@@ -71,11 +86,13 @@ def flat_region(
     cwd: str | None,
     outer: tuple[Enclosure, ...],
     parse_region: ParseRegion,
+    box: VariablesBox | None = None,
 ) -> list[Command] | None:
     """The Commands the walker would record for ``text[start:end]`` when it is a plain
     script, or None (then nothing was recorded, and the caller takes the general path).
     The bodies of ``$( )`` and ``sh -c`` in it go to ``parse_region``, as the walker sends
-    them.
+    them. ``box.variables`` are the variables set before the region; they are updated as
+    the walker updates them.
 
     Mirrors ``Lexer.tokens`` for the tokens such a script has, ``plain._plain_list`` (which
     token sequences are accepted) and ``parse._Walker`` (connectors, ``sole``, enclosures,
@@ -88,7 +105,7 @@ def flat_region(
     if read is None:
         return None
     out: list[Command] = []
-    _walk_list(read[0], cwd, outer, out, parse_region)
+    _walk_list(read[0], cwd, outer, out, parse_region, box or _Box())
     return out
 
 
@@ -98,36 +115,49 @@ def _walk_list(
     outer: tuple[Enclosure, ...],
     out: list[Command],
     parse_region: ParseRegion,
+    box: VariablesBox,
 ) -> str | None:
     """Record the commands of a list (``_Walker.walk_list`` and ``walk_and_or``); return the
     cwd after it."""
     sole = len(groups) == 1 and len(groups[0][0]) == 1
     for items, terminator in groups:
         before = first_cwd = cwd
+        variables = box.variables
         background = terminator == "&"
         seen_or = False
+        first: Variables | None = None  # the variables after the first command
         for connector, elements in items:
             if connector == "||":
                 seen_or = True
+            if seen_or:
+                box.variables = uncertain(first or (), box.variables)
             run_in = None if seen_or and cwd != first_cwd else cwd
             if len(elements) == 1:
                 after = _walk_element(
                     elements[0], run_in, connector, outer, sole, False, background, out,
-                    parse_region,
+                    parse_region, box,
                 )  # fmt: skip
             else:  # a pipeline: its elements run in subshells
+                piped = box.variables
                 for k, element in enumerate(elements):
                     link = connector if k == 0 else "|"
                     _walk_element(
-                        element, run_in, link, outer, False, True, background, out, parse_region
-                    )
+                        element, run_in, link, outer, False, True, background, out,
+                        parse_region, box,
+                    )  # fmt: skip
+                    box.variables = piped
                 after = run_in
+            if first is None:
+                first = box.variables
             if not seen_or:
                 cwd = after
             elif after != run_in:
                 cwd = None
+        if seen_or:
+            box.variables = uncertain(first or (), box.variables)
         if background:  # a background job runs in a subshell
             cwd = before
+            box.variables = variables
     return cwd
 
 
@@ -141,6 +171,7 @@ def _walk_element(
     background: bool,
     out: list[Command],
     parse_region: ParseRegion,
+    box: VariablesBox,
 ) -> str | None:
     """Record one simple command or group (``_Walker.simple_command``/``compound``); return
     the cwd after it."""
@@ -148,17 +179,24 @@ def _walk_element(
         kind, start, end, redirects, subs, body = element
         _parse_substitutions(subs, cwd, outer, parse_region)
         enclosure = Enclosure(kind, start, end, redirects, (), connector, piped, background)
-        after = _walk_list(body, cwd, (*outer, enclosure), out, parse_region)
-        return after if kind == "brace_group" else cwd
+        if kind == "brace_group":
+            return _walk_list(body, cwd, (*outer, enclosure), out, parse_region, box)
+        variables = box.variables  # a subshell
+        _walk_list(body, cwd, (*outer, enclosure), out, parse_region, box)
+        box.variables = variables
+        return cwd
     words, assignments, redirects, first, last, subs = element
     _parse_substitutions(subs, cwd, outer, parse_region)
     command = Command(
-        words, assignments, redirects, first, last, connector, cwd, True, sole, len(outer), outer
-    )
+        words, assignments, redirects, first, last, connector, cwd, True, sole, len(outer), outer,
+        box.variables,
+    )  # fmt: skip
     out.append(command)
     name = command.name
     if name in SHELLS:
         shell_c_body(parse_region, command, cwd, outer)
+    if name in MAY_CHANGE and changes_variables(command):
+        box.variables = apply(command, box.variables)
     return cwd_after(command, cwd, name)
 
 

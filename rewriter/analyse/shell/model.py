@@ -188,6 +188,9 @@ class Command(Record):
     an empty (invalid) body. ``depth`` counts the nested lists around it (0 at the top level).
     ``enclosing`` lists the constructs it is nested in, outermost first: one per level of
     ``depth`` (``len(enclosing) == depth``).
+    ``variables`` are the shell variables earlier commands of the same shell set, exported or
+    unset (``export A=1``, ``A=1``, ``unset A``), as ``(name, status, value)`` sorted by name:
+    see ``variables.py``. ``()`` when none did (most commands).
     """
 
     __slots__ = (
@@ -202,6 +205,7 @@ class Command(Record):
         "redirects",
         "sole",
         "start",
+        "variables",
         "words",
     )
 
@@ -218,6 +222,7 @@ class Command(Record):
         sole: bool = False,
         depth: int = 0,
         enclosing: tuple[Enclosure, ...] = (),
+        variables: tuple[tuple[str, str, str | None], ...] = (),
     ) -> None:
         self.words = words
         self.assignments = assignments
@@ -230,6 +235,7 @@ class Command(Record):
         self.sole = sole
         self.depth = depth
         self.enclosing = enclosing
+        self.variables = variables
         # Not a field: the basename of argv[0] (``/usr/bin/apt-get`` -> ``apt-get``), or None.
         # Computed once here because the model, the recogniser and every rule ask for it.
         first = words[0].value if words else None

@@ -28,6 +28,8 @@ from .flat import flat_region, shell_c_body
 from .lexer import Lexer, Tok
 from .model import Command, Enclosure, Redirect, Script, Word
 from .plain import ASSIGNMENT, KEYWORDS, Leaf, Node, plain_tree
+from .variables import MAY_CHANGE as _MAY_CHANGE
+from .variables import Variables, apply, changes_variables, uncertain
 
 # Reserved words that close a construct: in command position they are keywords even where the
 # grammar cannot take them, so that a stray `fi` is a syntax error rather than a command.
@@ -148,20 +150,29 @@ class _State:
         self.flat_fast_path = plain_fast_path
         #: True when ``commands`` are known to be in source order already (see parse_region).
         self.in_order = False
+        #: The shell variables set so far (``variables.py``): the walkers update it as they
+        #: record commands, and save and restore it around subshells.
+        self.variables: Variables = ()
 
     # -- parsing a region ------------------------------------------------------------------
 
     def parse_region(
         self, start: int, end: int, cwd: str | None, outer: tuple[Enclosure, ...]
     ) -> None:
-        """Parse ``text[start:end]`` as a script nested in ``outer`` (outermost first)."""
+        """Parse ``text[start:end]`` as a script nested in ``outer`` (outermost first).
+
+        A nested region (``$( )``, ``sh -c``) runs in a child shell: the variables it sets are
+        gone after it, so they are restored here.
+        """
+        variables = self.variables  # (a RecursionError abandons the whole parse)
         if self.flat_fast_path:
-            flat = flat_region(self.text, start, end, cwd, outer, self.parse_region)
+            flat = flat_region(self.text, start, end, cwd, outer, self.parse_region, self)
             if flat is not None:
                 # The flat path records a region's commands in source order; when nothing
                 # else was recorded (no nested region), they need no sorting.
                 self.in_order = not outer and not self.commands
                 self.commands += flat
+                self.variables = variables
                 return
         lexer = Lexer(self.text, start, end)
         tokens = lexer.tokens()
@@ -175,6 +186,7 @@ class _State:
                 self.commands.append(_unknown(tokens[first].start, tokens[last].end, outer))
         if tree is not None:
             _Walker(self, tokens, outer).walk_list(tree.children, cwd)
+        self.variables = variables
 
 
 def _feed(tokens: list[Tok]) -> tuple[Any, list[tuple[int, int]]]:
@@ -338,12 +350,15 @@ class _Walker:
         if current:
             groups.append((current, None))
         sole = len(groups) == 1 and len(groups[0][0]) == 1  # groups are never empty
+        state = self.state
         for items, terminator in groups:
             before = cwd
+            variables = state.variables
             background = terminator == "&"
             cwd = self.walk_and_or(items, cwd, outer, sole, background)
             if background:  # a background job runs in a subshell
                 cwd = before
+                state.variables = variables
         return cwd
 
     def walk_and_or(
@@ -354,18 +369,30 @@ class _Walker:
         sole: bool,
         background: bool,
     ) -> str | None:
-        """Walk ``a && b || c``; a ``cd`` reached only on a failure path makes cwd unknown."""
+        """Walk ``a && b || c``; a ``cd`` reached only on a failure path makes cwd unknown.
+
+        Variables: the first command always runs; once a ``||`` is seen, what the commands
+        after the first changed may not have happened (``variables.uncertain``).
+        """
         start = cwd
         seen_or = False
-        for connector, node in items:
+        state = self.state
+        first: Variables = ()
+        for k, (connector, node) in enumerate(items):
             if connector == "||":
                 seen_or = True
+            if seen_or:
+                state.variables = uncertain(first, state.variables)
             run_in = None if seen_or and cwd != start else cwd
             after = self.walk_node(node, run_in, connector, outer, sole, False, background)
+            if k == 0:
+                first = state.variables
             if not seen_or:
                 cwd = after
             elif after != run_in:
                 cwd = None
+        if seen_or:
+            state.variables = uncertain(first, state.variables)
         return cwd
 
     # -- nodes -----------------------------------------------------------------------------
@@ -389,16 +416,21 @@ class _Walker:
             elements = [c for c in node.children if not _is_token(c)]
             if len(elements) == 1:  # `! cmd`
                 return self.walk_node(elements[0], cwd, connector, outer, sole, piped, background)
+            variables = self.state.variables
             for k, element in enumerate(elements):
                 link = connector if k == 0 else "|"
                 self.walk_node(element, cwd, link, outer, False, True, background)
+                self.state.variables = variables
             return cwd  # pipeline elements run in subshells
         if kind == "compound_command":
             how = (connector, piped, background)
             return self.compound(node, cwd, outer, how, node.children[0].data)
         if kind == "function_def":
             body = node.children[-1]
+            variables = self.state.variables
             self.compound(body, cwd, outer, (None, False, False), "function_def")
+            # the body runs when the function is called, perhaps never
+            self.state.variables = uncertain(variables, self.state.variables)
             return cwd
         return cwd  # pragma: no cover - the grammar has no other command kinds
 
@@ -441,14 +473,21 @@ class _Walker:
         end = redirects[-1].end if redirects else self.tok(clause.children[-1]).end
         enclosure = Enclosure(kind, start, end, redirects, words, *how)
         inner = (*outer, enclosure)
+        state = self.state
         if clause.data == "brace_group":
             return self.walk_list(lists[0].children, cwd, inner)
         if clause.data == "subshell":
+            variables = state.variables
             self.walk_list(lists[0].children, cwd, inner)
+            state.variables = variables
             return cwd
         current = cwd
-        for compound_list in lists:
+        variables = state.variables
+        for k, compound_list in enumerate(lists):
+            if k:  # a body, an else branch, a case item, a later loop pass: may not follow
+                state.variables = uncertain(variables, state.variables)
             current = self.walk_list(compound_list.children, current, inner)
+        state.variables = uncertain(variables, state.variables)
         if clause.data in _CLAUSES_CONDITIONAL or clause.data == "case_clause":
             return cwd if current == cwd else None
         return current  # pragma: no cover
@@ -484,12 +523,14 @@ class _Walker:
             end = last
         command = Command(
             tuple(words), tuple(assignments), tuple(redirects), start, end, connector, cwd,
-            True, sole, len(outer), outer,
+            True, sole, len(outer), outer, self.state.variables,
         )  # fmt: skip
         self.state.commands.append(command)
         name = command.name
         if name in _SHELLS:
             self.shell_c_body(command, cwd, outer)
+        if name in _MAY_CHANGE and changes_variables(command):
+            self.state.variables = apply(command, self.state.variables)
         return _cwd_after(command, cwd, name)
 
     def redirect(self, node: Any) -> Redirect:
