@@ -163,22 +163,10 @@ class RuleContext:
         """A finding of ``rule`` at ``where`` whose message and fix ``settle()`` computes when
         first read (:meth:`Finding.settle_later`): linting pays for a fix's planning only when
         something reads the fix or the message. With ``fast_paths`` off it settles at once
-        (tests compare both).
-
-        A ``settle`` that raises (a bug) no longer stops the rule where the engine would report
-        it (DF000): the finding then says so in its message, in DF000's words, and has no fix,
-        rather than crash whatever reads it later.
-        """
-
-        def settled() -> tuple[str, Fix | None]:
-            try:
-                return settle()
-            except Exception as exc:
-                return f"rule {rule.code} failed: {type(exc).__name__}: {exc} (please report)", None
-
+        (tests compare both)."""
         if not self.fast_paths:
-            message, fix = settled()
+            message, fix = settle()
             return self.finding(rule, where, message, fix=fix)
         found = self.finding(rule, where, "")
-        found.settle_later(settled)
+        found.settle_later(settle)
         return found

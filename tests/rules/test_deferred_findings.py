@@ -98,21 +98,3 @@ def test_a_failing_settle_fails_again_on_the_next_read() -> None:
     for _ in range(2):
         with pytest.raises(RuntimeError):
             _ = finding.message
-
-
-def test_a_failing_plan_is_reported_in_the_message_like_a_crashed_rule(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from rewriter.fixes import cache_mounts
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(cache_mounts, "plan_cache_mounts", broken)
-    text = "FROM python:3.12\nRUN pip install flask\n"
-    for fast in (True, False):
-        monkeypatch.setattr(RuleContext, "fast_paths", fast)
-        found = [f for f in lint_source(text).findings if f.code == "DF107"]
-        assert [(f.message, f.fix) for f in found] == [
-            ("rule DF107 failed: RuntimeError: boom (please report)", None)
-        ]
