@@ -16,7 +16,7 @@ from rewriter.records import Record
 from rewriter.textedit import Edit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from rewriter.rules.context import RuleContext
 
@@ -75,26 +75,18 @@ class Fix(Record):
 
 
 class Finding(Record):
-    """One problem found in one file.
-
-    ``message`` and ``fix`` may be *deferred* (:meth:`settle_later`): a rule that knows a finding
-    exists but needs costly planning to word it and build its fix (DF107 plans cache mounts and
-    re-parses the rewritten scripts) hands a function that computes both on first read. Every
-    read of either field, and eq, hash, repr, ``replace`` and pickling, which read them, see the
-    same values an eager finding would have.
-    """
+    """One problem found in one file."""
 
     __slots__ = (
-        "_fix",
-        "_message",
-        "_settle",
         "code",
         "column",
         "end",
         "end_column",
         "end_line",
         "file",
+        "fix",
         "line",
+        "message",
         "name",
         "secrets",
         "severity",
@@ -120,43 +112,16 @@ class Finding(Record):
         self.code = code
         self.name = name
         self.severity = severity
-        self._message = message
-        self._settle: Callable[[], tuple[str, Fix | None]] | None = None
+        self.message = message
         self.line = line
         self.column = column
         self.end_line = end_line
         self.end_column = end_column
         self.start = start
         self.end = end
-        self._fix = fix
+        self.fix = fix
         self.file = file
         self.secrets = secrets
-
-    def settle_later(self, settle: Callable[[], tuple[str, Fix | None]]) -> None:
-        """Make the message and fix those ``settle()`` returns when either is first read (the
-        finding is new and unread). ``settle`` must depend only on inputs that never change."""
-        self._settle = settle
-
-    def _settled(self) -> None:
-        message, fix = self._settle()  # type: ignore[misc]
-        self._message, self._fix, self._settle = message, fix, None
-
-    @property
-    def message(self) -> str:
-        if self._settle is not None:
-            self._settled()
-        return self._message
-
-    @property
-    def fix(self) -> Fix | None:
-        if self._settle is not None:
-            self._settled()
-        return self._fix
-
-    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        # Pickled (``--jobs`` sends results between processes) as its field values: a
-        # deferred finding settles first, and the function is never pickled.
-        return self.__class__, self._values()
 
     def __repr__(self) -> str:
         # As the dataclass had it (``field(repr=False)``): the secrets never appear in a repr.

@@ -20,8 +20,6 @@ from rewriter.rules.base import Finding, Fix, Rule
 _NEWLINE = re.compile("\n")
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rewriter.parser import Dockerfile, Instruction
 
 
@@ -153,20 +151,3 @@ class RuleContext:
             file=self.path,
             secrets=secrets,
         )
-
-    def deferred_finding(
-        self,
-        rule: Rule,
-        where: Instruction | tuple[int, int],
-        settle: Callable[[], tuple[str, Fix | None]],
-    ) -> Finding:
-        """A finding of ``rule`` at ``where`` whose message and fix ``settle()`` computes when
-        first read (:meth:`Finding.settle_later`): linting pays for a fix's planning only when
-        something reads the fix or the message. With ``fast_paths`` off it settles at once
-        (tests compare both)."""
-        if not self.fast_paths:
-            message, fix = settle()
-            return self.finding(rule, where, message, fix=fix)
-        found = self.finding(rule, where, "")
-        found.settle_later(settle)
-        return found

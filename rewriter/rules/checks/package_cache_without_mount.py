@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 from rewriter.rules.base import Applicability, Finding, Fix, Rule, Severity
@@ -70,73 +69,74 @@ class PackageCacheWithoutMount(Rule):
     buildkit = ()
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        from rewriter.fixes.cache_mounts import wanted_caches
+        from rewriter.fixes.cache_mounts import (
+            MountPlan,
+            mount_edits,
+            plan_cache_mounts,
+            wanted_caches,
+        )
+        from rewriter.fixes.features import syntax_directive_edit
 
         model = ctx.model
         for run in model.runs():
             wanted = wanted_caches(run, model)
             if not wanted:
                 continue
-            # Whether the fix can be written decides the message ("no fix: ..."), so both are
-            # settled together, when the finding is first read (planning re-parses scripts).
-            yield ctx.deferred_finding(
-                self, run.instruction, functools.partial(_settle, ctx, run, wanted)
+            tools = ", ".join(dict.fromkeys(f"`{_tool_name(w.command)}`" for w in wanted))
+            folders = ", ".join(w.path for w in wanted)
+            if any(w.command.action.downloads for w in wanted):
+                message = f"{tools} downloads into {folders} on every rebuild: use a cache mount"
+            else:  # `npm ci --offline`: it needs the mount the step that fills the cache has
+                message = (
+                    f"{tools} installs offline from {folders}: use the cache mount of the step "
+                    "that fills it"
+                )
+            plan = plan_cache_mounts(
+                model, run, legacy_builder=ctx.settings.legacy_builder, wanted=wanted
             )
-
-
-def _message(wanted: list) -> str:
-    """What the finding says before any word about the fix."""
-    tools = ", ".join(dict.fromkeys(f"`{_tool_name(w.command)}`" for w in wanted))
-    folders = ", ".join(w.path for w in wanted)
-    if any(w.command.action.downloads for w in wanted):
-        return f"{tools} downloads into {folders} on every rebuild: use a cache mount"
-    # `npm ci --offline`: it needs the mount the step that fills the cache has
-    return (
-        f"{tools} installs offline from {folders}: use the cache mount of the step " "that fills it"
-    )
-
-
-def _settle(ctx: RuleContext, run, wanted: list) -> tuple[str, Fix | None]:
-    """The finding's message and fix: the mount plan and its edits, or why there is none."""
-    from rewriter.fixes.cache_mounts import MountPlan, mount_edits, plan_cache_mounts
-    from rewriter.fixes.features import syntax_directive_edit
-
-    message = _message(wanted)
-    model = ctx.model
-    plan = plan_cache_mounts(model, run, legacy_builder=ctx.settings.legacy_builder, wanted=wanted)
-    if not isinstance(plan, MountPlan):
-        return f"{message} (no fix: {plan.reason})", None
-    edits = []
-    for run_plan in plan.runs:
-        result = mount_edits(ctx.source, ctx.tree.escape, run_plan)
-        if not isinstance(result, list):
-            return f"{message} (no fix: {result.reason})", None
-        edits.extend(result)
-    features = ["run-mount-cache"]
-    mounts = [m for p in plan.runs for m in p.mounts]
-    if any(m.sharing for m in mounts):
-        features.append("mount-cache-sharing")
-    if any(m.uid is not None for m in mounts):
-        features.append("mount-cache-uid-gid")
-    try:
-        directive = syntax_directive_edit(ctx.tree, ctx.source, tuple(features))
-    except ValueError as exc:
-        return f"{message} (no fix: {exc})", None
-    if directive is not None:
-        edits.append(directive)
-    targets = ", ".join(m.target for m in plan.mounts)
-    title = f"Add a cache mount ({targets})"
-    if len(plan.runs) > 1:
-        lines = ", ".join(str(p.run.instruction.start_line) for p in plan.runs[1:])
-        title += f" here and on line(s) {lines}, which use the same cache"
-    notes = plan.notes
-    applicability = Applicability.SAFE
-    unsafe = plan.unsafe_reason
-    if unsafe is not None:
-        applicability = Applicability.UNSAFE
-        title += " (unsafe before Docker 23: the empty mount folder is owned by root)"
-        notes = [unsafe, *notes]
-    return message, Fix(title, tuple(sorted(edits)), applicability, tuple(notes))
+            if not isinstance(plan, MountPlan):
+                yield ctx.finding(self, run.instruction, f"{message} (no fix: {plan.reason})")
+                continue
+            edits = []
+            refusal = None
+            for run_plan in plan.runs:
+                result = mount_edits(ctx.source, ctx.tree.escape, run_plan)
+                if not isinstance(result, list):
+                    refusal = result
+                    break
+                edits.extend(result)
+            features = ["run-mount-cache"]
+            mounts = [m for p in plan.runs for m in p.mounts]
+            if any(m.sharing for m in mounts):
+                features.append("mount-cache-sharing")
+            if any(m.uid is not None for m in mounts):
+                features.append("mount-cache-uid-gid")
+            if refusal is None:
+                try:
+                    directive = syntax_directive_edit(ctx.tree, ctx.source, tuple(features))
+                except ValueError as exc:
+                    refusal_text = str(exc)
+                    yield ctx.finding(self, run.instruction, f"{message} (no fix: {refusal_text})")
+                    continue
+                if directive is not None:
+                    edits.append(directive)
+            if refusal is not None:
+                yield ctx.finding(self, run.instruction, f"{message} (no fix: {refusal.reason})")
+                continue
+            targets = ", ".join(m.target for m in plan.mounts)
+            title = f"Add a cache mount ({targets})"
+            if len(plan.runs) > 1:
+                lines = ", ".join(str(p.run.instruction.start_line) for p in plan.runs[1:])
+                title += f" here and on line(s) {lines}, which use the same cache"
+            notes = plan.notes
+            applicability = Applicability.SAFE
+            unsafe = plan.unsafe_reason
+            if unsafe is not None:
+                applicability = Applicability.UNSAFE
+                title += " (unsafe before Docker 23: the empty mount folder is owned by root)"
+                notes = [unsafe, *notes]
+            fix = Fix(title, tuple(sorted(edits)), applicability, tuple(notes))
+            yield ctx.finding(self, run.instruction, message, fix=fix)
 
 
 def _tool_name(command) -> str:
