@@ -23,6 +23,7 @@ from rewriter.analyse.packages.recognise import (
     _directory,
     _recognise_rm,
     _recognise_tool,
+    script_environment,
 )
 from rewriter.analyse.packages.specs import SCRIPT_SHELLS, TOOLS, WRAPPERS
 from rewriter.analyse.shell import Command, Word, parse_shell
@@ -42,6 +43,8 @@ def _reference_recognise(
     if not cmd.known or not cmd.words:
         return None
     env = dict(env or {})
+    if cmd.variables:  # what earlier commands of the script exported (not the index's work)
+        env = script_environment(env, env, cmd.variables)
     words, prefix_words = _reference_unwrap(list(cmd.words), list(cmd.assignments))
     if not words:
         return None

@@ -1300,16 +1300,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     while done < len(queue):
         script, start_dir, script_env = queue[done]
         done += 1
-        variables: tuple[tuple[str, str, str | None], ...] = ()
-        command_env = script_env
         for command in script.script.commands:
-            if command.variables is not variables:  # earlier commands set, export or unset
-                variables = command.variables
-                command_env = (
-                    _script_environment()(script_env, state.variables, variables)
-                    if variables
-                    else script_env
-                )
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
             action = None
@@ -1320,8 +1311,9 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 and command.words
                 and (name is None or recognised_name(name))  # (else recognise gives None)
             ):
+                # (``recognise`` adds what earlier commands of the script exported)
                 action = recognise(
-                    command, env=command_env, home=run_home, user=user, workdir=start_dir
+                    command, env=script_env, home=run_home, user=user, workdir=start_dir
                 )
                 if cwd is None and action is not None and action.ecosystem not in _SYSTEM:
                     action = None  # a project tool's meaning depends on the folder it runs in
@@ -1329,7 +1321,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
             stdin_script = _stdin_script(command, script) if command.redirects else None
             if stdin_script is not None:
                 scripts.append(stdin_script)
-                queue.append((stdin_script, cwd, _exported(command, command_env)))
+                queue.append((stdin_script, cwd, _exported(command, script_env)))
     if len(scripts) > 1:
         # Commands of a script fed on stdin were found after their script: restore file order.
         # (One script's commands are in order already: sorted by script offset, which maps to
@@ -1390,16 +1382,18 @@ def _recognised_name() -> Callable[[str], bool]:
 
 @functools.cache
 def _script_environment() -> Callable[..., dict[str, str]]:
-    """``recognise.script_environment`` (looked up once)."""
+    """``recognise.script_environment`` (looked up once, for ``bash <<EOF`` only)."""
     from rewriter.analyse.packages.recognise import script_environment
 
     return script_environment
 
 
 def _exported(command: Command, env: dict[str, str]) -> dict[str, str]:
-    """The environment a command gives the script it feeds on stdin (``bash <<EOF``):
-    ``env`` (the command's environment from the stage and its script) with its own static
+    """The environment a command gives the script it feeds on stdin (``bash <<EOF``): ``env``
+    (its script's) with what earlier commands of the script exported and its own static
     ``NAME=value`` prefixes; a prefix whose value is not static is dropped."""
+    if command.variables:
+        env = _script_environment()(env, env, command.variables)
     if not command.assignments:
         return env
     env = dict(env)

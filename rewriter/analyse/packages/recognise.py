@@ -61,7 +61,9 @@ def recognise(
     """Recognise a package-manager or cache-cleanup command, or return None.
 
     ``env`` is the stage's environment (ENV and ARG values known at this RUN), ``home`` and
-    ``user`` those of the image user running it, ``workdir`` the WORKDIR in effect.
+    ``user`` those of the image user running it, ``workdir`` the WORKDIR in effect. What
+    earlier commands of the script exported, set or unset (``cmd.variables``) is applied to
+    ``env`` here, so every caller sees the command's real environment.
     """
     if not cmd.known or not cmd.words:
         return None
@@ -83,6 +85,8 @@ def recognise(
     candidates = _candidates(name)
     if not candidates and name != "rm":
         return None  # most commands: decided before the environment is looked at
+    if cmd.variables:
+        env = script_environment(env or {}, env or {}, cmd.variables)
     if prefix_words:
         env = dict(env or {})
         for word in prefix_words:
@@ -106,13 +110,13 @@ def recognise(
 
 def script_environment(
     env: Mapping[str, str],
-    stage: Mapping[str, str | None],
+    inherited: Mapping[str, object],
     variables: tuple[tuple[str, str, str | None], ...],
 ) -> dict[str, str]:
-    """The ``env`` to recognise a command with, when earlier commands of its script set,
-    exported or unset ``variables`` (``Command.variables``): ``env`` is the stage's known
-    environment (``known_variables()``), ``stage`` all its variables (a shell assignment to
-    one of those changes the environment: the shell got it from there, exported).
+    """The environment of a command when earlier commands of its script set, exported or
+    unset ``variables`` (``Command.variables``): ``env`` is the environment the script
+    started with (known values only), ``inherited`` names the variables it got (a shell
+    assignment to one of those changes the environment: the shell got it exported).
 
     A variable whose value is not known after the script (``export A=$(pwd)``, an export in
     an ``if``) is not dropped, which would make the tool's default cache folder look right:
@@ -124,7 +128,7 @@ def script_environment(
     from rewriter.analyse.shell.variables import environment
 
     out: dict[str, str] = {}
-    for name, value in environment(variables, env, stage).items():
+    for name, value in environment(variables, env, inherited).items():
         if value is not None:
             out[name] = value
         elif name in _CACHE_VARIABLE_SET:
