@@ -829,19 +829,19 @@ def mount_edits(source: str, escape: str, plan: RunPlan) -> list[Edit] | Refusal
 
     text_edits: list[TextEdit] = list(plan.removals) + list(plan.replacements)
     if plan.suffix:
-        last = _last_top_command(script.script, plan.removals)
-        if last is None:
+        last_end = _end_of_last_item(script.script, plan.removals)
+        if last_end is None:
             return Refusal("the end of the RUN's script could not be found")
         tail = "".join(
             ch
-            for i, ch in enumerate(text[last.end :], last.end)
+            for i, ch in enumerate(text[last_end:], last_end)
             if not any(r.start <= i < r.end for r in plan.removals)
         )
         if tail.strip(" \t\n"):
-            return Refusal("the RUN's script does not end with a simple command")
+            return Refusal("the RUN's script does not end with a command the fix can follow")
         joined = " && ".join(plan.suffix)
         glue = f"{cont}&& " if leading else f" &&{cont}"
-        text_edits.append(TextEdit(last.end, last.end, glue + joined))
+        text_edits.append(TextEdit(last_end, last_end, glue + joined))
     new_text = apply_edits(text, text_edits)
     check = parse_shell(new_text)
     if not check.ok:
@@ -886,16 +886,33 @@ def _merge(edits: list[TextEdit]) -> list[TextEdit]:
     return out
 
 
-def _last_top_command(script: Script, removals: list[TextEdit]) -> Any | None:
-    """The last top-level command that stays (its end is where the suffix goes)."""
-    kept = [
-        c
-        for c in script.commands
-        if c.known
-        and c.depth == 0
-        and not any(r.start <= c.start and c.end <= r.end for r in removals)
-    ]
-    return kept[-1] if kept else None
+#: Compound commands a suffix can follow with ``&&`` (``{ ...; } && suffix``); a function
+#: definition runs nothing, and ``$( )``/``sh -c`` bodies end inside their own command.
+_FOLLOWABLE = frozenset(
+    (
+        "brace_group",
+        "subshell",
+        "if_clause",
+        "for_clause",
+        "while_clause",
+        "until_clause",
+        "case_clause",
+    )
+)
+
+
+def _end_of_last_item(script: Script, removals: list[TextEdit]) -> int | None:
+    """Where the script's last top-level item that stays ends: a simple command, or a compound
+    command (with its redirections) around the commands it holds; the suffix goes there."""
+    ends = []
+    for c in script.commands:
+        if not c.known or any(r.start <= c.start and c.end <= r.end for r in removals):
+            continue
+        if c.depth == 0:
+            ends.append(c.end)
+        elif c.enclosing and c.enclosing[0].kind in _FOLLOWABLE:
+            ends.append(c.enclosing[0].end)
+    return max(ends, default=None)
 
 
 def _line_ending(ins: Any, source: str) -> str:

@@ -239,6 +239,26 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        # The script ends in a compound command once the cleanup goes: the apt hook is put
+        # back after the `fi`.
+        name="apt-if",
+        dockerfile=(
+            "FROM debian:bookworm-slim\n"
+            "RUN apt-get update && \\\n"
+            "    if [ -e /etc/debian_version ]; then \\\n"
+            "        apt-get install -y --no-install-recommends {packages}; \\\n"
+            "    fi && \\\n"
+            "    rm -rf /var/lib/apt/lists/*\n"
+        ),
+        packages=("ca-certificates", "curl"),
+        install="apt-get install",
+        cache="/var/cache/apt/archives",
+        mounts=(
+            _mount("/var/cache/apt", ",sharing=locked"),
+            _mount("/var/lib/apt/lists", ",sharing=locked"),
+        ),
+    ),
+    Case(
         name="apk",
         dockerfile="FROM alpine:3.20\nRUN apk add --no-cache {packages}\n",
         packages=("git", "openssh-client"),

@@ -408,3 +408,50 @@ def test_refusal_names_the_first_start_command_in_file_order() -> None:
     (finding,) = df107(src)
     assert finding.fix is None
     assert "no fix: line 7 runs the build tool when the container starts" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        ("{ apt-get install -y curl; }", "{ apt-get install -y curl; }"),
+        ("( apt-get install -y curl ) > /dev/null", "( apt-get install -y curl ) > /dev/null"),
+        ("if true; then apt-get install -y curl; fi", "if true; then apt-get install -y curl; fi"),
+        (
+            "for p in curl git; do apt-get install -y $p; done",
+            "for p in curl git; do apt-get install -y $p; done",
+        ),
+        # the cleanup inside the group goes, the group stays and the hook is put back after it
+        (
+            "{ apt-get install -y curl; rm -rf /var/lib/apt/lists/*; }",
+            "{ apt-get install -y curl; }",
+        ),
+    ],
+)
+def test_apt_hook_is_put_back_after_a_script_that_ends_in_a_compound_command(
+    last: str, kept: str
+) -> None:
+    src = f"FROM debian:12\nRUN apt-get update && {last}\n"
+    assert fixed(src) == (
+        "FROM debian:12\n"
+        "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n"
+        "    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\\n"
+        "    mv /etc/apt/apt.conf.d/docker-clean /etc/apt/docker-clean.dfopt 2>/dev/null; \\\n"
+        f"    apt-get update && {kept} && \\\n"
+        "    { [ ! -e /etc/apt/docker-clean.dfopt ] || mv /etc/apt/docker-clean.dfopt"
+        " /etc/apt/apt.conf.d/docker-clean; }\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "{ apt-get install -y curl; } &",  # in the background: the hook could come back first
+        "f() { apt-get install -y curl; }",  # defines a function, runs nothing
+    ],
+)
+def test_apt_hook_refuses_a_script_whose_end_it_cannot_follow(last: str) -> None:
+    src = f"FROM debian:12\nRUN apt-get update && {last}\n"
+    (finding,) = df107(src)
+    assert finding.fix is None and "does not end with a command the fix can follow" in (
+        finding.message
+    )
