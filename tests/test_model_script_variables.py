@@ -111,3 +111,9 @@ def test_json_form_has_no_shell_to_track() -> None:
     text = 'FROM python\nRUN ["pip", "install", "x"]\n'
     (action,) = _actions(text, "pip")
     assert action.cache_dirs == ("/root/.cache/pip",)
+
+
+def test_set_a_exports_a_bare_assignment() -> None:
+    text = "FROM python\nRUN set -a && PIP_CACHE_DIR=/a && pip install x\n"
+    (action,) = _actions(text, "pip")
+    assert action.cache_dirs == ("/a",)

@@ -138,7 +138,7 @@ _VARIABLE_ATOMS = st.sampled_from(
     ["export", "unset", "declare", "typeset", "readonly", "local", "-x", "-n", "-f", "A", "B",
      "A=1", "B=$A", "A=$(b)", "B='x y'", "A=~/x", "c", "&&", "||", ";", "&", "|", "\n", "{",
      "}", "(", ")", "{ export A=2; }", "( unset A )", "$(export B=3)", "sh", "-c",
-     "'export A=4; c'", "if", "then", "fi", "f()"]
+     "'export A=4; c'", "if", "then", "fi", "f()", "set", "-a", "+a"]
 )  # fmt: skip
 
 

@@ -199,3 +199,14 @@ def test_environment_combines_stage_and_script() -> None:
         "B": "2",
         "U": None,
     }
+
+
+def test_set_a_exports_later_assignments() -> None:
+    assert _variables("set -a; A=1; c", "c") == {"set -a": (SHELL, "on"), "A": (EXPORTED, "1")}
+    assert _variables("set -eo allexport; A=1; c", "c")["A"] == (EXPORTED, "1")
+    assert _variables("set -a; set +a; A=1; c", "c") == {"A": (SHELL, "1")}
+    assert _variables("set -eux; A=1; c", "c") == {"A": (SHELL, "1")}
+    assert _variables("set -- -a; A=1; c", "c") == {"A": (SHELL, "1")}
+    assert _variables("if x; then set -a; fi; A=1; c", "c")["A"] == (UNKNOWN, None)
+    # the entry is no variable: it never reaches the environment
+    assert environment((("set -a", SHELL, "on"),), {}, {"set -a": 1}) == {}

@@ -16,6 +16,14 @@ touched so far (nothing for a script that touched none, so most Commands share `
 - ``UNKNOWN``: changed on a path that may or may not run (``if``, a loop, after ``||``):
   neither its value nor whether it is set is known.
 
+One entry is not a variable: ``ALLEXPORT`` (``"set -a"``) records that ``set -a`` (or
+``set -o allexport``) is on (SHELL) or may be (UNKNOWN), so that later assignments are
+exported as sh exports them.
+
+A word naming a variable dfopt cannot read (``export $N=1``, ``unset $N``) records
+nothing: which variable it changes cannot be known, such scripts are rare, and the variables
+already recorded keep their entries.
+
 States are immutable, so a walker saves one by keeping a reference and restores it on leaving
 a subshell, a pipeline element, a background job or a ``$( )``.
 """
@@ -35,8 +43,11 @@ UNKNOWN = "unknown"
 #: A variable state: ``(name, status, value)`` sorted by name.
 Variables = tuple[tuple[str, str, "str | None"], ...]
 
+#: The entry of ``set -a`` (no variable has this name).
+ALLEXPORT = "set -a"
+
 #: Commands that may change variables (besides assignments with no command word).
-CHANGERS = frozenset({"export", "declare", "typeset", "unset", "readonly", "local"})
+CHANGERS = frozenset({"export", "declare", "typeset", "unset", "readonly", "local", "set"})
 #: The ``Command.name`` of every command that may change variables: CHANGERS, and None (no
 #: command word, or one that is not static). One set lookup for the walkers' common case.
 MAY_CHANGE = CHANGERS | {None}
@@ -57,7 +68,8 @@ def apply(command: Command, state: Variables) -> Variables:
             _assign(current, word, None)
     else:
         _builtin(command, current)
-    return tuple(sorted((name, status, value) for name, (status, value) in current.items()))
+    after = tuple(sorted((name, status, value) for name, (status, value) in current.items()))
+    return state if after == state else after  # (``set -e`` keeps the state it was given)
 
 
 def uncertain(before: Variables, after: Variables) -> Variables:
@@ -84,6 +96,8 @@ def environment(
     None."""
     env = dict(base)
     for name, status, value in variables:
+        if name == ALLEXPORT:
+            continue
         if status == EXPORTED or (status == SHELL and name in inherited):
             env[name] = value
         elif status == UNSET:
@@ -99,9 +113,12 @@ _Current = dict[str, tuple[str, "str | None"]]
 
 
 def _builtin(command: Command, current: _Current) -> None:
-    """Apply ``export``/``declare``/``typeset``/``readonly``/``local``/``unset``."""
+    """Apply ``export``/``declare``/``typeset``/``readonly``/``local``/``unset``/``set``."""
     name = command.name
     args = command.words[1:]
+    if name == "set":
+        _set(args, current)
+        return
     flags = ""
     names: list[Word] = []
     for k, word in enumerate(args):
@@ -118,11 +135,9 @@ def _builtin(command: Command, current: _Current) -> None:
         functions = "f" in flags
         for word in names:
             var = word.value
-            if var is not None and _is_name(var):
-                if not functions:  # (``unset A`` without -v may remove a function A instead)
-                    current[var] = (UNSET, None) if flags in ("", "-v") else (UNKNOWN, None)
-            elif var is None:
-                _forget_all_named(current, word)
+            # (a name dfopt cannot read, ``unset $N``, records nothing: module docstring)
+            if var is not None and _is_name(var) and not functions:
+                current[var] = (UNSET, None) if flags in ("", "-v") else (UNKNOWN, None)
         return
     letters = set(flags.replace("-", ""))
     exported = name == "export" or "x" in letters
@@ -132,17 +147,38 @@ def _builtin(command: Command, current: _Current) -> None:
             target = _assigned_name(word)
             if target is not None:
                 current[target] = (UNKNOWN, None)
-            else:
-                _forget_all_named(current, word)
         return
     for word in names:
         if _assigned_name(word) is not None:
             _assign(current, word, EXPORTED if exported else None)
-        elif word.value is not None and _is_name(word.value):
-            if exported:
-                _export(current, word.value)
-        else:
-            _forget_all_named(current, word)
+        elif exported and word.value is not None and _is_name(word.value):
+            _export(current, word.value)
+
+
+def _set(args: tuple[Word, ...], current: _Current) -> None:
+    """``set -a``/``set -o allexport`` (``+a``/``+o allexport`` turn it off) among the
+    options; the operands (positional parameters) start at the first other word."""
+    k, n = 0, len(args)
+    while k < n:
+        text = args[k].value
+        if text is None or text[:1] not in "-+" or text in ("-", "--"):
+            return
+        on = text[0] == "-"
+        if "a" in text[1:]:
+            _allexport(current, on)
+        k += 1
+        if text.endswith("o") and k < n:  # ``-o NAME``, ``-eo NAME``
+            if args[k].value == "allexport":
+                _allexport(current, on)
+            k += 1
+
+
+def _allexport(current: _Current, on: bool) -> None:
+    """Record that ``set -a`` is on (or remove the record)."""
+    if on:
+        current[ALLEXPORT] = (SHELL, "on")
+    else:
+        current.pop(ALLEXPORT, None)
 
 
 def _export(current: _Current, name: str) -> None:
@@ -157,16 +193,16 @@ def _assign(current: _Current, word: Word, status: str | None) -> None:
     """``NAME=value``: set NAME with ``status`` (None: EXPORTED if it already is, else
     SHELL; an UNKNOWN variable assigned without export may or may not be exported)."""
     name = _assigned_name(word)
-    if name is None:
-        _forget_all_named(current, word)
+    if name is None:  # a name dfopt cannot read records nothing (module docstring)
         return
     value = _value(word, current)
     if status is None:
         previous = current.get(name, (SHELL, None))[0]
-        if previous == UNKNOWN:
+        allexport = current.get(ALLEXPORT)
+        if previous == UNKNOWN or (allexport is not None and allexport[0] == UNKNOWN):
             current[name] = (UNKNOWN, None)
             return
-        status = EXPORTED if previous == EXPORTED else SHELL
+        status = EXPORTED if previous == EXPORTED or allexport is not None else SHELL
     current[name] = (status, value)
 
 
@@ -204,14 +240,6 @@ def _value(word: Word, current: _Current) -> str | None:
         else:
             return None
     return "".join(out)
-
-
-def _forget_all_named(current: _Current, word: Word) -> None:
-    """A word naming a variable dfopt cannot read (``export $NAME=1``): nothing to record.
-
-    Why not worse: such scripts are rare, and the names they change cannot be known; the
-    variables already recorded keep their entries.
-    """
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
