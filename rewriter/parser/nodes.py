@@ -9,6 +9,7 @@ file, so fixes can edit bytes precisely.
 
 from __future__ import annotations
 
+from bisect import bisect_right  # a C module that rules/context.py loads anyway
 from collections.abc import Iterator
 
 from rewriter.parser.arguments import Flag, InstructionSyntax
@@ -129,7 +130,6 @@ class LogicalLine(Record):
         if len(pieces) == 1:  # a one-line instruction (most of them): no search needed
             logical_start, file_start = pieces[0]
             return file_start + (index - logical_start)
-        from bisect import bisect_right  # here, not at the top: start-up counts
 
         # pieces are sorted by logical offset; the last one starting at or before ``index``
         i = max(bisect_right(pieces, (index, float("inf"))) - 1, 0)
