@@ -90,7 +90,7 @@ class _ReferenceLexer(Lexer):
             if match is not None:
                 stop = self.pos = match.end()
                 raw = match.group()
-                if raw.isdigit() and stop < end and text[stop] in "<>":
+                if raw.isdigit() and raw.isascii() and stop < end and text[stop] in "<>":
                     tok = Tok("IO_NUMBER", pos, stop, raw)
                 else:
                     tok = Tok("WORD", pos, stop, raw)

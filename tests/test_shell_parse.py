@@ -336,3 +336,15 @@ def test_a_substitution_in_a_group_redirection_is_parsed_outside_the_group() -> 
     script = parse_shell("{ a; } > $(b)")
     (b,) = script.find("b")
     assert [e.kind for e in b.enclosing] == ["substitution"]
+
+
+def test_a_non_ascii_digit_before_a_redirection_is_a_word() -> None:
+    """``²<0``: only ASCII digits make an IO_NUMBER (``str.isdigit`` takes ``²``, which
+    ``int`` refuses); found by the property test."""
+    from rewriter.analyse.shell.parse import parse_shell_uncached
+
+    for text in ("²<0", "a ²>f", "٣>f"):
+        script = parse_shell_uncached(text)
+        assert script == parse_shell_uncached(text, flat_fast_path=False)
+        assert script == parse_shell_uncached(text, plain_fast_path=False)
+        assert script.commands[0].redirects[0].fd is None

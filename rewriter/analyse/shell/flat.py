@@ -233,7 +233,7 @@ def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
             stop = match.end()
             first = stop - len(raw)
             pos = stop
-            if raw.isdigit() and stop < end and text[stop] in "<>":
+            if raw.isdigit() and raw.isascii() and stop < end and text[stop] in "<>":
                 append(("IO_NUMBER", first, stop, raw, None, ()))
                 continue
             if raw in _NOT_FLAT:

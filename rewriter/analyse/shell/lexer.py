@@ -150,7 +150,7 @@ class Lexer:
                 stop = match.end()
                 start = stop - len(raw)
                 pos = stop
-                if raw.isdigit() and stop < end and text[stop] in "<>":
+                if raw.isdigit() and raw.isascii() and stop < end and text[stop] in "<>":
                     out.append(Tok("IO_NUMBER", start, stop, raw))
                     heredoc_next = False
                     continue
@@ -288,7 +288,7 @@ class Lexer:
             return tok
         self.pos = pos
         raw = self.text[start:pos]
-        if raw.isdigit() and pos < self.end and self.text[pos] in "<>":
+        if raw.isdigit() and raw.isascii() and pos < self.end and self.text[pos] in "<>":
             return Tok("IO_NUMBER", start, pos, raw)
         tok = Tok("WORD", start, pos, raw)
         tok.word = builder.build(raw, start, pos)
