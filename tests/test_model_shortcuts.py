@@ -10,31 +10,16 @@ BuildKit conformance Dockerfile.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from rewriter import ParseError, parse
+from rewriter import parse
 from rewriter.analyse.model import _state_expander, build_model
 from rewriter.analyse.mounts import parse_mount
-
-ROOT = Path(__file__).resolve().parent.parent
-_CONFORMANCE = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
+from tests.conftest import corpus_dockerfiles
 
 
 def _dockerfiles() -> list[str]:
-    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and "Dockerfile" in p.name]
-    if _CONFORMANCE.is_dir():
-        paths += _CONFORMANCE.glob("*/Dockerfile")
-    texts = []
-    for path in sorted(paths):
-        try:
-            text = path.read_bytes().decode("utf-8")
-            parse(text)
-        except (UnicodeDecodeError, ParseError):
-            continue
-        texts.append(text)
-    return texts
+    return [text for _, text in corpus_dockerfiles(parseable=True)]
 
 
 _EXTRA = [

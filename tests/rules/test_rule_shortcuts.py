@@ -16,22 +16,11 @@ import pytest
 from rewriter.parser import ParseError
 from rewriter.rules.context import RuleContext
 from rewriter.rules.engine import lint_source
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-_CONFORMANCE = ROOT.parent / "shared" / "conformance" / "buildkit-parser" / "testfiles"
+from tests.conftest import corpus_dockerfiles
 
 
 def _dockerfiles() -> list[tuple[Path, str]]:
-    paths = [p for p in (ROOT / "corpus").rglob("*") if p.is_file() and "Dockerfile" in p.name]
-    if _CONFORMANCE.is_dir():
-        paths += _CONFORMANCE.glob("*/Dockerfile")
-    out = []
-    for path in sorted(paths):
-        try:
-            out.append((path, path.read_bytes().decode("utf-8")))
-        except UnicodeDecodeError:
-            continue
-    return out
+    return corpus_dockerfiles()
 
 
 def _lint_all(files: list[tuple[Path, str]]) -> list[str]:
