@@ -880,20 +880,7 @@ class _Builder:
         undefined: Sequence[str],
         errors: Sequence[str],
     ) -> InstructionState:
-        return InstructionState(
-            ins,
-            stage,
-            scope.args,
-            scope.env,
-            scope.variables,
-            scope.workdir,
-            scope.user,
-            scope.home(),
-            scope.shell,
-            tuple(dict.fromkeys(undefined)) if undefined else (),
-            scope.env_complete,
-            tuple(errors),
-        )
+        return InstructionState(ins, *_frame(stage, scope, undefined, errors))
 
     # One instruction ------------------------------------------------------------------------
     def _apply(
@@ -1099,8 +1086,15 @@ def _stage_refs(ins: Instruction, name: str) -> Iterator[tuple[str, bool]]:
 _Frame = tuple[Any, ...]
 
 
-def _frame(stage: Stage, scope: _Scope) -> _Frame:
-    """What ``_Builder._snapshot`` records for any instruction at ``scope``, without errors."""
+def _frame(
+    stage: Stage | None,
+    scope: _Scope,
+    undefined: Sequence[str] = (),
+    errors: Sequence[str] = (),
+) -> _Frame:
+    """``InstructionState``'s fields after the instruction for an instruction at ``scope``
+    (what ``_Builder._snapshot`` records; without undefined names and errors, what any
+    instruction that changes nothing shares)."""
     return (
         stage,
         scope.args,
@@ -1110,9 +1104,9 @@ def _frame(stage: Stage, scope: _Scope) -> _Frame:
         scope.user,
         scope.home(),
         scope.shell,
-        (),
+        tuple(dict.fromkeys(undefined)) if undefined else (),
         scope.env_complete,
-        (),
+        tuple(errors),
     )
 
 
