@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rewriter.analyse.expand import expand_word
 from rewriter.config import Config
 from rewriter.fixes.engine import fix_source
+from rewriter.parser import parse
 from tests.rules.harness import lint
 
 
@@ -40,3 +44,19 @@ def test_safe_pass_leaves_it_alone():
 
 def test_label_is_quiet():
     assert df405('FROM alpine:3.20\nLABEL org.opencontainers.image.authors="jane"\n') == []
+
+
+@pytest.mark.parametrize("escape", ["\\", "`"])
+@pytest.mark.parametrize(
+    "author",
+    ['"d q""d q" \\$A', "Jane $USER ${HOME}", 'a"b`c\\d', "back`tick", "a\\ b", "$", '"'],
+)
+def test_label_reads_back_as_the_maintainer_text_under_either_escape_character(escape, author):
+    """LABEL expands variables and unescapes with the file's escape character; MAINTAINER does
+    neither (a backslash-escaped label under ``# escape=``` did not parse, ``$USER`` became
+    empty)."""
+    head = "# escape=`\n" if escape == "`" else ""
+    output = fixed(f"{head}FROM alpine:3.20\nMAINTAINER {author}\n")
+    (label,) = [inst for inst in parse(output).instructions if inst.name == "label"]
+    assert label.values[0] == "org.opencontainers.image.authors"
+    assert expand_word(label.values[1], {"USER": "x", "HOME": "/h", "A": "a"}, escape) == author

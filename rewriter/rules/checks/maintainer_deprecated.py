@@ -48,7 +48,7 @@ class MaintainerDeprecated(Rule):
                 continue
             fix = None
             if inst.start_line == inst.end_line and inst.values:
-                author = inst.values[0].replace("\\", "\\\\").replace('"', '\\"')
+                author = _double_quoted(inst.values[0], ctx.tree.escape)
                 keyword = "LABEL" if inst.keyword.isupper() else inst.keyword[:0] + "label"
                 first = inst.lines[0].text
                 body_end = inst.start_offset + len(first.rstrip("\r\n"))
@@ -65,3 +65,13 @@ class MaintainerDeprecated(Rule):
                     Applicability.UNSAFE,
                 )
             yield ctx.finding(self, inst, "MAINTAINER is deprecated: use a LABEL", fix=fix)
+
+
+def _double_quoted(text: str, escape: str) -> str:
+    """``text`` as the inside of a double-quoted LABEL value that BuildKit reads back as ``text``.
+
+    MAINTAINER takes its text literally, but LABEL expands variables: ``$`` is escaped as well as
+    ``"`` and the escape character, with the file's escape character (a backtick under
+    ``# escape=`` ```), the three characters BuildKit unescapes inside double quotes.
+    """
+    return "".join(escape + char if char in ('"', "$", escape) else char for char in text)
