@@ -441,10 +441,22 @@ def _apt_lists_note(model: BuildModel, run: RunStep, wanted: list[WantedCache]) 
     return None
 
 
+#: Cache folders the fix writes into ``target=`` as they are. BuildKit splits flags on spaces
+#: (and on the bytes 0x85 and 0xA0 of UTF-8 text), removes quotes and escapes from them, splits
+#: the mount option on commas as CSV and expands its values, so anything else would mount a
+#: different folder, break the flag, or make the next pass see another folder (no end).
+_LITERAL_TARGET = re.compile(r"[A-Za-z0-9/._+@%:=~^&*()\[\]{}<>|;?!#-]+")
+
+
 def _unresolvable(w: WantedCache, state: Any) -> str | None:
     """Why the cache folder cannot be trusted as a literal path, or None."""
     if "$" in w.path or not w.path.startswith("/"):
         return f"the {w.name} cache folder ({w.path}) depends on values dfopt cannot resolve"
+    if not _LITERAL_TARGET.fullmatch(w.path):
+        return (
+            f"the {w.name} cache folder ({w.path!r}) has characters a --mount option cannot "
+            "hold as they are (space, comma, quote, escape or non-ASCII)"
+        )
     for cache in _tool_index()[1].get(w.name, ()):
         for entry in cache.env:
             var = entry.partition("/")[0]

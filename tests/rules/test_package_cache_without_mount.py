@@ -455,3 +455,20 @@ def test_apt_hook_refuses_a_script_whose_end_it_cannot_follow(last: str) -> None
     assert finding.fix is None and "does not end with a command the fix can follow" in (
         finding.message
     )
+
+
+@pytest.mark.parametrize("home", ['"/a b"', "/a,b", '/a\\"b', "/a\\'b", '"/a\u00a0b"', '"/é"'])
+def test_cache_folder_a_mount_option_cannot_hold_literally_is_refused(home: str) -> None:
+    """A space broke the flag in two, a comma made the next pass see another folder (the fixer
+    never converged), quotes are removed from flags, and BuildKit's flag reader splits UTF-8 text
+    on the bytes 0x85/0xA0: the fix is refused and says why."""
+    src = f"FROM python:3.12\nENV HOME={home}\nRUN pip install flask\n"
+    (finding,) = df107(src)
+    assert finding.fix is None
+    assert "cannot hold as they are" in finding.message
+    assert fixed(src) == src
+
+
+def test_cache_folder_with_an_equals_sign_is_still_mounted() -> None:
+    src = "FROM python:3.12\nENV HOME=/a=b\nRUN pip install flask\n"
+    assert "--mount=type=cache,target=/a=b/.cache/pip" in fixed(src)
