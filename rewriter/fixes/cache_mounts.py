@@ -860,12 +860,18 @@ def mount_edits(source: str, escape: str, plan: RunPlan) -> list[Edit] | Refusal
         return Refusal("the rewritten script would not parse")
 
     edits: list[Edit] = []
-    head = "".join(m.flag() + cont for m in plan.mounts)
-    head += "".join(p + cont for p in plan.prefix)
+    flags = "".join(m.flag() + cont for m in plan.mounts)
+    prefix = "".join(p + cont for p in plan.prefix)
     args_at = script.file_offset(0)
     if args_at is None:
         return Refusal("the RUN's script is not verbatim in the file")
-    edits.append(Edit.insert(args_at, head))
+    flags_at = ins.new_flag_offset()
+    if flags_at == args_at:
+        edits.append(Edit.insert(args_at, flags + prefix))
+    else:  # the flags end with `--`: the mounts go before it, the prefix into the script
+        edits.append(Edit.insert(flags_at, flags))
+        if prefix:
+            edits.append(Edit.insert(args_at, prefix))
     for edit in _merge(text_edits):
         span = script.file_span(edit.start, edit.end)
         if span is None:

@@ -69,9 +69,12 @@ def secret_prefix_edit(
     if not _plain_path(path):
         return None
     text = secret_prefix(name, path, chained=_one_chain(script))
+    at = _script_start(ins)
     if mount:
+        if ins.new_flag_offset() != at:
+            return None  # a `--` ends the flags: a mount written at the script would be a word
         text = f"--mount=type=secret,id={ident} " + text
-    return Edit.insert(_script_start(ins), text)
+    return Edit.insert(at, text)
 
 
 def _script_start(ins: Instruction) -> int:

@@ -171,8 +171,8 @@ def remove_instruction(inst: Instruction) -> Edit | None:
 
 
 def insert_mount(inst: Instruction, mount: str) -> Edit:
-    """Add ``--mount=<mount>`` to a RUN, after its other flags."""
-    at = inst.file_span(inst.syntax.args_start, inst.syntax.args_start)[0]
+    """Add ``--mount=<mount>`` to a RUN, after its other flags (before a ``--`` that ends them)."""
+    at = inst.new_flag_offset()
     return Edit.insert(at, f"--mount={mount} ")
 
 
@@ -436,6 +436,8 @@ def ssh_mount_fix(
     # Replace the script's first word rather than insert before it: a flag another fix inserts
     # at the same point in the same pass then sorts before our text, never inside it.
     start = run.syntax.args_start
+    if run.file_span(start, start)[0] != run.new_flag_offset():
+        return None  # a `--` ends the flags: the mount cannot go where the script starts
     first = run.args.split(None, 1)[0]
     begin, end = run.file_span(start, start + len(first))
     if run.to_source()[begin - run.start_offset : end - run.start_offset] != first:

@@ -9,6 +9,7 @@ file, so fixes can edit bytes precisely.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right  # a C module that rules/context.py loads anyway
 from collections.abc import Iterator
 
@@ -137,6 +138,10 @@ class LogicalLine(Record):
         return file_start + (index - logical_start)
 
 
+#: A bare ``--`` word: the end of an instruction's flags.
+_END_OF_FLAGS = re.compile(r"(?:^|[ \t\n\r\v\f])(--)(?=[ \t\n\r\v\f]|$)")
+
+
 class Instruction(Record, eq="identity"):
     """One Dockerfile instruction: its physical lines and BuildKit's reading of them."""
 
@@ -216,6 +221,19 @@ class Instruction(Record, eq="identity"):
     def file_span(self, start: int, end: int) -> tuple[int, int]:
         """File offsets of a span given in logical-line offsets."""
         return self.logical.to_file_offset(start), self.logical.to_file_offset(end)
+
+    def new_flag_offset(self) -> int:
+        """File offset where a fix adds a flag after the existing ones.
+
+        That is where the arguments start, unless a bare ``--`` ends the flags (BuildKit drops
+        it): then it is before the ``--``, since a flag written after it would be read as part
+        of the command (``RUN -- --mount=... go build`` runs a program named ``--mount=...``).
+        """
+        syntax = self.syntax
+        start = syntax.flags[-1].end if syntax.flags else syntax.keyword_start + len(syntax.keyword)
+        marker = _END_OF_FLAGS.search(self.logical.text, start, max(start, syntax.args_start))
+        at = marker.start(1) if marker else syntax.args_start
+        return self.logical.to_file_offset(at)
 
 
 Node = Directive | Comment | Blank | Instruction

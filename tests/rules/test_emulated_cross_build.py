@@ -89,3 +89,9 @@ def test_cgo_enabled_has_no_fix():
 )
 def test_native_or_unshipped_builders_are_quiet(source):
     assert df302(source) == []
+
+
+def test_platform_flag_goes_before_the_end_of_flags_marker() -> None:
+    source = GO.replace("FROM golang:1.22 AS build", "FROM -- golang:1.22 AS build")
+    out = fix_source(source, config=Config(select=("DF302",)), unsafe=True).output
+    assert out.startswith("FROM --platform=$BUILDPLATFORM -- golang:1.22 AS build\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriter.parser import parse
 from rewriter.rules.base import Applicability
 from tests.rules.harness import fix, lint
 
@@ -472,3 +473,21 @@ def test_cache_folder_a_mount_option_cannot_hold_literally_is_refused(home: str)
 def test_cache_folder_with_an_equals_sign_is_still_mounted() -> None:
     src = "FROM python:3.12\nENV HOME=/a=b\nRUN pip install flask\n"
     assert "--mount=type=cache,target=/a=b/.cache/pip" in fixed(src)
+
+
+@pytest.mark.parametrize(
+    "run", ["RUN -- go build .", "RUN --network=host --  go build .", "RUN -- \\\n  go build ."]
+)
+def test_mount_goes_before_the_end_of_flags_marker(run: str) -> None:
+    """After ``--`` a flag is a word of the command: the mount was written there, so each pass
+    added another one (FixError: did not converge). BuildKit drops the ``--``."""
+    (inst,) = parse(fixed(f"FROM golang:1.22\n{run}\n")).instructions[1:]
+    assert "--mount=type=cache,target=/go/pkg/mod" in [f.text for f in inst.flags]
+    assert inst.args.endswith("go build .") and "--mount" not in inst.args
+
+
+def test_apt_prefix_goes_into_the_script_after_the_end_of_flags_marker() -> None:
+    out = fixed("FROM debian:12\nRUN -- apt-get update && apt-get install -y curl\n")
+    (inst,) = parse(out).instructions[1:]
+    assert len(inst.flag_values("mount")) == 2
+    assert inst.args.startswith("mv /etc/apt/apt.conf.d/docker-clean")

@@ -251,3 +251,10 @@ def test_global_arg_is_removed_once_no_stage_needs_it():
         "FROM node:20\nRUN --mount=type=secret,id=npm_token"
         ' NPM_TOKEN="$(cat /run/secrets/npm_token)" && export NPM_TOKEN && npm ci\n'
     )
+
+
+def test_run_whose_flags_end_with_a_marker_gets_no_mount_after_it() -> None:
+    """``RUN -- npm ci``: a mount written where the script starts would be a word of the
+    command; the prefix fix is not offered for such a RUN."""
+    out = fixed("FROM node:20\nARG NPM_TOKEN\nRUN -- npm ci\n")
+    assert "-- --mount" not in out

@@ -105,8 +105,7 @@ def _fix(ctx: RuleContext, stage, steps) -> Fix | None:
     inst = stage.from_instruction
     if inst.start_line != inst.end_line:
         return None
-    first = inst.flags[0].start if inst.flags else inst.syntax.args_start
-    at = inst.file_span(first, first)[0]
+    at = inst.file_span(inst.flags[0].start, 0)[0] if inst.flags else inst.new_flag_offset()
     edits = [Edit.insert(at, "--platform=$BUILDPLATFORM ")]
     texts = " ".join(r.instruction.args for r, _, _ in steps)
     if re.search(r"\b(?:jlink|native-image)\b", texts):
