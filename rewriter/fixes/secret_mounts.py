@@ -220,6 +220,8 @@ def secret_env_fix(ctx: RuleContext, decl: Declaration) -> Fix | None:
     name = decl.name
     ident = secret_id(name)
     if ctx.model.stage_of(decl.instruction) is None:
+        if decl.instruction.name != "arg":
+            return None  # an ENV before any FROM: BuildKit rejects the file, nothing to remove
         # A global ARG nothing reads any more (the stages that re-declared it were fixed).
         return Fix(
             f"Remove the unused build argument {name}",

@@ -258,3 +258,12 @@ def test_run_whose_flags_end_with_a_marker_gets_no_mount_after_it() -> None:
     command; the prefix fix is not offered for such a RUN."""
     out = fixed("FROM node:20\nARG NPM_TOKEN\nRUN -- npm ci\n")
     assert "-- --mount" not in out
+
+
+def test_env_before_any_from_is_not_removed_as_an_unused_build_argument() -> None:
+    """Only a global ARG can be unused; an ENV before FROM was deleted with the title "Remove
+    the unused build argument"."""
+    source = "ENV TOKEN=4\nFROM alpine:3.20\n"
+    (finding,) = df201(source)
+    assert finding.fix is None
+    assert fixed(source) == source
