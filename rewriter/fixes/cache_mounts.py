@@ -679,9 +679,13 @@ def _defeater_edits(
             plan.removals.append(edit)
             removed_commands.add(id(command.command))
             continue
+        words_done: set[int] = set()
         for d in mine:
-            if d.word is None:
+            # one word can defeat several caches (`rm -rf /var/cache` empties apt's and apk's;
+            # `rm *` in / empties every one): it is removed once
+            if d.word is None or d.word.start in words_done:
                 continue
+            words_done.add(d.word.start)
             if action.tool == "apk" and d.word.value == "--no-cache":
                 plan.replacements.append(TextEdit(d.word.start, d.word.end, APK_CACHE_FLAGS))
             else:
@@ -841,6 +845,9 @@ def mount_edits(source: str, escape: str, plan: RunPlan) -> list[Edit] | Refusal
 
     text_edits: list[TextEdit] = list(plan.removals) + list(plan.replacements)
     if plan.suffix:
+        if any(c.connector == "&" for c in script.script.commands):
+            # `apt-get install x & other`: the suffix would run while apt may still be working
+            return Refusal("a command runs in the background: the apt hook could come back first")
         last_end = _end_of_last_item(script.script, plan.removals)
         if last_end is None:
             return Refusal("the end of the RUN's script could not be found")

@@ -491,3 +491,26 @@ def test_apt_prefix_goes_into_the_script_after_the_end_of_flags_marker() -> None
     (inst,) = parse(out).instructions[1:]
     assert len(inst.flag_values("mount")) == 2
     assert inst.args.startswith("mv /etc/apt/apt.conf.d/docker-clean")
+
+
+def test_word_that_empties_several_mounted_caches_is_removed_once() -> None:
+    """``rm d *`` in / empties both apt caches: the word was removed twice, and DF107 crashed
+    (DF000: OverlapError)."""
+    src = "FROM debian:12\nRUN apt-get update && apt-get install -y x && rm d *\n"
+    (finding,) = df107(src)
+    assert finding.fix is not None
+    assert "apt-get install -y x && rm d && \\\n" in fixed(src)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "apt-get update & apt-get install -y x & rm d",
+        "apt-get update && apt-get install -y x & true",
+        "{ apt-get update; apt-get install -y x; } & wait",
+    ],
+)
+def test_apt_hook_is_not_put_back_while_a_command_runs_in_the_background(script: str) -> None:
+    (finding,) = df107(f"FROM debian:12\nRUN {script}\n")
+    assert finding.fix is None
+    assert "in the background" in finding.message
