@@ -142,6 +142,10 @@ class LogicalLine(Record):
 _END_OF_FLAGS = re.compile(r"(?:^|[ \t\n\r\v\f])(--)(?=[ \t\n\r\v\f]|$)")
 
 
+#: What BuildKit's flag reader skips between flags (ASCII whitespace only; it reads bytes).
+_ASCII_SPACES = re.compile(r"[ \t\n\r\v\f]*")
+
+
 class Instruction(Record, eq="identity"):
     """One Dockerfile instruction: its physical lines and BuildKit's reading of them."""
 
@@ -228,11 +232,18 @@ class Instruction(Record, eq="identity"):
         That is where the arguments start, unless a bare ``--`` ends the flags (BuildKit drops
         it): then it is before the ``--``, since a flag written after it would be read as part
         of the command (``RUN -- --mount=... go build`` runs a program named ``--mount=...``).
+        The same for arguments that start after a non-ASCII space (``RUN \u3000apk add x``):
+        BuildKit trims it from the arguments, but its flag reader stops at it, so the flag goes
+        before it.
         """
         syntax = self.syntax
         start = syntax.flags[-1].end if syntax.flags else syntax.keyword_start + len(syntax.keyword)
-        marker = _END_OF_FLAGS.search(self.logical.text, start, max(start, syntax.args_start))
-        at = marker.start(1) if marker else syntax.args_start
+        text = self.logical.text
+        end = max(start, syntax.args_start)
+        marker = _END_OF_FLAGS.search(text, start, end)
+        # without a marker, before a non-ASCII space the arguments may start with (Go trims it)
+        spaces = _ASCII_SPACES.match(text, start, end)
+        at = marker.start(1) if marker else spaces.end()  # type: ignore[union-attr]
         return self.logical.to_file_offset(at)
 
 

@@ -514,3 +514,13 @@ def test_apt_hook_is_not_put_back_while_a_command_runs_in_the_background(script:
     (finding,) = df107(f"FROM debian:12\nRUN {script}\n")
     assert finding.fix is None
     assert "in the background" in finding.message
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2003"])
+def test_mount_goes_before_a_non_ascii_space_that_starts_the_arguments(space: str) -> None:
+    """BuildKit trims Go's Unicode spaces from the arguments, but its flag reader stops at them:
+    a mount written after ``RUN \\u3000`` was a word of the command, and each pass added another
+    (FixError: did not converge)."""
+    (inst,) = parse(fixed(f"FROM alpine:3.20\nRUN {space}apk add curl\n")).instructions[1:]
+    assert inst.flag_values("mount") == ["type=cache,target=/var/cache/apk,sharing=locked"]
+    assert inst.args.startswith("apk add")
