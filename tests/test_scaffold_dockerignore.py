@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriter.rules.engine import lint_source
 from rewriter.scaffold.api import scaffold
 from rewriter.scaffold.dockerignore import ignores
 from tests.scaffold_variants import write_tree
@@ -107,3 +108,29 @@ def test_gradle_ignores_build_but_not_the_wrapper(tmp_path):
     assert "**/build" in found
     assert not any(ignores(p, "gradle/wrapper/gradle-wrapper.jar") for p in found)
     assert not any(ignores(p, "build.gradle") for p in found)
+
+
+def test_secret_files_in_the_folder_are_ignored_so_copy_dot_does_not_bake_them_in(tmp_path):
+    """A Go project with .npmrc, .netrc, an SSH key and a .ssh/ folder: `COPY . .` copied them
+    into the image (DF203 fired on dfopt's own output)."""
+    write_tree(
+        tmp_path,
+        {
+            "go.mod": "module example.com/x\n\ngo 1.22\n",
+            "main.go": "package main\nfunc main() {}\n",
+            ".npmrc": "//registry.npmjs.org/:_authToken=x\n",
+            ".netrc": "machine h login a password b\n",
+            "deploy/id_rsa": "key\n",
+            ".ssh/config": "Host x\n",
+            "certs/ca.pem": "public\n",
+        },
+    )
+    result = scaffold(tmp_path)
+    found = patterns(result.files[".dockerignore"])
+    assert {".npmrc", ".netrc", "deploy/id_rsa", ".ssh"} <= set(found)
+    assert "certs/ca.pem" not in found and ".ssh/config" not in found
+    for name, text in result.files.items():
+        (tmp_path / name).write_text(text)
+    dockerfile = result.files["Dockerfile"]
+    findings = lint_source(dockerfile, context_dir=tmp_path).findings
+    assert not [f for f in findings if f.code == "DF203"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from rewriter.scaffold.detect.common import SKIP_DIRS, is_gitignored
 from rewriter.scaffold.model import Project
 
+SECRETS = "Secrets: pass them at run time (docker run --env-file .env), never bake them in"
 # (section title, patterns written always)
 ALWAYS: dict[str, tuple[str, ...]] = {
     "Version control": (".git",),
@@ -25,7 +26,7 @@ ALWAYS: dict[str, tuple[str, ...]] = {
         "Dockerfile*",
         ".dockerignore",
     ),
-    "Secrets: pass them at run time (docker run --env-file .env), never bake them in": (
+    SECRETS: (
         ".env",
         ".env.*",
     ),
@@ -115,6 +116,29 @@ def present(root: Path, pattern: str, max_depth: int = 4) -> bool:
     return False
 
 
+def secret_files(root: Path, limit: int = 20_000) -> list[str]:
+    """Files and folders in ``root`` that hold credentials (what DF203 calls a secret: .npmrc,
+    .netrc, id_rsa, .ssh/, ...), as relative paths, so that ``COPY . .`` does not bake them into
+    the image. Folders the scaffold never looks into (node_modules, .git...) are skipped, and
+    the walk stops after ``limit`` entries so that a huge folder keeps ``dfopt new`` fast."""
+    from rewriter.rules.checks.secret_file_copied import secret_kind
+
+    found: list[str] = []
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        base = Path(folder).relative_to(root).as_posix()
+        for name in [*dirs, *sorted(files)]:
+            seen += 1
+            path = name if base == "." else f"{base}/{name}"
+            if secret_kind(path):
+                found.append(path)
+        dirs[:] = [d for d in dirs if secret_kind(d if base == "." else f"{base}/{d}") is None]
+        if seen >= limit:
+            break
+    return found
+
+
 def protected_paths(project: Project) -> list[str]:
     """Paths the Dockerfile needs from the context: manifests, and files named by the command."""
     paths = list(project.manifests) + list(project.requirements)
@@ -159,6 +183,7 @@ def dockerignore_entries(
             if present(root, p) or any(ignores(p, path) for path in generated)
         ]
         sections[title] = patterns
+    sections[SECRETS] += [p for p in secret_files(root) if p not in protected_paths(project)]
     key = _language_key(project)
     label = {"node": "Node.js", "python": "Python", "go": "Go"}.get(key, key.capitalize())
     language = list(LANGUAGE_ALWAYS[key])
