@@ -124,3 +124,22 @@ def test_apply_edits_rejects_overlaps() -> None:
     with pytest.raises(ValueError):
         apply_edits("abcdef", [TextEdit(0, 3), TextEdit(2, 4)])
     assert apply_edits("abcdef", [TextEdit(4, 6, "X"), TextEdit(0, 1)]) == "bcdX"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("apt install \\ && rm var", "apt install \\ "),
+        ("apt install \\  && rm var", "apt install \\ "),
+        ("a \\\\ && rm var", "a \\\\"),
+        ("a \\\\\\ ; rm var", "a \\\\\\ "),
+        ("x=\\ ; rm var", "x=\\ "),
+    ],
+)
+def test_remove_command_keeps_an_escaped_blank_of_the_word_before(text, expected) -> None:
+    """The gap before ``&&`` stopped at nothing: the escaped space of ``install \\ `` went with
+    the removed command, the edit overlapped the word before it, and DF107 crashed (DF000)."""
+    assert _drop_command(text, "rm") == expected
+    words = [w.value for c in parse_shell(expected).commands for w in (*c.assignments, *c.words)]
+    before = [w.value for c in parse_shell(text).commands[:-1] for w in (*c.assignments, *c.words)]
+    assert words == before

@@ -87,10 +87,15 @@ def _owner(script: Script, word: Word) -> Command:
 
 
 def _skip_back(text: str, pos: int, newlines: bool = False) -> int:
-    """Move left over blanks and backslash-newlines (and bare newlines when asked)."""
+    """Move left over blanks and backslash-newlines (and bare newlines when asked).
+
+    A blank after a backslash is part of a word (``install \\ && rm x``): it stops there.
+    """
     while pos > 0:
         c = text[pos - 1]
         if c in " \t":
+            if _escaped(text, pos - 1):
+                break
             pos -= 1
         elif c == "\n" and pos >= 2 and text[pos - 2] == "\\":
             pos -= 2
@@ -99,6 +104,14 @@ def _skip_back(text: str, pos: int, newlines: bool = False) -> int:
         else:
             break
     return pos
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether ``text[index]`` follows an odd run of backslashes (so it is escaped)."""
+    start = index
+    while start > 0 and text[start - 1] == "\\":
+        start -= 1
+    return (index - start) % 2 == 1
 
 
 def _skip_forward(text: str, pos: int, newlines: bool = False) -> int:
