@@ -100,15 +100,15 @@ def fix_source(
     passes = 0
     while True:
         passes += 1
-        if passes > MAX_PASSES:
-            still = ", ".join(sorted({f.code for f in _choose(result.findings, threshold)}))
+        chosen = _choose(result.findings, threshold)
+        if not chosen:
+            break
+        if passes > MAX_PASSES:  # checked after `chosen`: a file settled by the last pass is done
+            still = ", ".join(sorted({f.code for f in chosen}))
             raise FixError(
                 f"fixes did not converge after {MAX_PASSES} passes; still firing: {still} "
                 "(please report this file)"
             )
-        chosen = _choose(result.findings, threshold)
-        if not chosen:
-            break
         edits = [e for f in chosen for e in f.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(text, edits)
         try:

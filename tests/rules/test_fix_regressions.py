@@ -8,10 +8,12 @@ answer matters.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from rewriter.fixes.engine import FixError, fix_source
 from rewriter.rules.engine import lint_source
 from tests.rules.test_fix_properties import check_fix_invariants
 
@@ -249,3 +251,28 @@ def test_dependency_first_move_over_an_apt_run_survives_the_apt_cache_mount_fix(
     ]  # fmt: skip
     assert order == sorted(order), result.output
     assert "apt-get update && apt-get install -y curl" in result.output
+
+
+def test_file_settled_by_the_last_allowed_pass_is_fixed_not_refused(monkeypatch) -> None:
+    """The pass limit was checked before looking whether anything was left to apply: a file
+    that needed exactly MAX_PASSES passes raised FixError "still firing: " (naming no rule).
+    Now every refusal names a rule that still fires."""
+    import rewriter.fixes.engine as engine
+
+    source = (
+        "FROM node:20\nCOPY . .\nRUN npm install -p\nCOPY . .\nRUN npm install\n"
+        "COPY . .\nRUN npm install -f\n"
+    )
+    expected = fix_source(source, unsafe=True).output
+    for limit in range(1, 20):
+        monkeypatch.setattr(engine, "MAX_PASSES", limit)
+        try:
+            output = fix_source(source, unsafe=True).output
+        except FixError as exc:
+            assert re.search(r"still firing: DF\d{3}", str(exc)), str(exc)
+            continue
+        assert output == expected
+        assert limit > 1
+        break
+    else:
+        pytest.fail("never converged")
