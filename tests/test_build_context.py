@@ -754,3 +754,24 @@ def test_sent_tree_is_built_once_per_scan_and_ignore_file(tmp_path):
     assert "b/y.txt" in unignored.files and "b/y.txt" not in first.files
     again = scan_context(tmp_path)
     assert again._sent_trees == {} and resolve_copy_sources(again, ["."]) == first
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", ["requirements.txt", "package.json", "go.mod", "dev.txt"])
+def test_named_pipe_in_the_context_is_skipped_not_read(tmp_path, name):
+    """Reading a FIFO waits for a writer: a named pipe called requirements.txt (or one that a
+    requirements file includes) made `dfopt check` hang forever."""
+    from rewriter.fixes.engine import fix_source
+    from rewriter.rules.engine import lint_source
+
+    make(tmp_path, {"requirements.txt": "-r dev.txt\nflask\n"} if name == "dev.txt" else {})
+    os.mkfifo(tmp_path / name)
+    source = (
+        "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt -r dev.txt\n"
+        "RUN npm ci && go mod download\n"
+    )
+    notes = scan_context(tmp_path).notes
+    read_at_scan = name != "go.mod"  # go.mod is read only when a rule asks for it
+    assert any(note.startswith(f"{name}: not a regular file") for note in notes) == read_at_scan
+    assert lint_source(source, context_dir=tmp_path).error is None
+    fix_source(source, context_dir=tmp_path, unsafe=True)

@@ -111,6 +111,8 @@ class _Context(Record, eq="mutable"):
         path = (root / self.rel(name)).resolve()
         if root != path and root not in path.parents:
             return None
+        if not path.is_file():  # absent, a folder, or a FIFO that would block the read
+            return None
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 return handle.read(limit)

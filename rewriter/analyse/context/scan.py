@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Literal
@@ -383,7 +384,7 @@ class _Scanner:
                         if self._directory(rel, entry, state):
                             subdirs.append((rel, state))
                     else:
-                        self._file(rel, entry.name, state, depth)
+                        self._file(rel, entry, state, depth)
                 stack.extend(reversed(subdirs))
             if not stack:
                 return
@@ -414,9 +415,17 @@ class _Scanner:
             return False
         return True
 
-    def _file(self, rel: str, name: str, state: IgnoreState | None, depth: int) -> None:
+    def _file(
+        self, rel: str, entry: os.DirEntry[str], state: IgnoreState | None, depth: int
+    ) -> None:
+        name = entry.name
         self.files.add(rel)
-        self.plain_files.add(rel)
+        try:
+            regular = entry.is_file(follow_symlinks=False)  # from the listing: no extra stat
+        except OSError:
+            regular = False
+        if regular:  # a FIFO, socket or device is read only after `read` has checked it
+            self.plain_files.add(rel)
         if name.startswith(".env") and _is_env_file(name):
             self.ignorable.append(IgnorablePath(rel, "env-file", self._excluded(state)))
         if depth <= self.manifest_depth:
@@ -462,9 +471,17 @@ class _Scanner:
         path = os.path.join(self.root_text, rel)
         # A plain file of the walk is inside by construction (the walk never follows a link),
         # which spares resolving every component of its path again.
-        if rel not in self.plain_files and self._inside(path) is None:
-            self.notes.append(f"{rel}: not read, it resolves outside the context")
-            return None
+        if rel not in self.plain_files:
+            if self._inside(path) is None:
+                self.notes.append(f"{rel}: not read, it resolves outside the context")
+                return None
+            try:
+                regular = stat.S_ISREG(os.stat(path).st_mode)
+            except OSError:
+                regular = True  # absent or unreadable: the read below says why
+            if not regular:  # reading a FIFO would wait for a writer forever
+                self.notes.append(f"{rel}: not a regular file, skipped")
+                return None
         try:
             return _read_text(path, limit)
         except OSError as error:
