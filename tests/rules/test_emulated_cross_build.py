@@ -95,3 +95,11 @@ def test_platform_flag_goes_before_the_end_of_flags_marker() -> None:
     source = GO.replace("FROM golang:1.22 AS build", "FROM -- golang:1.22 AS build")
     out = fix_source(source, config=Config(select=("DF302",)), unsafe=True).output
     assert out.startswith("FROM --platform=$BUILDPLATFORM -- golang:1.22 AS build\n")
+
+
+def test_from_without_an_image_gets_no_platform_fix() -> None:
+    """``FROM`` alone: the flag was glued to the keyword (``FROM--platform=...``), which the
+    next pass read as another instruction (the fix property test saw a FROM disappear)."""
+    source = "FROM\nRUN gradle build\nFROM eclipse-temurin:21\nCOPY --from=0 /a /b\n"
+    out = fix_source(source, config=Config(select=("DF302",)), unsafe=True).output
+    assert out == source

@@ -103,8 +103,8 @@ def _copied_into(model, final) -> set:
 
 def _fix(ctx: RuleContext, stage, steps) -> Fix | None:
     inst = stage.from_instruction
-    if inst.start_line != inst.end_line:
-        return None
+    if inst.start_line != inst.end_line or not inst.args:
+        return None  # a bare `FROM` has no image to put the flag before (FROM--platform=...)
     at = inst.file_span(inst.flags[0].start, 0)[0] if inst.flags else inst.new_flag_offset()
     edits = [Edit.insert(at, "--platform=$BUILDPLATFORM ")]
     texts = " ".join(r.instruction.args for r, _, _ in steps)
