@@ -63,15 +63,14 @@ def _go_string(item: str) -> str:
 #: encoding/json's maxNestingDepth: Go reports deeper input as a syntax error.
 GO_JSON_MAX_DEPTH = 10_000
 
-_JSON_TOKEN = re.compile(
-    r"""[ \t\n\r]*(?:
+#: One JSON token after optional blanks (compiled on first use, by ``re``'s cache: only
+#: input nested past Python's recursion limit needs it).
+_JSON_TOKEN = r"""[ \t\n\r]*(?:
         (?P<open>[\[{]) | (?P<close>[\]}]) | (?P<comma>,) | (?P<colon>:)
       | (?P<string>"(?:[^"\\\x00-\x1f]|\\.)*")
       | (?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)
       | (?P<literal>true|false|null)
-    )""",
-    re.VERBOSE,
-)
+    )"""
 _LITERALS = {"true": True, "false": False, "null": None}
 _NOT_JSON = object()
 
@@ -85,13 +84,14 @@ def _decode_deep_json(text: str) -> object:
     """
     import json
 
+    token_at = re.compile(_JSON_TOKEN, re.VERBOSE).match
     stack: list[list | dict] = []  # the open containers, innermost last
     keys: list[object] = []  # per open object: the key waiting for its value (or _NOT_JSON)
     expect = "value"  # what may come next: value(-or-close), key(-or-close), colon, comma-or-close
     result: object = _NOT_JSON
     pos = 0
     while True:
-        match = _JSON_TOKEN.match(text, pos)
+        match = token_at(text, pos)
         if match is None:
             break
         pos = match.end()
