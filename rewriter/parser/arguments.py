@@ -125,7 +125,10 @@ def extract_flags(line: str, base: int = 0) -> tuple[int | None, list[Flag]]:
 
     Returns the index in ``line`` where the arguments begin (None when the line is all flags) and
     the flags. A bare ``--`` ends the flags and is dropped. BuildKit scans bytes here; we scan
-    characters, which is the same for every flag that is valid UTF-8 text.
+    characters, which agrees for ASCII flags. A non-ASCII flag differs: BuildKit reads each of
+    its bytes as a Latin-1 character, and the bytes 0x85 and 0xA0 (Go's Latin-1 spaces) split
+    its words (``--from=xı`` is ``--from=xÄ±`` there). The rules that write a flag refuse a
+    non-ASCII value for that reason.
     """
     flags: list[Flag] = []
     n = len(line)
