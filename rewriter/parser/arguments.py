@@ -127,8 +127,8 @@ def extract_flags(line: str, base: int = 0) -> tuple[int | None, list[Flag]]:
     the flags. A bare ``--`` ends the flags and is dropped. BuildKit scans bytes here; we scan
     characters, which agrees for ASCII flags. A non-ASCII flag differs: BuildKit reads each of
     its bytes as a Latin-1 character, and the bytes 0x85 and 0xA0 (Go's Latin-1 spaces) split
-    its words (``--from=xı`` is ``--from=xÄ±`` there). The rules that write a flag refuse a
-    non-ASCII value for that reason.
+    its words (``--from=xı`` is ``--from=xÄ±`` there). DF107 refuses to write a cache folder
+    with non-ASCII text into a mount flag for that reason.
     """
     flags: list[Flag] = []
     n = len(line)
