@@ -26,7 +26,7 @@ import json
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -221,26 +221,29 @@ def _mount(target: str, extra: str = "") -> str:
     return f"--mount=type=cache,target={target}{extra}"
 
 
-CASES: tuple[Case, ...] = (
-    Case(
-        name="apt",
-        dockerfile=(
-            "FROM debian:bookworm-slim\n"
-            "RUN apt-get update && \\\n"
-            "    apt-get install -y --no-install-recommends {packages} && \\\n"
-            "    rm -rf /var/lib/apt/lists/*\n"
-        ),
-        packages=("ca-certificates", "curl"),
-        install="apt-get install",
-        cache="/var/cache/apt/archives",
-        mounts=(
-            _mount("/var/cache/apt", ",sharing=locked"),
-            _mount("/var/lib/apt/lists", ",sharing=locked"),
-        ),
+_APT = Case(
+    name="apt",
+    dockerfile=(
+        "FROM debian:bookworm-slim\n"
+        "RUN apt-get update && \\\n"
+        "    apt-get install -y --no-install-recommends {packages} && \\\n"
+        "    rm -rf /var/lib/apt/lists/*\n"
     ),
-    Case(
-        # The script ends in a compound command once the cleanup goes: the apt hook is put
-        # back after the `fi`.
+    packages=("ca-certificates", "curl"),
+    install="apt-get install",
+    cache="/var/cache/apt/archives",
+    mounts=(
+        _mount("/var/cache/apt", ",sharing=locked"),
+        _mount("/var/lib/apt/lists", ",sharing=locked"),
+    ),
+)
+
+CASES: tuple[Case, ...] = (
+    _APT,
+    # The script ends in a compound command once the cleanup goes: the apt hook is put back
+    # after the `fi`.
+    replace(
+        _APT,
         name="apt-if",
         dockerfile=(
             "FROM debian:bookworm-slim\n"
@@ -249,13 +252,6 @@ CASES: tuple[Case, ...] = (
             "        apt-get install -y --no-install-recommends {packages}; \\\n"
             "    fi && \\\n"
             "    rm -rf /var/lib/apt/lists/*\n"
-        ),
-        packages=("ca-certificates", "curl"),
-        install="apt-get install",
-        cache="/var/cache/apt/archives",
-        mounts=(
-            _mount("/var/cache/apt", ",sharing=locked"),
-            _mount("/var/lib/apt/lists", ",sharing=locked"),
         ),
     ),
     Case(
