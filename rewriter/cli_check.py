@@ -99,6 +99,11 @@ def run_check(paths, options: Options, *, fmt, exit_zero, statistics, color, job
         report_stream.write(render_github(reports))
     elif not quiet_text:
         render_text(reports, color=_use_color(color, report_stream), file=report_stream)
+    else:
+        # The diff (or the summary) replaces the findings, not the errors: a file that could not
+        # be read, parsed or fixed must say why, with its file:line:col, or exit 2 is a mystery.
+        failed = [r for r in reports if r.error is not None]
+        render_text(failed, color=_use_color(color, sys.stderr), file=sys.stderr)
     if statistics:  # machine-readable formats keep stdout parseable: counts go to stderr
         (report_stream if fmt == "text" else sys.stderr).write(render_statistics(reports))
 

@@ -166,7 +166,7 @@ def process_file(path: str, options: Options) -> Outcome:
                 source, path=name, context_dir=context, config=config, unsafe=options.unsafe_fixes
             )
         except FixError as exc:
-            report.error = RuntimeError(f"{name}: not fixed: {exc}")
+            report.error = RuntimeError(f"not fixed: {exc}")
             return outcome
         if result.error is not None:
             report.error = result.error.with_file(name)

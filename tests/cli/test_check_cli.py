@@ -254,3 +254,32 @@ def test_diff_summary_names_the_new_build_command_and_never_the_secret(tmp_path:
     assert "docker build --secret" in result.output
     assert secret not in result.output
     assert path.read_text().count(secret) == 1  # --diff writes nothing
+
+
+@pytest.mark.parametrize("mode", [["--diff"], ["--fix", "--check"]])
+def test_diff_and_check_modes_still_print_why_a_file_failed(tmp_path: Path, mode) -> None:
+    """--diff and --fix --check replace the findings by a diff or a summary; a file that could
+    not be parsed must still say where and why on stderr, not only exit 2."""
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM a\nENV PATH\n")
+    result = run([*mode, str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2:1: error: " in result.stderr
+    assert bad.read_text() == "FROM a\nENV PATH\n"
+
+
+def test_fix_that_cannot_converge_names_the_file_once_and_writes_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A fix loop that does not settle is reported as ``path:1:1: error: not fixed: ...``."""
+    import rewriter.fixes.engine as engine
+
+    monkeypatch.setattr(engine, "MAX_PASSES", 0)
+    path = tmp_path / "Dockerfile"
+    path.write_text(BAD)
+    for mode in (["--diff"], ["--fix"]):
+        result = run([*mode, "--unsafe-fixes", "--select", "DF405", str(path)])
+        assert result.exit_code == 2
+        assert f"{path}:1:1: error: not fixed: fixes did not converge" in result.output
+        assert result.output.count(str(path)) == 1
+        assert path.read_text() == BAD
