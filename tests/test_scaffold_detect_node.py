@@ -10,6 +10,8 @@ from rewriter.scaffold.detect.node import (
     detect_node,
     detect_out_dir,
     is_yarn_berry,
+    node_manifests,
+    npm_secret_files,
     split_start_script,
 )
 from rewriter.scaffold.model import Notes
@@ -237,3 +239,17 @@ def test_checked_in_start_file_is_not_taken_for_build_output(tmp_path):
 def test_gitignored_start_folder_is_the_build_output(tmp_path):
     write_tree(tmp_path, {"out/index.js": "", ".gitignore": "out/\n"})
     assert detect_out_dir(tmp_path, {}, ["node", "out/index.js"]) == "out"
+
+
+@pytest.mark.parametrize(
+    ("manager", "expected"),
+    [("npm", [".npmrc"]), ("yarn", [".npmrc"]), ("pnpm", [".npmrc"]), ("yarn-berry", [])],
+)
+def test_npmrc_is_a_build_secret_for_the_managers_that_read_it(tmp_path, manager, expected):
+    """npm, pnpm and Yarn 1 read .npmrc at install time, so it is mounted as a secret (a COPY
+    would leave its token in a layer); Yarn 2+ reads only .yarnrc.yml, so it gets no mount."""
+    (tmp_path / ".npmrc").write_text("//registry.example.com/:_authToken=x\n")
+    assert npm_secret_files(tmp_path, manager) == expected
+    assert ".npmrc" not in node_manifests(tmp_path, manager, {})
+    (tmp_path / ".npmrc").unlink()
+    assert npm_secret_files(tmp_path, manager) == []

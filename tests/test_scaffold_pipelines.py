@@ -252,3 +252,44 @@ def test_command_refuses_to_write_through_a_symlinked_folder(tmp_path):
 def test_writer_takes_only_relative_paths_inside_the_folder(tmp_path, name):
     with pytest.raises(ScaffoldError):
         target_path(tmp_path, name)
+
+
+# -- build secrets ----------------------------------------------------------------------------
+
+NODE_WITH_NPMRC = {
+    "package.json": '{"name": "shop", "scripts": {"start": "node index.js"}}\n',
+    "package-lock.json": '{"lockfileVersion": 3}\n',
+    "index.js": "",
+    ".npmrc": "//registry.example.com/:_authToken=${NPM_TOKEN}\n",
+}
+
+
+def _node_files(tmp_path: Path, tree: dict[str, str], **choices) -> dict[str, str]:
+    app = write_tree(tmp_path / "shop", tree)
+    return scaffold(app, "node", **choices).files
+
+
+def test_every_pipeline_passes_the_npmrc_the_dockerfile_mounts_as_a_secret(tmp_path):
+    """The Dockerfile mounts .npmrc as secret ``npmrc``: bake, GitHub and GitLab must provide
+    it from the same file, or the install runs without the registry settings."""
+    files = _node_files(tmp_path / "a", NODE_WITH_NPMRC, bake=True, ci="github")
+    assert "--mount=type=secret,id=npmrc,target=/app/.npmrc" in files["Dockerfile"]
+    assert [_unquote(v) for v in _bake_target(files[BAKE_FILE])["secret"]] == [
+        "id=npmrc,src=.npmrc"
+    ]
+    build_step = _step(_steps(files[GITHUB_WORKFLOW]), "docker/build-push-action")
+    assert build_step["with"]["secret-files"].split() == ["npmrc=.npmrc"]
+    gitlab = _node_files(tmp_path / "b", NODE_WITH_NPMRC, ci="gitlab")[GITLAB_CI]
+    argv = _build_argv(_gitlab_job(gitlab))
+    assert argv[argv.index("--secret") + 1] == "id=npmrc,src=.npmrc"
+
+
+def test_pipelines_name_no_secret_when_the_project_has_none(tmp_path):
+    tree = {k: v for k, v in NODE_WITH_NPMRC.items() if k != ".npmrc"}
+    files = _node_files(tmp_path / "a", tree, bake=True, ci="github")
+    assert "secret" not in _bake_target(files[BAKE_FILE])
+    build_step = _step(_steps(files[GITHUB_WORKFLOW]), "docker/build-push-action")
+    assert "secret-files" not in build_step["with"]
+    gitlab = _node_files(tmp_path / "b", tree, ci="gitlab")[GITLAB_CI]
+    assert "--secret" not in _build_argv(_gitlab_job(gitlab))
+    assert "secret" not in files["Dockerfile"]

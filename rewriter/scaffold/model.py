@@ -79,6 +79,9 @@ class Project:
     out_dir: str = "dist"
     env: dict[str, str] = field(default_factory=dict)
     corepack: bool = False
+    # Credentials files the install reads (``.npmrc``): mounted as build secrets, never copied,
+    # since a COPY would keep their tokens in a layer (what DF203 reports).
+    secret_files: list[str] = field(default_factory=list)
     # Python
     is_package: bool = False
     requirements: list[str] = field(default_factory=list)

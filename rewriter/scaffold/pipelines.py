@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from rewriter.scaffold.model import CI_SYSTEMS, Project, ScaffoldError
-from rewriter.scaffold.recipes.common import app_name
+from rewriter.scaffold.recipes.common import app_name, build_secrets
 
 BAKE_FILE = "docker-bake.hcl"
 GITHUB_WORKFLOW = ".github/workflows/docker.yml"
@@ -36,8 +36,14 @@ def current_branch(root: Path) -> str:
 
 
 def _values(project: Project) -> dict[str, object]:
+    secrets = build_secrets(project)  # (id, file): the Dockerfile's secret mounts read them
     return {
         "name": app_name(project.root),
+        "secrets": bool(secrets),
+        "secret_names": ", ".join(name for _, name in secrets),
+        "secrets_hcl": ", ".join(f'"id={ident},src={name}"' for ident, name in secrets),
+        "secret_files_yaml": "".join(f"\n            {ident}={name}" for ident, name in secrets),
+        "secret_options": " ".join(f"--secret id={ident},src={name}" for ident, name in secrets),
         "platforms": ",".join(project.platforms),
         "platforms_hcl": ", ".join(f'"{p}"' for p in project.platforms),
         "branch": current_branch(project.root),

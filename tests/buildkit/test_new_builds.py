@@ -14,6 +14,7 @@ have and busybox lacks (``groupadd``/``useradd``, a CA bundle). These extras bel
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -31,6 +32,7 @@ from .harness import (
     docker_path,
     image_config,
     image_files,
+    image_layers_contain,
     require_engine,
     unique_token,
 )
@@ -228,6 +230,33 @@ def test_generated_dockerfile_builds_a_lean_runtime_and_caches_dependencies(
     assert_source_edit_keeps_dependencies_cached(
         tmp_path, app, source, token, first_ctx, dockerfile, dependency_steps
     )
+
+
+@pytest.mark.buildkit
+def test_npmrc_reaches_the_install_as_a_secret_and_no_layer(
+    tmp_path: Path, scaffold_images: None
+) -> None:
+    """A project with an .npmrc: the install RUNs see it (the build passes it with
+    ``--secret id=npmrc,src=.npmrc``, as the header says), no layer holds its token, and a build
+    without the secret still works (the mount is optional: public registries need no token)."""
+    token = f"npm-{unique_token()}"
+    npmrc = f"//registry.example.com/:_authToken={token}\n"
+    ctx = make_app(tmp_path, "node-npm", changes={".npmrc": npmrc})
+    dockerfile = generate(ctx, "node")
+    assert "--secret id=npmrc,src=.npmrc" in dockerfile
+    # Make each install RUN show the sha256 of what it sees at /app/.npmrc (without naming it).
+    seen = dockerfile.replace(" npm ci", " sha256sum /app/.np[m]rc && npm ci")
+    assert seen.count("sha256sum") == 2, dockerfile
+    with_secret = build(seen, ctx, secrets={"npmrc": npmrc}, no_cache=True)
+    assert with_secret.ok, with_secret.log
+    digest = hashlib.sha256(npmrc.encode()).hexdigest()
+    assert with_secret.log.count(digest) == 2, "an install did not see the mounted .npmrc"
+    assert not image_layers_contain(with_secret.tag, token.encode())
+    assert not _contains(image_files(with_secret.tag), "app/.npmrc")
+
+    without = build(dockerfile, ctx)
+    assert without.ok, without.log
+    assert not image_layers_contain(without.tag, token.encode())
 
 
 @pytest.mark.buildkit

@@ -229,7 +229,7 @@ def workspace_manifests(root: Path, package: dict[str, Any]) -> list[str]:
 
 def node_manifests(root: Path, package_manager: str, package: dict[str, Any]) -> list[str]:
     """Files the install reads, copied before the sources so that a source edit keeps it cached."""
-    names = ["package.json", *LOCKFILES, ".npmrc"]
+    names = ["package.json", *LOCKFILES]  # (.npmrc is a secret: see ``npm_secret_files``)
     if package_manager == "yarn":
         names.append(".yarnrc")
     if package_manager == "yarn-berry":
@@ -248,6 +248,15 @@ def node_manifests(root: Path, package_manager: str, package: dict[str, Any]) ->
     if "package.json" not in found:
         found.insert(0, "package.json")
     return found + workspace_manifests(root, package)
+
+
+def npm_secret_files(root: Path, package_manager: str) -> list[str]:
+    """``.npmrc`` when the project has one and its package manager reads it (npm, pnpm and
+    Yarn 1; Yarn 2+ reads only .yarnrc.yml). It often holds a registry token, so the install
+    gets it as a secret mount: copied, it would stay in a layer."""
+    if package_manager == "yarn-berry" or not (root / ".npmrc").is_file():
+        return []
+    return [".npmrc"]
 
 
 def detect_node(root: Path, notes: Notes, forced_manager: str | None = None) -> Project:
@@ -284,5 +293,6 @@ def detect_node(root: Path, notes: Notes, forced_manager: str | None = None) -> 
         build_script=isinstance(scripts.get("build"), str),
         out_dir=detect_out_dir(root, package, command),
         corepack=corepack,
+        secret_files=npm_secret_files(root, package_manager),
         notes=notes,
     )

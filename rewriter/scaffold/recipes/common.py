@@ -83,16 +83,40 @@ def app_name(root: Path) -> str:
     return name or "app"
 
 
+def build_secrets(project: Project) -> list[tuple[str, str]]:
+    """``(id, file)`` of each build secret: ``docker build --secret id=ID,src=FILE`` provides it
+    and ``RUN --mount=type=secret,id=ID`` reads it. The ids are the ones DF203's fix gives."""
+    from rewriter.fixes.secret_mounts import secret_id
+
+    return [(secret_id(name.lstrip(".")), name) for name in project.secret_files]
+
+
+def secret_mount_lines(project: Project, workdir: str = "/app") -> str:
+    """Extra ``--mount=type=secret`` lines for an install RUN (continuation lines, each before a
+    backslash): the secret appears at ``workdir/FILE`` while that RUN runs, and in no layer."""
+    return "".join(
+        f" \\\n    --mount=type=secret,id={ident},target={workdir}/{name}"
+        for ident, name in build_secrets(project)
+    )
+
+
+def secret_options(project: Project) -> str:
+    """``--secret ...`` options the build command needs (with a trailing space), or ""."""
+    return "".join(f"--secret id={ident},src={name} " for ident, name in build_secrets(project))
+
+
 def header(project: Project, details: str) -> str:
     """The comment block under ``# syntax``: what was detected and how to build and run it."""
     name = app_name(project.root)
+    secrets = secret_options(project)
     lines = [
         f"# {LANGUAGE_LABELS[project.lang]} ({details}), written by `dfopt new`.",
-        f"# Build: docker build -t {name} .",
+        f"# Build: docker build {secrets}-t {name} .",
     ]
     if project.platforms:
         lines.append(
-            f"#        docker buildx build --platform {','.join(project.platforms)} -t {name} ."
+            f"#        docker buildx build --platform {','.join(project.platforms)} {secrets}"
+            f"-t {name} ."
         )
     lines.append(f"# Run:   docker run --rm -p {project.port}:{project.port} {name}")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from rewriter.scaffold.recipes.common import (
     NODE_USER,
     copy_lines,
     header,
+    secret_mount_lines,
     start_lines,
 )
 
@@ -96,6 +97,7 @@ def node_recipe(project: Project) -> tuple[str, dict[str, object]]:
         "copy_manifests": copy_lines(project.manifests, project.root),
         "cache": CACHE[pm],
         "cache_options": CACHE_OPTIONS.get(pm, ""),
+        "secret_mounts": secret_mount_lines(project),
         "install_prod": install_prod,
         "install_all": install_all,
         "build_script": project.build_script,

@@ -29,6 +29,10 @@ target "app" {
 {{#if platforms}}
   platforms  = [{{platforms_hcl}}]
 {{/if}}
+{{#if secrets}}
+  # The install reads {{secret_names}} as a build secret, never stored in a layer.
+  secret     = [{{secrets_hcl}}]
+{{/if}}
   cache-from = ["type=registry,ref=${IMAGE}:buildcache"]
   cache-to   = ["type=registry,ref=${IMAGE}:buildcache,mode=max"]
 }

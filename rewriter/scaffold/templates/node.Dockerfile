@@ -18,16 +18,19 @@ RUN corepack enable
 # ---- deps: production dependencies only
 # Only the manifests are copied, so this step stays cached until a dependency changes. The cache
 # mount keeps downloaded packages between builds without putting them in any layer.
+{{#if secret_mounts}}
+# .npmrc is mounted as a build secret (see Build above): copied, its tokens would stay in a layer.
+{{/if}}
 FROM base AS deps
 {{copy_manifests}}
-RUN --mount=type=cache,target={{cache}}{{cache_options}} \
+RUN --mount=type=cache,target={{cache}}{{cache_options}}{{secret_mounts}} \
     {{install_prod}}
 {{#if build_script}}
 
 # ---- build: every dependency (dev included) and the sources -> {{out_dir}}/
 FROM base AS build
 {{copy_manifests}}
-RUN --mount=type=cache,target={{cache}}{{cache_options}} \
+RUN --mount=type=cache,target={{cache}}{{cache_options}}{{secret_mounts}} \
     {{install_all}}
 COPY . .
 RUN {{build_command}}
