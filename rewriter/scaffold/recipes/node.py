@@ -6,6 +6,7 @@ from rewriter.scaffold.model import Project
 from rewriter.scaffold.recipes.common import (
     DISTROLESS_USER,
     NODE_USER,
+    build_secrets,
     copy_lines,
     header,
     secret_mount_lines,
@@ -85,6 +86,11 @@ def node_recipe(project: Project) -> tuple[str, dict[str, object]]:
             project.cmd_override = cmd_override[1:]
             project.notes.warn("distroless runs node as its ENTRYPOINT: dropped `node` from --cmd")
         user_comment += "; ENTRYPOINT is node"
+    for ident, name in build_secrets(project):
+        project.notes.warn(
+            f"{name} is mounted as a build secret, not copied (it may hold a registry token): "
+            f"build with `docker build --secret id={ident},src={name} ...`"
+        )
     extra_env = "".join(f" \\\n    {key}={value}" for key, value in sorted(project.env.items()))
     details = f"{LABELS[pm]}, node {project.version}, {project.runtime} runtime"
     values: dict[str, object] = {
