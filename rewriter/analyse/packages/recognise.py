@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from rewriter.analyse.shell.model import Command, Word
@@ -414,7 +414,7 @@ def _recognise_tool(
     flags = {o.name for o in options} if options else _NO_FLAGS
     name, sub, used = _subcommand(tool, positionals)
     packages = tuple(positionals[used:]) if not tool.goals else ()
-    if tool.dir_options:
+    if tool.dir_options and options:
         for option in options:
             if option.name in tool.dir_options and option.value and directory is not None:
                 directory = posixpath.normpath(posixpath.join(directory, option.value))
@@ -426,50 +426,28 @@ def _recognise_tool(
             tool.ecosystem,
             OTHER,
             cmd,
-            subcommand=name,
+            name,
             packages=packages,
             directory=directory,
             cache_defeaters=_defeaters(tool, cmd, options, prefix_words, env, None),
         )
     kind = sub.with_packages_kind if packages and sub.with_packages_kind else sub.kind
-    manifests = list(sub.manifests)
-    optional = list(sub.optional)
-    needs_sources = sub.needs_sources and flags.isdisjoint(sub.no_source_flags)
-    lockfile = sub.lockfile or not flags.isdisjoint(sub.lockfile_flags)
-    offline = not flags.isdisjoint(sub.offline_flags)
+    manifests: Sequence[str] = sub.manifests
+    optional: Sequence[str] = sub.optional
+    if flags:
+        needs_sources = sub.needs_sources and flags.isdisjoint(sub.no_source_flags)
+        lockfile = sub.lockfile or not flags.isdisjoint(sub.lockfile_flags)
+        offline = not flags.isdisjoint(sub.offline_flags)
+    else:  # (what the lines above give without options)
+        needs_sources, lockfile, offline = sub.needs_sources, sub.lockfile, False
     downloads = sub.downloads and not offline
     caches = tool.caches if sub.caches is None else [c for c in tool.caches if c.name in sub.caches]
-
-    if tool.ecosystem == "python" and name in ("install", "sync", "download", "wheel"):
-        needs_sources, local = _python_locals(positionals[used:], options, needs_sources)
-        if local:
-            optional.extend(p for p in _PYTHON_PROJECT if p not in optional)
-        manifests.extend(
-            o.value for o in options if o.name in tool.manifest_flags and o.value is not None
-        )
-        if tool.tool == "pip" and env.get("PIP_REQUIRE_HASHES", "").lower() in _TRUE:
-            lockfile = True
-        if tool.tool == "uv" and name == "sync" and not sub.manifests:  # uv pip sync req.txt
-            manifests.extend(w.value for w in packages if w.value is not None)
-    elif tool.tool == "go":
-        kind, manifests, optional, needs_sources, downloads = _go_adjust(
-            name, packages, options, env, kind, manifests, optional, needs_sources, downloads
-        )
-    elif tool.tool == "cargo" and name == "install" and "--path" not in flags and packages:
-        kind, manifests, optional, needs_sources = DEPENDENCY_INSTALL, [], [], False
-    elif tool.tool in ("mvn",) and {"-f", "--file"} & flags:
-        manifests = [o.value for o in options if o.name in ("-f", "--file") and o.value]
-    elif tool.tool == "bundle" and any(
-        env.get(v, "").lower() in _TRUE for v in ("BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT")
-    ):
-        lockfile = True
-    if tool.tool == "cargo" and "--manifest-path" in flags:
-        manifests = [o.value for o in options if o.name == "--manifest-path" and o.value]
-    if tool.ecosystem == "node" and (
-        flags & _GLOBAL_FLAGS
-        or any(o.name == "--location" and o.value == "global" for o in options)
-    ):
-        manifests, optional, needs_sources = [], [], False
+    adjust = _ADJUSTERS.get(id(tool), _adjust_any)
+    if adjust is not None:
+        kind, manifests, optional, needs_sources, lockfile, downloads = adjust(
+            tool, name, sub, used, positionals, packages, options, flags, env,
+            kind, manifests, optional, needs_sources, lockfile, downloads,
+        )  # fmt: skip
     # A call that goes offline some other way (go's -mod=vendor, GOPROXY=off) still builds
     # with its caches; only an offline flag of a tool that never reads its cache offline
     # (pip --no-index) leaves them unused.
@@ -480,14 +458,13 @@ def _recognise_tool(
         if not defeated:
             kind = OTHER
     lockfile_alternative = sub.lockfile_alternative and not lockfile and not packages
-    cache_dirs = tuple(
-        d
-        for c in caches
-        if (
-            d := _FIXED_DIRS.get(id(c))
-            or cache_dir(c, env=env, home=home, user=user, directory=directory, options=options)
+    cache_dirs: list[str] = []
+    for c in caches:
+        d = _FIXED_DIRS.get(id(c)) or cache_dir(
+            c, env=env, home=home, user=user, directory=directory, options=options
         )
-    )
+        if d and d not in cache_dirs:
+            cache_dirs.append(d)
     defeaters = _defeaters(tool, cmd, options, prefix_words, env, caches)
     if kind == CLEANUP:
         defeaters += tuple(
@@ -496,23 +473,181 @@ def _recognise_tool(
             for c in caches
         )  # fmt: skip
     return PackageAction(
-        tool=tool.tool,
-        ecosystem=tool.ecosystem,
-        kind=kind,
-        command=cmd,
-        subcommand=name,
-        installs_from_lockfile=lockfile and kind in (DEPENDENCY_INSTALL, DOWNLOAD, BUILD),
-        lockfile_mode_available=lockfile_alternative,
-        manifests=tuple(dict.fromkeys(manifests)),
-        optional_manifests=tuple(dict.fromkeys(optional)),
-        needs_sources=needs_sources,
-        cache_dirs=tuple(dict.fromkeys(cache_dirs)),
-        cache_defeaters=defeaters,
-        downloads=downloads,
-        uses_cache=uses_cache and bool(cache_dirs),
-        packages=packages,
-        directory=directory,
+        tool.tool,
+        tool.ecosystem,
+        kind,
+        cmd,
+        name,
+        lockfile and kind in _LOCKFILE_KINDS,
+        lockfile_alternative,
+        _unique(manifests),
+        _unique(optional),
+        needs_sources,
+        tuple(cache_dirs),
+        defeaters,
+        downloads,
+        uses_cache and bool(cache_dirs),
+        packages,
+        directory,
     )
+
+
+#: Kinds whose ``installs_from_lockfile`` may be true.
+_LOCKFILE_KINDS = frozenset({DEPENDENCY_INSTALL, DOWNLOAD, BUILD})
+
+
+def _unique(items: Sequence[str]) -> tuple[str, ...]:
+    """``items`` without repeats, in order, as a tuple (one item needs no dict)."""
+    if len(items) < 2:
+        return tuple(items)
+    return tuple(dict.fromkeys(items))
+
+
+#: What ``_recognise_tool`` may change for one tool: (kind, manifests, optional,
+#: needs_sources, lockfile, downloads) after the subcommand's own values.
+_Adjusted = tuple[str, "Sequence[str]", "Sequence[str]", bool, bool, bool]
+
+
+def _adjust_python(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """pip, uv, poetry, pipenv: local paths need the sources; ``-r`` files are manifests;
+    PIP_REQUIRE_HASHES pins (pip); ``uv pip sync req.txt`` reads its arguments."""
+    if tool.ecosystem == "python" and name in ("install", "sync", "download", "wheel"):
+        manifests, optional = list(manifests), list(optional)
+        needs_sources, local = _python_locals(positionals[used:], options, needs_sources)
+        if local:
+            optional.extend(p for p in _PYTHON_PROJECT if p not in optional)
+        manifests.extend(
+            o.value for o in options if o.name in tool.manifest_flags and o.value is not None
+        )
+        if tool.tool == "pip" and env.get("PIP_REQUIRE_HASHES", "").lower() in _TRUE:
+            lockfile = True
+        if tool.tool == "uv" and name == "sync" and not sub.manifests:  # uv pip sync req.txt
+            manifests.extend(w.value for w in packages if w.value is not None)
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_go(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    kind, manifests, optional, needs_sources, downloads = _go_adjust(
+        name,
+        packages,
+        options,
+        env,
+        kind,
+        list(manifests),
+        list(optional),
+        needs_sources,
+        downloads,
+    )
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_cargo(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """``cargo install NAME`` installs a tool; ``--manifest-path`` names the manifest."""
+    if name == "install" and "--path" not in flags and packages:
+        kind, manifests, optional, needs_sources = DEPENDENCY_INSTALL, [], [], False
+    if "--manifest-path" in flags:
+        manifests = [o.value for o in options if o.name == "--manifest-path" and o.value]
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_maven(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """``mvn -f other/pom.xml``: that file is the manifest."""
+    if "-f" in flags or "--file" in flags:
+        manifests = [o.value for o in options if o.name in ("-f", "--file") and o.value]
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_bundler(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """BUNDLE_FROZEN/BUNDLE_DEPLOYMENT install from the lockfile."""
+    if any(env.get(v, "").lower() in _TRUE for v in ("BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT")):
+        lockfile = True
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_node(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """A global install (``npm install -g``) reads no project file."""
+    if options and (
+        flags & _GLOBAL_FLAGS
+        or any(o.name == "--location" and o.value == "global" for o in options)
+    ):
+        manifests, optional, needs_sources = [], [], False
+    return kind, manifests, optional, needs_sources, lockfile, downloads
+
+
+def _adjust_any(
+    tool: Tool, name: str | None, sub: Sub, used: int, positionals: list[Word],
+    packages: tuple[Word, ...], options: list[_Option], flags: frozenset[str] | set[str],
+    env: Mapping[str, str], kind: str, manifests: Sequence[str], optional: Sequence[str],
+    needs_sources: bool, lockfile: bool, downloads: bool,
+) -> _Adjusted:  # fmt: skip
+    """Every adjustment whose tool test passes, in the table's order: for a tool that is not
+    in the table (``_ADJUSTERS`` picks the one that can apply to each table tool)."""
+    values = (kind, manifests, optional, needs_sources, lockfile, downloads)
+    context = (tool, name, sub, used, positionals, packages, options, flags, env)
+    if tool.ecosystem == "python":
+        values = _adjust_python(*context, *values)
+    elif tool.tool == "go":
+        values = _adjust_go(*context, *values)
+    elif tool.tool == "cargo":
+        values = _adjust_cargo(*context, *values)
+    elif tool.tool == "mvn":
+        values = _adjust_maven(*context, *values)
+    elif tool.tool == "bundle":
+        values = _adjust_bundler(*context, *values)
+    if tool.ecosystem == "node":
+        values = _adjust_node(*context, *values)
+    return values
+
+
+def _adjuster_for(tool: Tool) -> Callable[..., _Adjusted] | None:
+    """The one adjustment that can apply to ``tool`` (None: none can), as ``_adjust_any``
+    would choose it."""
+    if tool.ecosystem == "python":
+        return _adjust_python
+    by_name = _BY_NAME.get(tool.tool)
+    if tool.ecosystem == "node":
+        return _adjust_node if by_name is None else _adjust_any
+    return by_name
+
+
+_BY_NAME: dict[str, Callable[..., _Adjusted]] = {
+    "go": _adjust_go, "cargo": _adjust_cargo, "mvn": _adjust_maven, "bundle": _adjust_bundler
+}  # fmt: skip
+
+
+#: ``_adjuster_for`` each table tool, by ``id`` (see ``_SUBCOMMAND_SIZES``); another tool
+#: takes ``_adjust_any``.
+_ADJUSTERS: dict[int, Callable[..., _Adjusted] | None] = {id(t): _adjuster_for(t) for t in TOOLS}
 
 
 def _python_locals(
