@@ -1599,17 +1599,32 @@ def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> 
     syntax = ins.syntax
     escape = model.tree.escape
     plain = _expander_for(escape).plain
-    expand_value = _state_expander(escape, state)
+    values = syntax.values
+    flag_list = syntax.flags
+    heredocs = ins.heredocs
+    # Most COPYs have no flag, no heredoc and plain words (each expands to itself): the
+    # expander (which builds a scope on first use) is made only for the others.
+    expand_value: Callable[[str], str] | None = None
     flags: dict[str, str | None] = {}
     exclude: list[str] = []
-    for flag in syntax.flags:
-        name, value = flag.name, flag.value
-        flags[name] = value
-        if name == "exclude" and value is not None:
-            exclude.append(expand_value(value))
-    values = syntax.values
-    heredocs = ins.heredocs
+    chown = chmod = from_ = None
+    link = parents = False
+    if flag_list:
+        expand_value = _state_expander(escape, state)
+        for flag in flag_list:
+            name, value = flag.name, flag.value
+            flags[name] = value
+            if name == "exclude" and value is not None:
+                exclude.append(expand_value(value))
+        from_ = flags.get("from")
+        chown = flags.get("chown")
+        chown = expand_value(chown) if chown else None
+        chmod = flags.get("chmod")
+        chmod = expand_value(chmod) if chmod else None
+        link = _flag_true(flags, "link")
+        parents = _flag_true(flags, "parents")
     if heredocs:
+        expand_value = expand_value or _state_expander(escape, state)
         heredoc_sources = [
             doc for value in values[:-1] for doc in heredocs if _is_heredoc_word(value, (doc,))
         ]
@@ -1618,41 +1633,32 @@ def _copy_step(model: BuildModel, ins: Instruction, state: InstructionState) -> 
         dest = words[-1] if words and words[-1] is not None else ""
     else:  # (what the lines above give without heredocs; a plain word expands to itself)
         heredoc_sources = []
-        sources = [v if plain(v) else expand_value(v) for v in values]
+        sources = list(values)
+        if not all(map(plain, sources)):
+            expand_value = expand_value or _state_expander(escape, state)
+            sources = [v if plain(v) else expand_value(v) for v in sources]
         dest = sources.pop() if sources else ""
     workdir = state.workdir
     destination = _absolute(dest, workdir) if dest else workdir
     if dest.endswith("/") and not destination.endswith("/"):
         destination += "/"
-    from_ = flags.get("from")
     from_stage = find_stage(model.stages, from_, by_index=True) if from_ else None
     urls = [s for s in sources if s.startswith(_URL_PREFIXES)] if syntax.name == "add" else []
-    chown = flags.get("chown")
-    chmod = flags.get("chmod")
-    step = CopyStep(
-        instruction=ins,
-        state=state,
-        sources=sources,
-        heredoc_sources=heredoc_sources,
-        dest=dest,
-        destination=destination,
-        from_=from_,
-        from_stage=from_stage,
-        chown=expand_value(chown) if chown else None,
-        chmod=expand_value(chmod) if chmod else None,
-        link=_flag_true(flags, "link"),
-        parents=_flag_true(flags, "parents"),
-        exclude=exclude,
-        flags=flags,
-        urls=urls,
-    )
+    broad = False
+    context_files = None
     if from_ is None:
         context = model.context
         local = [s for s in sources if not s.startswith(_URL_PREFIXES)]
-        step.broad = any(_is_broad(s, context) for s in local)
-        if context is not None and local:
-            step.context_files = _context_files(context, local)
-    return step
+        if context is None:  # (``_is_broad`` without a context)
+            broad = not _BROAD_SOURCES.isdisjoint(local)
+        else:
+            broad = any(_is_broad(s, context) for s in local)
+            if local:
+                context_files = _context_files(context, local)
+    return CopyStep(
+        ins, state, sources, heredoc_sources, dest, destination, from_, from_stage, chown, chmod,
+        link, parents, exclude, flags, broad, context_files, urls,
+    )  # fmt: skip
 
 
 def _flag_true(flags: Mapping[str, str | None], name: str) -> bool:
