@@ -230,25 +230,12 @@ def parse_mount(
     required = "required" in bare or _truthy(options.get("required", "false"))
     if required and mount_type not in ("secret", "ssh"):
         errors.append(f"unexpected key 'required' for mount type {mount_type!r}")
+    get = options.get
     mount = Mount(
-        type=mount_type,
-        target=options.get("target"),
-        source=options.get("source"),
-        id=options.get("id"),
-        sharing=sharing,
-        from_=options.get("from"),
-        uid=options.get("uid"),
-        gid=options.get("gid"),
-        mode=options.get("mode"),
-        env=options.get("env"),
-        required=required,
-        readonly=readonly,
-        options=options,
-        raw_options=raw,
-        flag=flag,
-        span=span,
-        errors=tuple(errors),
-    )
+        mount_type, get("target"), get("source"), get("id"), sharing, get("from"), get("uid"),
+        get("gid"), get("mode"), get("env"), required, readonly, options, raw, flag, span,
+        tuple(errors),
+    )  # fmt: skip
     if span is None:
         mount._instruction = instruction
     return mount

@@ -861,7 +861,7 @@ def _known_caches(
     The locations depend on nothing but the values of ``_CACHE_VARIABLES``, ``home``, ``user``
     and ``directory``, so they are computed once per distinct combination of those.
     """
-    values = tuple(env.get(var) for var in _CACHE_VARIABLES)
+    values = tuple(map(env.get, _CACHE_VARIABLES))
     return _known_caches_for(values, home, user, directory)
 
 

@@ -24,7 +24,7 @@ from .lexer import _OP_TYPES as OP_TYPES
 from .lexer import _OPERATORS as OPERATORS
 from .lexer import _REDIRECTS as REDIRECTS
 from .lexer import Lexer
-from .model import LIT, Command, Enclosure, Redirect, Word, WordPart
+from .model import Command, Enclosure, Redirect, Word
 from .plain import ASSIGNMENT, KEYWORDS
 from .variables import MAY_CHANGE, Variables, apply, changes_variables, uncertain
 
@@ -239,7 +239,7 @@ def _flat_tokens(text: str, start: int, end: int) -> list[_Token] | None:
             if raw in _NOT_FLAT:
                 return None
             glob = "*" in raw or "?" in raw or "[" in raw
-            word = Word(raw, raw, first, stop, (WordPart(LIT, raw, False),), glob)
+            word = Word(raw, raw, first, stop, None, glob)  # (parts: one literal)
             append(("WORD", first, stop, raw, word, ()))
         elif op is not None:
             kind = _FLAT_OPERATORS[op]

@@ -47,7 +47,7 @@ class Word(Record):
     ``[`` is present: ``value`` keeps those characters literally (``/var/lib/apt/lists/*``).
     """
 
-    __slots__ = ("end", "glob", "parts", "raw", "start", "value")
+    __slots__ = ("_parts", "end", "glob", "raw", "start", "value")
 
     def __init__(
         self,
@@ -55,15 +55,26 @@ class Word(Record):
         value: str | None,
         start: int,
         end: int,
-        parts: tuple[WordPart, ...] = (),
+        parts: tuple[WordPart, ...] | None = (),
         glob: bool = False,
     ) -> None:
         self.raw = raw
         self.value = value
         self.start = start
         self.end = end
-        self.parts = parts
+        # None: one unquoted literal part, ``raw`` (``parts`` builds it on first use).
+        self._parts = parts
         self.glob = glob
+
+    @property
+    def parts(self) -> tuple[WordPart, ...]:
+        """The pieces of the word. ``parts=None`` given to the constructor stands for
+        ``(WordPart(LIT, raw, False),)``, built here when first read: the shell parser's
+        fast path makes most words that way, and few of their parts are ever read."""
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = (WordPart(LIT, self.raw, False),)
+        return parts
 
     @property
     def quoted(self) -> bool:
