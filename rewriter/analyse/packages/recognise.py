@@ -356,8 +356,11 @@ def _subcommand(tool: Tool, positionals: list[Word]) -> tuple[str | None, Sub | 
             if first is not None and first in tool.subcommands:
                 return first, tool.subcommands[first], 1
             continue
-        if len(values) >= size and None not in values[:size]:
-            key = " ".join(v for v in values[:size] if v is not None)
+        if len(values) >= size:
+            head = values[:size]
+            if None in head:
+                continue
+            key = " ".join(head)  # type: ignore[arg-type]
             if key in tool.subcommands:
                 return key, tool.subcommands[key], size
     if not values and tool.default_sub:

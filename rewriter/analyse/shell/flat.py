@@ -186,7 +186,8 @@ def _walk_element(
         box.variables = variables
         return cwd
     words, assignments, redirects, first, last, subs = element
-    _parse_substitutions(subs, cwd, outer, parse_region)
+    if subs:
+        _parse_substitutions(subs, cwd, outer, parse_region)
     command = Command(
         words, assignments, redirects, first, last, connector, cwd, True, sole, len(outer), outer,
         box.variables,
@@ -197,7 +198,7 @@ def _walk_element(
         shell_c_body(parse_region, command, cwd, outer)
     if name in MAY_CHANGE and changes_variables(command):
         box.variables = apply(command, box.variables)
-    return cwd_after(command, cwd, name)
+    return cwd_after(command, cwd, name) if name in _MOVES_CWD else cwd
 
 
 def _parse_substitutions(
@@ -454,6 +455,10 @@ def shell_c_body(
                 start, end = body.start + 1, body.end - 1
                 parse_region(start, end, cwd, (*outer, Enclosure("shell_c", start, end)))
             return
+
+
+#: The commands ``cwd_after`` looks at (any other leaves the directory alone).
+_MOVES_CWD = frozenset({"cd", "pushd", "popd"})
 
 
 def cwd_after(command: Command, cwd: str | None, name: str | None) -> str | None:
