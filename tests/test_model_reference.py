@@ -85,3 +85,55 @@ def test_generated_copies_equal_the_reference(keyword, flags, words, json, escap
         return
     _same_copies(build_model(tree))
     _same_copies(build_model(tree, context=context))
+
+
+def _actions(models) -> list:
+    return [
+        (command.command, command.cwd, command.action)
+        for model in models
+        for step in model.runs()
+        for command in step.commands
+    ]
+
+
+def test_remembered_actions_equal_fresh_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_recognised`` remembers actions on the (cached) Script: every corpus file built twice
+    over one parse cache, and with other build args and another user, gives the actions
+    ``recognise`` gives afresh."""
+    from rewriter.analyse import model as model_module
+    from rewriter.analyse.shell import parse_shell
+
+    trees = [parse(text) for _, text in corpus_dockerfiles(parseable=True)]
+    variants = [{}, {"build_args": {"NODE_ENV": "production", "PIP_NO_CACHE_DIR": "1"}}]
+    parse_shell.cache_clear()
+    remembered = [
+        _actions(build_model(tree, **kwargs) for tree in trees)
+        for kwargs in variants * 2  # the second time over, every answer is remembered
+    ]
+    monkeypatch.setattr(model_module, "_REMEMBER_ACTIONS", False)
+    parse_shell.cache_clear()
+    fresh = [_actions(build_model(tree, **kwargs) for tree in trees) for kwargs in variants * 2]
+    assert remembered == fresh
+    assert sum(a is not None for _, _, a in fresh[0]) > 300
+
+
+def test_remembered_actions_follow_the_context() -> None:
+    """The same script text under another HOME, user, WORKDIR or environment is recognised
+    for that context, not answered from another's memo."""
+    text = (
+        "FROM node:20 AS a\nRUN npm ci\n"
+        "FROM node:20 AS b\nUSER app\nRUN npm ci\n"
+        "FROM node:20 AS c\nENV npm_config_cache=/c\nRUN npm ci\n"
+        "FROM node:20 AS d\nWORKDIR /w\nRUN npm ci --prefix sub\nRUN npm ci --prefix sub\n"
+    )
+    dirs = [
+        (*step.commands[0].action.cache_dirs, step.commands[0].action.directory)
+        for step in build_model(parse(text)).runs()
+    ]
+    assert dirs == [
+        ("/root/.npm", "/"),
+        ("/home/app/.npm", "/"),
+        ("/c", "/"),
+        ("/root/.npm", "/w/sub"),
+        ("/root/.npm", "/w/sub"),
+    ]

@@ -1294,6 +1294,7 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
     while done < len(queue):
         script, start_dir, script_env = queue[done]
         done += 1
+        context: tuple[Any, ...] | None = None  # (see ``_recognised``)
         for command in script.script.commands:
             # ``_command_cwd`` of a command no ``cd`` moved is where its script started
             cwd = start_dir if command.cwd == "." else _command_cwd(command.cwd, start_dir, home)
@@ -1306,9 +1307,12 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
                 and (name is None or recognised_name(name))  # (else recognise gives None)
             ):
                 # (``recognise`` adds what earlier commands of the script exported)
-                action = recognise(
-                    command, env=script_env, home=run_home, user=user, workdir=start_dir
-                )
+                if context is None:
+                    context = (run_home, user, start_dir, tuple(script_env.items()))
+                action = _recognised(
+                    recognise, script.script, command, context, script_env, run_home, user,
+                    start_dir,
+                )  # fmt: skip
                 if cwd is None and action is not None and action.ecosystem not in _SYSTEM:
                     action = None  # a project tool's meaning depends on the folder it runs in
             append(RunCommand(command, script, cwd, action))
@@ -1322,6 +1326,45 @@ def _run_step(model: BuildModel, ins: Instruction, state: InstructionState) -> R
         # file offsets in the same order; tests/test_model_runs.py checks that.)
         commands.sort(key=lambda c: (c.span or (1 << 62, 0))[0])
     return RunStep(ins, state, mounts, network, security, scripts, commands)
+
+
+#: ``_Builder``-style switch for tests: False recognises every command afresh.
+_REMEMBER_ACTIONS = True
+
+
+def _recognised(
+    recognise: Callable[..., Any],
+    script: Script,
+    command: Command,
+    context: tuple[Any, ...],
+    env: dict[str, str],
+    home: str,
+    user: str,
+    workdir: str | None,
+) -> Any:
+    """``recognise(command, env=env, home=home, user=user, workdir=workdir)``, remembered on
+    the Script (``Script._actions``) under the command's id and ``context`` (home, user,
+    workdir and the environment's items: everything the answer depends on).
+
+    Why: ``parse_shell`` hands the same Script to every RUN with the same text, so a RUN body
+    that recurs (``npm ci`` in every stage and file of a repository, every RUN the fix loop
+    left unchanged since its last pass) is recognised once per context. The memo lives as
+    long as the Script, so clearing ``parse_shell``'s cache clears it; a PackageAction is
+    never modified, so sharing it is safe.
+    """
+    if not _REMEMBER_ACTIONS:
+        return recognise(command, env=env, home=home, user=user, workdir=workdir)
+    memo = script._actions
+    if memo is None:
+        memo = script._actions = {}
+    key = (id(command), *context)
+    action = memo.get(key, _NOT_YET)
+    if action is _NOT_YET:
+        action = memo[key] = recognise(command, env=env, home=home, user=user, workdir=workdir)
+    return action
+
+
+_NOT_YET = object()
 
 
 def _state_expander(

@@ -14,6 +14,7 @@ dataclass's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rewriter.records import Record
 
@@ -274,12 +275,17 @@ class Script(Record):
     ``known=False``) or when a quote, ``$(`` or backtick is left open.
     """
 
-    __slots__ = ("commands", "ok", "text")
+    __slots__ = ("_actions", "commands", "ok", "text")
 
     def __init__(self, text: str, commands: tuple[Command, ...], ok: bool) -> None:
         self.text = text
         self.commands = commands
         self.ok = ok
+        # Not a field: what the build model's package recogniser answered for these commands,
+        # by (command id, HOME, USER, WORKDIR, environment items); see
+        # ``rewriter.analyse.model._recognised``. It lives and dies with the Script, so with
+        # ``parse_shell``'s cache.
+        self._actions: dict[tuple[Any, ...], Any] | None = None
 
     def find(self, name: str) -> list[Command]:
         """The known commands whose ``name`` is ``name``."""
