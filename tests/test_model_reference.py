@@ -137,3 +137,29 @@ def test_remembered_actions_follow_the_context() -> None:
         ("/root/.npm", "/w/sub"),
         ("/root/.npm", "/w/sub"),
     ]
+
+
+def _absolute_reference(path: str, workdir: str) -> str:
+    """``_absolute`` before its shortcut for a path that is absolute and clean already."""
+    import posixpath
+
+    if not path:
+        return workdir
+    if path.startswith("$"):
+        return posixpath.normpath(path)
+    joined = path if path.startswith("/") else posixpath.join(workdir or "/", path)
+    cleaned = posixpath.normpath(joined)
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    path=st.text(alphabet="/.a$~\\ ", max_size=9),
+    workdir=st.sampled_from(["/", "/app", "", "/a/../b", "C:\\\\", "$HOME/x"]),
+)
+def test_absolute_equals_the_reference(path: str, workdir: str) -> None:
+    from rewriter.analyse.model import _absolute
+
+    assert _absolute(path, workdir) == _absolute_reference(path, workdir)

@@ -202,8 +202,11 @@ class Lexer:
     def run(self, *, split: bool) -> tuple[str, tuple[str, ...]]:
         """Expand the whole word; returns the value and, when ``split``, the fields."""
         self.fields = Fields() if split else None
-        with _stack_for(self.text):
+        if self.text.count("${") < _SHALLOW:  # (``_stack_for`` leaves such a word alone)
             value = self.until("", raw=self.options.raw_escapes, fields=self.fields)
+        else:
+            with _stack_for(self.text):
+                value = self.until("", raw=self.options.raw_escapes, fields=self.fields)
         return value, (self.fields.finish() if self.fields is not None else ())
 
     def until(self, stop: str, *, raw: bool, fields: Fields | None) -> str:

@@ -705,15 +705,9 @@ class _Builder:
             _refine_families(self.stages, names)
         self._link_stages()
         return BuildModel(
-            tree=self.tree,
-            stages=self.stages,
-            global_args=self.global_args,
-            context=self.context,
-            build_args=dict(self.build_args),
-            _states=self.states,
-            _global_variables=global_scope.variables,
-            _names=names,
-        )
+            self.tree, self.stages, self.global_args, self.context, dict(self.build_args),
+            self.states, None, None, global_scope.variables, names,
+        )  # fmt: skip
 
     def _global_arg(
         self, ins: Instruction, scope: _Scope, undefined: list[str], errors: list[str]
@@ -771,25 +765,20 @@ class _Builder:
         base_stage = find_stage(self.stages, base, by_index=False) if base else None
         if base_stage is not None and base != base.lower():
             base_stage = None  # BuildKit looks the base up as written; names are stored lower
-        stage = Stage(
-            index=index,
-            name=name,
-            from_instruction=ins,
-            base=base,
-            base_raw=base_raw,
-            base_stage=base_stage,
-            platform=platform,
-            instructions=instructions,
-        )
         if base_stage is not None:
-            stage.family = base_stage.family
-            stage.family_source = base_stage.family_source
-            stage.toolchains = base_stage.toolchains
-            stage.depends_on.append(base_stage)
+            family = base_stage.family
+            family_source = base_stage.family_source
+            toolchains = base_stage.toolchains
+            depends_on: list[Stage | str] = [base_stage]
         else:
-            stage.family = guess_family(base) if base else "unknown"
-            stage.family_source = "image" if stage.family != "unknown" else "none"
-            stage.toolchains = guess_toolchains(base) if base else frozenset()
+            family = guess_family(base) if base else "unknown"
+            family_source = "image" if family != "unknown" else "none"
+            toolchains = guess_toolchains(base) if base else frozenset()
+            depends_on = []
+        stage = Stage(
+            index, name, ins, base, base_raw, base_stage, platform, instructions, family,
+            family_source, toolchains, False, False, depends_on,
+        )  # fmt: skip
         self.stages.append(stage)
 
     def _initial_scope(self, stage: Stage) -> _Scope:
@@ -1153,6 +1142,10 @@ def _absolute(path: str, workdir: str) -> str:
     """Resolve ``path`` against ``workdir`` as BuildKit normalises WORKDIR (``path.Clean``)."""
     if not path:
         return workdir
+    if path == "/" or (
+        path[0] == "/" and path[-1] != "/" and "//" not in path and "/." not in path
+    ):  # no empty, ``.`` or ``..`` part and no trailing slash: what the lines below return
+        return path
     if path.startswith("$"):  # ``$HOME/app``, ``${DIR}``: the unknown part decides
         return posixpath.normpath(path)
     joined = path if path.startswith("/") else posixpath.join(workdir or "/", path)
