@@ -163,3 +163,28 @@ def test_absolute_equals_the_reference(path: str, workdir: str) -> None:
     from rewriter.analyse.model import _absolute
 
     assert _absolute(path, workdir) == _absolute_reference(path, workdir)
+
+
+def test_lazy_end_states_equal_states_taken_at_the_end_of_each_walk() -> None:
+    """``Stage.end_state`` is built from the stage's scope when first read: the same as a
+    snapshot taken right after the stage's walk (nothing changes that scope later)."""
+    from rewriter.analyse import model as model_module
+
+    class _Eager(model_module._Builder):
+        def _walk_stage(self, stage, global_scope) -> None:
+            super()._walk_stage(stage, global_scope)
+            assert stage.end_state is not None  # (read now: built now)
+
+    checked = 0
+    for _, text in corpus_dockerfiles(parseable=True):
+        tree = parse(text)
+        for build_args in (None, {"A": "1"}):
+            lazy = build_model(tree, build_args=build_args)
+            eager = _Eager(tree, None, build_args).run()
+            for a, b in zip(lazy.stages, eager.stages, strict=True):
+                assert a._pending_end is not None and b._pending_end is None
+                assert a.end_state._values()[2:] == b.end_state._values()[2:]  # (after ins, stage)
+                assert a.end_state.instruction is b.end_state.instruction
+                assert a.end_state.stage is a and b.end_state.stage is b
+                checked += 1
+    assert checked > 300

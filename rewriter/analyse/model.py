@@ -857,8 +857,9 @@ class _Builder:
                 states[ins] = frame
             if not share:
                 frame = None
-        last = stage.instructions[-1]
-        stage.end_state = self._snapshot(last, stage, scope, (), ())
+        # (``_snapshot(last, stage, scope, (), ())`` when first read: nothing changes ``scope``
+        # after its walk, a stage built on this one walks a copy)
+        stage._pending_end = (_end_state, stage.instructions[-1], scope)
         self.end_scopes[stage] = scope
 
     def _snapshot(
@@ -1097,6 +1098,11 @@ def _frame(
         scope.env_complete,
         tuple(errors),
     )
+
+
+def _end_state(ins: Instruction, stage: Stage, scope: _Scope) -> InstructionState:
+    """``Stage.end_state``: the state after the stage's last instruction ``ins``."""
+    return InstructionState(ins, *_frame(stage, scope))
 
 
 def _plain_words(ins: Instruction, plain: Callable[[str], bool]) -> bool:

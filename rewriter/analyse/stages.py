@@ -8,7 +8,7 @@ weight that a rule may point out. Names compare case-insensitively (BuildKit low
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rewriter.parser import Instruction
 from rewriter.records import Record
@@ -21,11 +21,12 @@ class Stage(Record, eq="identity"):
     """One build stage: a FROM and the instructions up to the next FROM."""
 
     __slots__ = (
+        "_end_state",
+        "_pending_end",
         "base",
         "base_raw",
         "base_stage",
         "depends_on",
-        "end_state",
         "family",
         "family_source",
         "from_instruction",
@@ -92,8 +93,26 @@ class Stage(Record, eq="identity"):
         #: Stages (and, as str, external images) this stage needs: its base stage, ``COPY
         #: --from`` and ``RUN --mount=from=`` sources, in order of first use.
         self.depends_on = [] if depends_on is None else depends_on
-        #: The state after the stage's last instruction (what a stage built FROM it inherits).
-        self.end_state = end_state
+        self._end_state = end_state
+        #: ``(build, instruction, scope)``: ``end_state`` is ``build(instruction, self, scope)``,
+        #: made on first read (the model sets it; few readers ever ask).
+        self._pending_end: tuple[Any, ...] | None = None
+
+    @property
+    def end_state(self) -> InstructionState | None:
+        """The state after the stage's last instruction (what a stage built FROM it
+        inherits)."""
+        pending = self._pending_end
+        if pending is not None:
+            build, instruction, scope = pending
+            self._end_state = build(instruction, self, scope)
+            self._pending_end = None
+        return self._end_state
+
+    @end_state.setter
+    def end_state(self, state: InstructionState | None) -> None:
+        self._end_state = state
+        self._pending_end = None
 
     @property
     def key(self) -> str:
