@@ -188,3 +188,26 @@ def test_lazy_end_states_equal_states_taken_at_the_end_of_each_walk() -> None:
                 assert a.end_state.stage is a and b.end_state.stage is b
                 checked += 1
     assert checked > 300
+
+
+def test_scope_of_sets_what_init_and_assignments_set() -> None:
+    """``_Scope.of`` names every slot: the same scope as ``_Scope()`` with the values
+    assigned (a new slot must be added there too)."""
+    from rewriter.analyse.model import _Scope
+
+    values = {
+        "variables": {"A": None},
+        "known": {"B": "1"},
+        "args": {"C": None},
+        "env": {"D": "2"},
+        "workdir": "/w",
+        "user": "u",
+        "shell": ("sh",),
+        "env_complete": True,
+    }
+    made = _Scope.of(**values)
+    reference = _Scope()
+    for name, value in values.items():
+        setattr(reference, name, value)
+    for name in _Scope.__slots__:
+        assert getattr(made, name) == getattr(reference, name), name

@@ -164,6 +164,33 @@ class _Scope:
             cached = self._home = (user, env, homes, home_for(user, env, homes))
         return cached[3]
 
+    @staticmethod
+    def of(
+        variables: dict[str, str | None],
+        known: dict[str, str],
+        args: dict[str, str | None],
+        env: dict[str, str | None],
+        workdir: str,
+        user: str,
+        shell: tuple[str, ...],
+        env_complete: bool,
+    ) -> _Scope:
+        """A scope with these values, nothing declared and no home learnt (``_Scope()`` and
+        the assignments, without making the values it would replace)."""
+        scope = _Scope.__new__(_Scope)
+        scope._home = None
+        scope.args = args
+        scope.declared = frozenset()
+        scope.env = env
+        scope.env_complete = env_complete
+        scope.homes = {}
+        scope.known = known
+        scope.shell = shell
+        scope.user = user
+        scope.variables = variables
+        scope.workdir = workdir
+        return scope
+
     def copy(self) -> _Scope:
         """A scope sharing every value (the dicts are copied on write)."""
         other = _Scope.__new__(_Scope)
@@ -666,17 +693,14 @@ class _Builder:
     # The global scope -----------------------------------------------------------------------
     def _global_scope(self) -> _Scope:
         """The predefined ARGs (``set_variable`` for each, in one go)."""
-        scope = _Scope()
         variables: dict[str, str | None] = dict(_PREDEFINED_UNKNOWN)
+        known: dict[str, str] = {}  # (without build args every predefined value is unknown)
         build_args = self.build_args
         if build_args:
             for name in build_args.keys() & variables.keys():
                 variables[name] = build_args[name]
-            scope.known = {name: value for name, value in variables.items() if value is not None}
-        # (without build args every predefined value is unknown: ``known`` stays empty)
-        scope.variables = variables
-        scope.args = dict(variables)
-        return scope
+            known = {name: value for name, value in variables.items() if value is not None}
+        return _Scope.of(variables, known, dict(variables), {}, "/", "root", DEFAULT_SHELL, False)
 
     def run(self) -> BuildModel:
         instructions = self.tree.instructions
@@ -784,19 +808,18 @@ class _Builder:
     def _initial_scope(self, stage: Stage) -> _Scope:
         if stage.base_stage is not None and stage.base_stage in self.end_scopes:
             return self.end_scopes[stage.base_stage].copy()
-        scope = _Scope()
         defaults = shared_image_defaults(stage.base)
+        env = defaults.env
         # ``set_variable`` for each ENV of the image, in one go
-        scope.variables = dict(defaults.env)
-        scope.known = {key: value for key, value in defaults.env.items() if value is not None}
-        scope.env = dict(defaults.env)
-        scope.env_complete = defaults.env_complete
-        scope.workdir = defaults.workdir or "/"
-        scope.user = defaults.user or "root"
+        known = {key: value for key, value in env.items() if value is not None}
         if stage.family == WINDOWS:
-            scope.shell = WINDOWS_SHELL
-            scope.workdir = defaults.workdir or "C:\\"
-        return scope
+            shell, workdir = WINDOWS_SHELL, defaults.workdir or "C:\\"
+        else:
+            shell, workdir = DEFAULT_SHELL, defaults.workdir or "/"
+        user = defaults.user or "root"
+        return _Scope.of(
+            dict(env), known, {}, dict(env), workdir, user, shell, defaults.env_complete
+        )
 
     def _walk_stage(self, stage: Stage, global_scope: _Scope) -> None:
         scope = self._initial_scope(stage)

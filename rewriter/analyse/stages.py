@@ -169,4 +169,6 @@ def mark_used(final: Stage | None) -> None:
         if stage.used:
             continue
         stage.used = True
-        todo.extend(dep for dep in stage.depends_on if isinstance(dep, Stage))
+        for dep in stage.depends_on:
+            if isinstance(dep, Stage):
+                todo.append(dep)
