@@ -103,6 +103,8 @@ def _may_nest_deeply(script: str) -> bool:
     nests at most that deep, far from the recursion limit on either path; any other takes the
     general path, exactly as before the flat path existed.
     """
+    if len(script) <= _FLAT_MAX_OPENERS:
+        return False  # (each opener is a character: the count below is at most the length)
     return (
         script.count("(") + script.count("`") + script.count("{") - script.count("${")
         > _FLAT_MAX_OPENERS
