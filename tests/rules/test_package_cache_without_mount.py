@@ -161,6 +161,21 @@ def test_variable_cache_folder_is_not_mounted() -> None:
     assert finding.fix is None
 
 
+@pytest.mark.parametrize(
+    ("setup", "shown"),
+    [
+        ("ARG CACHE\nENV PIP_CACHE_DIR=${CACHE}/pip\n", "${CACHE}/pip"),
+        ("RUN true\nWORKDIR /app\nARG CACHE\nENV PIP_CACHE_DIR=$CACHE\n", "$CACHE"),
+    ],
+)
+def test_unresolved_cache_folder_is_shown_as_written_not_under_the_workdir(setup, shown) -> None:
+    """``${CACHE}/pip`` may be absolute once CACHE is set: the message must not show it joined
+    to the WORKDIR (``/${CACHE}/pip``), a folder the build may never use."""
+    [finding] = df107("FROM python:3.12\n" + setup + "RUN pip install -r r.txt\n")
+    assert f"({shown}) depends on values dfopt cannot resolve" in finding.message
+    assert finding.fix is None
+
+
 def test_yarn_berry_is_left_alone() -> None:
     src = "FROM node:20\nRUN corepack enable && yarn install --immutable\n"
     [finding] = df107(src)

@@ -153,9 +153,16 @@ def cache_dir(
     directory: str | None = None,
     options: Sequence[_Option] = (),
 ) -> str | None:
-    """The absolute directory of ``cache`` (None when it is relative and cwd is unknown)."""
+    """The absolute directory of ``cache`` (None when it is relative and cwd is unknown).
+
+    A path that starts with a variable dfopt cannot resolve (``${CACHE}/pip``) is returned as
+    it is: it may well be absolute once the variable is set, so joining it to the working
+    directory would show users a folder (``/${CACHE}/pip``) that the build never uses.
+    """
     path = _cache_location(cache, env, user, options)
     path = _expand_home(path, home)
+    if path.startswith("$"):
+        return path
     if not path.startswith("/"):
         if directory is None:
             return None
