@@ -19,8 +19,9 @@ download step is inserted before the broad COPY instead, and the build stays whe
 Guards, each a reason in the finding when it fails: the install runs in the folder the COPY
 writes to; the RUN does nothing else that may need the sources; nothing between the COPY and
 the install changes what either of them sees (COPY, WORKDIR, VOLUME, ENV/ARG when the COPY uses
-variables, or a RUN other than a system-package setup, see ``dependency_first_system``: such
-a RUN stays in place, between the manifest COPY and the install); the inputs are known (see
+variables, or a RUN other than a system-package setup or a tool install from a registry, see
+``dependency_first_system`` and ``dependency_first_tools``: such a RUN stays in place, between
+the manifest COPY and the install); the inputs are known (see
 ``dependency_first_inputs``); no earlier RUN generates a manifest.
 """
 
@@ -42,6 +43,7 @@ from rewriter.fixes.dependency_first_inputs import (
     NotNeeded,
     Refusal,
     go_env_prefixes,
+    moved_file,
     plan_inputs,
     usable_context,
 )
@@ -281,7 +283,11 @@ class _Finder:
             why = None
             if inst.name == "run" and not step.is_build:
                 why = system_run_blocker(
-                    inst, self.model.state_of(inst), copy.directory, _chown(copy.inst)
+                    inst,
+                    self.model.state_of(inst),
+                    copy.directory,
+                    _chown(copy.inst),
+                    moved_file(self.context, copy, step),
                 )
                 if why is None:
                     continue  # it only sets up the system: the COPY may move below it

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +119,22 @@ class _Context(Record, eq="mutable"):
                 return handle.read(limit)
         except OSError:
             return None
+
+
+def moved_file(context: Any, copy: BroadCopy, step: DependencyStep) -> Callable[[str], bool | None]:
+    """``moved(name)``: whether the file ``name`` of the copied folder reaches a RUN between
+    ``copy`` and ``step`` only while the COPY stays above it: the COPY brings it (present, not
+    excluded by .dockerignore) and the manifest COPY the fix writes for ``step`` does not (an
+    install's ``.npmrc`` comes with its manifests). None for every name without a context."""
+    if context is None:
+        return lambda name: None
+    ctx = _Context(context, copy.source)
+    carried: tuple[str, ...] = ()
+    if step.action.ecosystem == "node" and step.action.tool in _NODE_GLOBS:
+        tool = step.action.tool
+        flavour = _yarn_flavour(ctx, _words(step)) if tool == "yarn" else tool
+        carried = _NODE_FILES[flavour]
+    return lambda name: ctx.sent_file(name) and name not in carried
 
 
 def usable_context(context: Any) -> Any | None:

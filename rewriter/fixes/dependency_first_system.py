@@ -1,5 +1,8 @@
 """Whether a RUN between the broad COPY and the install only sets up the system.
 
+(Tool installs from a registry, ``pip install --upgrade pip`` and the like, are judged by
+``dependency_first_tools``; this module checks where they write.)
+
 Why this may run before the sources arrive: ``apt-get install curl``, ``apk add``, ``dnf
 install``, their index updates and cache cleanups, ``useradd``/``groupadd`` and ``mkdir`` of
 system folders neither read the copied sources nor write where the COPY puts them. Moving the
@@ -23,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.packages import CLEANUP, DEPENDENCY_INSTALL, INDEX_UPDATE
 from rewriter.fixes.dependency_first_scan import is_within, known_dir, mounts
+from rewriter.fixes.dependency_first_tools import is_tool_command, tool_install_blocker
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from rewriter.analyse.shell import Command, Redirect, Word
     from rewriter.parser import Instruction
@@ -49,6 +53,8 @@ SYSTEM_TREES = (
     "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32",
     "/usr/libexec", "/usr/share", "/usr/include", "/usr/local", "/usr/games",
 )  # fmt: skip
+#: Folders a tool install (pip, npm -g, corepack) writes below, besides HOME and its PATH.
+TOOL_TREES = ("/usr", "/tmp", "/root")
 #: Folders packages write new entries into (``/usr/src/linux-headers-*``, ``/home/<user>``):
 #: only a COPY into the folder itself, or above it, may meet them.
 SYSTEM_PARENTS = ("/usr/src", "/home")
@@ -64,12 +70,18 @@ _FD_TARGETS = ("/dev/null", "/dev/stdout", "/dev/stderr")
 
 
 def system_run_blocker(
-    inst: Instruction, state: Any, directory: str, chown: str | None
+    inst: Instruction,
+    state: Any,
+    directory: str,
+    chown: str | None,
+    moved: Callable[[str], bool | None] = lambda name: None,
 ) -> str | None:
-    """None when ``inst`` only installs system packages (or creates accounts and folders) away
-    from ``directory`` (the COPY's destination) and the WORKDIR; else why the COPY cannot move
-    below it. ``chown`` is the broad COPY's ``--chown`` value: a named owner may be one the RUN
-    creates or changes, so it then blocks."""
+    """None when ``inst`` only installs system packages or tools from a registry (or creates
+    accounts and folders) away from ``directory`` (the COPY's destination) and the WORKDIR;
+    else why the COPY cannot move below it. ``chown`` is the broad COPY's ``--chown`` value: a
+    named owner may be one the RUN creates or changes, so it then blocks. ``moved(name)`` says
+    whether the RUN would no longer see the project file ``name`` once the COPY moves (None:
+    unknown), for the tools that read a project config file (``dependency_first_tools``)."""
     from rewriter.analyse.packages import recognise
     from rewriter.analyse.shell import parse_shell
 
@@ -91,12 +103,20 @@ def system_run_blocker(
         return "dfopt cannot parse its shell code"
     env = state.known_variables()
     home = state.home or "/root"
-    system = False
+    system = tools = False
     for cmd in script.commands:
         text = " ".join(w.raw for w in cmd.words) or script.text[cmd.start : cmd.end]
         reason = _nesting_blocker(cmd, text, script.text, protected, env, home)
         if reason is not None:
             return reason
+        if is_tool_command(cmd):  # pip install -U pip, npm install -g pnpm, corepack enable
+            reason = tool_install_blocker(cmd, text, state.variables, moved)
+            if reason is None:  # (its operands are registry names, not paths)
+                reason = _words_blocker(cmd, text, protected, env, home, operands=False)
+            if reason is not None:
+                return reason
+            tools = True
+            continue
         action = recognise(cmd, env=env, home=home, user=state.user, workdir=workdir)
         reason = _command_blocker(cmd, action, text)
         if reason is None:
@@ -111,6 +131,25 @@ def system_run_blocker(
         for parent in SYSTEM_PARENTS:
             if is_within(parent, directory):
                 return f"it may write into {parent}, and the COPY writes to {directory}"
+    if tools:
+        return _tool_trees_blocker(directory, env, home)
+    return None
+
+
+def _tool_trees_blocker(directory: str, env: dict[str, str], home: str) -> str | None:
+    """Why a tool install (pip, npm -g, corepack) may write where the COPY writes: into /usr
+    (site-packages, node_modules, bin), HOME and /tmp (caches), or the environment the PATH
+    runs it from (a virtualenv's ``bin/`` names its root)."""
+    roots = [*TOOL_TREES, home]
+    for entry in env.get("PATH", "").split(":"):
+        prefix = posixpath.dirname(entry) if entry.endswith("/bin") else entry
+        if prefix.startswith("/") and prefix != "/":  # (``/bin`` itself names no prefix)
+            roots.append(prefix)
+    if env.get("VIRTUAL_ENV"):
+        roots.append(env["VIRTUAL_ENV"])
+    for root in roots:
+        if is_within(directory, root) or is_within(root, directory):
+            return f"it may install into {root}, and the COPY writes to {directory}"
     return None
 
 
@@ -173,17 +212,24 @@ def _command_blocker(cmd: Command, action: Any, text: str) -> str | None:
 
 
 def _words_blocker(
-    cmd: Command, text: str, protected: tuple[str, ...], env: dict[str, str], home: str
+    cmd: Command,
+    text: str,
+    protected: tuple[str, ...],
+    env: dict[str, str],
+    home: str,
+    operands: bool = True,
 ) -> str | None:
-    """Why a word or redirection of the command may name a path under ``protected``."""
+    """Why a word or redirection of the command may name a path under ``protected``
+    (``operands=False``: only its ``NAME=value`` prefixes and redirections, for a command
+    whose words were checked already)."""
     # (word, is a path whatever it looks like): a redirection's target and the operands of
     # mkdir/rm are paths (``mkdir data`` writes under the WORKDIR); other words are paths only
     # when they look like one.
     checks: list[tuple[Word, bool]] = [(w, False) for w in cmd.assignments]
-    operands = cmd.name in PATH_COMMANDS
+    paths = cmd.name in PATH_COMMANDS
     checks += [
-        (w, operands and k > 0 and not (w.value or w.raw).startswith("-"))
-        for k, w in enumerate(cmd.words)
+        (w, paths and k > 0 and not (w.value or w.raw).startswith("-"))
+        for k, w in enumerate(cmd.words if operands else ())
     ]
     checks += [(target, True) for target in _file_targets(cmd.redirects)]
     for word, is_path in checks:

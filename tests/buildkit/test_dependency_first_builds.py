@@ -30,6 +30,16 @@ CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
     "DF101-yarn": (("src/index.js",), "//", (("yarn install", "yarn install"),)),
     "DF101-pnpm": (("src/index.js",), "//", (("pnpm install", "pnpm install"),)),
     "DF101-pip": (("app/main.py",), "#", (("pip install", "pip install"),)),
+    "DF101-pip-tool-between": (
+        ("app/main.py",),
+        "#",
+        (("--upgrade pip setuptools", "--upgrade pip setuptools"), ("-r requirements", "-r requ")),
+    ),
+    "DF101-npm-global-between": (
+        ("src/index.js",),
+        "//",
+        (("npm install -g", "npm install -g"), ("npm ci", "npm ci")),
+    ),
     "DF101-pipenv": (("main.py",), "#", (("pipenv install", "pipenv install"),)),
     "DF101-poetry": (("src/demo_api/__init__.py",), "#", (("poetry install", "poetry install"),)),
     "DF101-uv": (

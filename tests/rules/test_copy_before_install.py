@@ -702,7 +702,7 @@ def test_apt_install_between_in_a_crlf_file(tmp_path: Path) -> None:
         ("RUN apt-get update > /app/apt.log", "touches /app/apt.log"),
         ("RUN apt-get update >& apt.log", "names the relative path `apt.log`"),
         ("RUN apt-get update > 1", "names the relative path `1`"),
-        ("RUN npm run prepare", "`npm run prepare` is not a system-package command"),
+        ("RUN npm run prepare", "`npm run prepare` is not a global install of registry packages"),
         ('RUN ["apt-get", "update"]', "only shell-form RUNs"),
         ("RUN <<EOF\napt-get update\nEOF", "only shell-form RUNs"),
         ("COPY config/ /etc/app/", "and dfopt does not reorder it"),

@@ -50,9 +50,14 @@ class SourceCopiedBeforeInstall(Rule):
     the broad COPY moves to just after the install, which stays as written. A RUN between them
     that only sets up the system (`apt-get`/`apk`/`dnf`/`yum`/`microdnf` update, install and
     cache cleanup, `useradd`/`groupadd`, `mkdir` of folders away from the COPY's destination and
-    the WORKDIR) stays where it is, between the manifest COPY and the install; any other RUN
-    (relative paths, `cd`, scripts, unknown commands, bind mounts), COPY or WORKDIR between them
-    blocks the fix, and the message names its line and why. For Go, Maven and Gradle builds a
+    the WORKDIR) or installs tools from a registry (`pip install --upgrade pip`, `pip install
+    poetry==1.8.3`, `npm install -g pnpm`, `yarn global add`, `pnpm add -g`, `corepack enable`)
+    stays where it is, between the manifest COPY and the install. A tool install must name only
+    registry packages and options that read no file, run with no `PIP_*` variable naming a
+    file, write nowhere near the COPY's destination (its virtualenv and HOME included), and for
+    Node tools the build context must show that the project's `.npmrc`/`.yarnrc` reaches it
+    either way. Any other RUN (relative paths, `cd`, scripts, unknown commands, bind mounts),
+    COPY or WORKDIR between them blocks the fix, and the message names its line and why. For Go, Maven and Gradle builds a
     download step (`go mod download`, `mvn dependency:go-offline`, `gradle dependencies`) is
     inserted before the broad COPY instead (any RUN between them blocks that). Unsafe when the
     install may rewrite its lockfile (`npm install`) or, without the build context, its inputs
