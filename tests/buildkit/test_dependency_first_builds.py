@@ -29,6 +29,11 @@ CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
     "DF101-backtick-escape": (("src/index.js",), "//", (("npm ci", "npm ci"),)),
     "DF101-yarn": (("src/index.js",), "//", (("yarn install", "yarn install"),)),
     "DF101-pnpm": (("src/index.js",), "//", (("pnpm install", "pnpm install"),)),
+    "DF101-pnpm-corepack-between": (
+        ("src/index.js",),
+        "//",
+        (("corepack enable", "corepack enable"), ("pnpm install", "pnpm install")),
+    ),
     "DF101-pip": (("app/main.py",), "#", (("pip install", "pip install"),)),
     "DF101-pip-tool-between": (
         ("app/main.py",),
