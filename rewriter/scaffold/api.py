@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rewriter.scaffold.model import LANGUAGES, Notes, Project, ScaffoldError
+from rewriter.scaffold.model import LANGUAGES, OTHER, Notes, Project, ScaffoldError
 from rewriter.scaffold.options import Overrides, apply_overrides, normalise_package_manager
 
 DOCKERFILE = "Dockerfile"
@@ -36,12 +36,15 @@ def scaffold(
     *,
     bake: bool = False,
     ci: str | None = None,
+    dockerignore_only: bool = False,
 ) -> Scaffold:
     """Detect the project in ``folder`` and render its Dockerfile and .dockerignore.
 
     ``bake`` adds a ``docker-bake.hcl`` and ``ci`` ("github" or "gitlab") a CI pipeline, both
     with a remote layer cache (see ``pipelines``). Files are keyed by their path relative to
     ``folder``; the .dockerignore lists the pipeline files, which the image never needs.
+    ``dockerignore_only`` renders only the .dockerignore, for a project with a Dockerfile of its
+    own: patterns that would hide a file that Dockerfile copies by name are left out.
     """
     from rewriter.scaffold.detect import detect_project
     from rewriter.scaffold.dockerignore import render_dockerignore
@@ -62,6 +65,10 @@ def scaffold(
 
             lang = detect_language(folder, notes)
         manager = normalise_package_manager(lang, overrides.package_manager)
+    if dockerignore_only:
+        if bake or ci:
+            raise ScaffoldError("--dockerignore-only writes no build files: drop --bake/--ci")
+        return _dockerignore_only(folder, lang, notes, manager)
     project = detect_project(folder, lang, notes, manager)
     apply_overrides(project, overrides)
     template, values = recipe_for(project)
@@ -69,3 +76,26 @@ def scaffold(
     extra = pipeline_files(project, bake, ci)
     files = {DOCKERFILE: dockerfile, DOCKERIGNORE: render_dockerignore(project, list(extra))}
     return Scaffold(project=project, files={**files, **extra})
+
+
+def _dockerignore_only(
+    folder: Path, lang: str | None, notes: Notes, manager: str | None
+) -> Scaffold:
+    """``--dockerignore-only``: the .dockerignore alone, keeping visible what the folder's own
+    Dockerfiles copy by name. A folder in none of the four languages (a C or Ruby project) gets
+    the sections every project needs (version control, Docker files, secrets, editors, logs)."""
+    from rewriter.scaffold.detect import detect_project
+    from rewriter.scaffold.dockerignore import render_dockerignore
+    from rewriter.scaffold.existing import copied_paths, hidden_secrets_note
+
+    try:
+        project = detect_project(folder, lang, notes, manager)
+    except ScaffoldError:
+        if lang is not None:
+            raise
+        project = Project(lang=OTHER, root=folder, package_manager="", version="")
+    project.notes = Notes()  # (the guesses were about the Dockerfile it does not write)
+    project.keep = copied_paths(folder, project.notes)
+    text = render_dockerignore(project)
+    hidden_secrets_note(project)
+    return Scaffold(project=project, files={DOCKERIGNORE: text})

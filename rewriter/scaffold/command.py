@@ -56,6 +56,12 @@ from rewriter.scaffold.model import CI_SYSTEMS, LANGUAGES, RUNTIMES
     type=click.Choice(CI_SYSTEMS, case_sensitive=False),
     help="Also write a CI pipeline that builds the image with a shared layer cache.",
 )
+@click.option(
+    "--dockerignore-only",
+    is_flag=True,
+    help="Write only the .dockerignore, for a project with its own Dockerfile (files that "
+    "Dockerfile copies by name stay visible).",
+)
 def new_command(
     lang: str | None,
     folder: Path,
@@ -64,6 +70,7 @@ def new_command(
     to_stdout: bool,
     bake: bool,
     ci: str | None,
+    dockerignore_only: bool,
     **choices: object,
 ) -> None:
     """Write an optimized Dockerfile and .dockerignore for a Node, Python, Go or Java project.
@@ -87,6 +94,7 @@ def new_command(
             Overrides(**choices),  # type: ignore[arg-type]
             bake=bake,
             ci=ci.lower() if ci else None,
+            dockerignore_only=dockerignore_only,
         )
     except ScaffoldError as err:
         _fail(str(err), 2)

@@ -141,7 +141,7 @@ def secret_files(root: Path, limit: int = 20_000) -> list[str]:
 
 def protected_paths(project: Project) -> list[str]:
     """Paths the Dockerfile needs from the context: manifests, and files named by the command."""
-    paths = list(project.manifests) + list(project.requirements)
+    paths = list(project.manifests) + list(project.requirements) + list(project.keep)
     for arg in [
         *project.command,
         *(project.cmd_override or []),
@@ -185,6 +185,8 @@ def dockerignore_entries(
         sections[title] = patterns
     sections[SECRETS] += [p for p in secret_files(root) if p not in protected_paths(project)]
     key = _language_key(project)
+    if key not in LANGUAGE_ALWAYS:  # (``--dockerignore-only`` in a folder of another language)
+        return [(title, patterns) for title, patterns in sections.items() if patterns]
     label = {"node": "Node.js", "python": "Python", "go": "Go"}.get(key, key.capitalize())
     language = list(LANGUAGE_ALWAYS[key])
     language += [p for p in LANGUAGE_WHEN_PRESENT[key] if present(root, p)]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("node", "python", "go", "java")
+# ``Project.lang`` of a folder in none of them (``dfopt new --dockerignore-only`` only).
+OTHER = "other"
 # ``jlink`` (Java only): a runtime trimmed by jlink, copied into a small Debian base.
 RUNTIMES = ("slim", "alpine", "distroless", "jlink")
 # ``--ci``: the CI systems ``dfopt new`` writes a pipeline for.
@@ -82,6 +84,9 @@ class Project:
     # Credentials files the install reads (``.npmrc``): mounted as build secrets, never copied,
     # since a COPY would keep their tokens in a layer (what DF203 reports).
     secret_files: list[str] = field(default_factory=list)
+    # Files the user's own Dockerfile copies by name (``--dockerignore-only``): the
+    # .dockerignore must not hide them.
+    keep: list[str] = field(default_factory=list)
     # Python
     is_package: bool = False
     requirements: list[str] = field(default_factory=list)

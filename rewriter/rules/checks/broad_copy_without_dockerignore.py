@@ -25,7 +25,8 @@ class BroadCopyWithoutDockerignore(Rule):
     ```dockerfile
     COPY . .
     ```
-    with no `.dockerignore` next to it. Add one, e.g. `dfopt new --dockerignore-only`, or:
+    with no `.dockerignore` next to it. Add one: `dfopt new --dockerignore-only` writes one from
+    what the folder holds (leaving visible every file the Dockerfiles there copy by name), or:
     ```
     .git
     node_modules
@@ -51,5 +52,5 @@ class BroadCopyWithoutDockerignore(Rule):
                 self,
                 copy.instruction,
                 f"`{copy.instruction.keyword} {shown}` copies the whole folder and the build "
-                "context has no .dockerignore",
+                "context has no .dockerignore (`dfopt new --dockerignore-only` writes one)",
             )
