@@ -89,6 +89,11 @@ def system_run_blocker(
         return "dfopt reads only shell-form RUNs without heredocs here"
     if any(m.get("type") == "bind" for m in mounts(inst)):
         return "it bind-mounts files, which may be the sources"
+    protected_now = (directory, known_dir(state.workdir) or "/")
+    for mount in mounts(inst):
+        reason = _mount_blocker(mount, protected_now)
+        if reason is not None:
+            return reason
     shell = posixpath.basename(state.shell[0]) if state.shell else ""
     if shell not in POSIX_SHELLS:
         return f"it runs in the SHELL `{' '.join(state.shell)}`"
@@ -110,9 +115,7 @@ def system_run_blocker(
         if reason is not None:
             return reason
         if is_tool_command(cmd):  # pip install -U pip, npm install -g pnpm, corepack enable
-            reason = tool_install_blocker(cmd, text, state.variables, moved)
-            if reason is None:  # (its operands are registry names, not paths)
-                reason = _words_blocker(cmd, text, protected, env, home, operands=False)
+            reason = _tool_blocker(cmd, text, state, protected, env, moved)
             if reason is not None:
                 return reason
             tools = True
@@ -133,6 +136,46 @@ def system_run_blocker(
                 return f"it may write into {parent}, and the COPY writes to {directory}"
     if tools:
         return _tool_trees_blocker(directory, env, home)
+    return None
+
+
+def _tool_blocker(
+    cmd: Command,
+    text: str,
+    state: Any,
+    protected: tuple[str, ...],
+    env: dict[str, str],
+    moved: Callable[[str], bool | None],
+) -> str | None:
+    """Why a tool command (pip, npm, yarn, pnpm, corepack) may read or write the sources: by
+    its options, operands and variables (``tool_install_blocker``), by the program it runs
+    (``./venv/bin/pip`` or ``/app/bin/pip`` would be the COPY's), by its ``NAME=value``
+    prefixes and redirections, or because its HOME, where it writes its caches, is unknown."""
+    program = cmd.words[0] if cmd.words else None
+    if program is not None and "/" in (program.value or program.raw):
+        reason = _word_blocker(program, True, text, protected, env, "/")
+        if reason is not None:
+            return reason
+    if state.home is None or not state.home.startswith("/") or "$" in state.home:
+        return f"`{text}` writes into HOME, and dfopt does not know the HOME of its USER"
+    reason = tool_install_blocker(cmd, text, state.variables, moved, protected)
+    if reason is None:  # (its operands are registry names, not paths)
+        reason = _words_blocker(cmd, text, protected, env, state.home, operands=False)
+    return reason
+
+
+def _mount_blocker(mount: dict[str, Any], protected: tuple[str, ...]) -> str | None:
+    """Why a ``--mount`` (cache, secret, tmpfs) may show the RUN something else at a path the
+    COPY writes: a target under the COPY's destination or the WORKDIR, or a relative one."""
+    target = mount.get("target") or mount.get("dst") or mount.get("destination")
+    if target is None:
+        return None  # a secret or ssh mount at its default place under /run
+    if not isinstance(target, str) or not target.startswith("/") or "$" in target:
+        return f"it mounts at `{target}`, which may be in the working directory"
+    path = posixpath.normpath(target)
+    for folder in protected:
+        if is_within(path, folder) or is_within(folder, path):
+            return f"it mounts at {target}, and the COPY or WORKDIR is {folder}"
     return None
 
 

@@ -21,9 +21,13 @@ which refuse.
 
 from __future__ import annotations
 
+import posixpath
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from rewriter.fixes.dependency_first_scan import is_within
 
 #: The programs this module judges (``Command.name``, the first word's basename).
 TOOL_NAMES = frozenset({"pip", "pip3", "npm", "yarn", "pnpm", "corepack"})
@@ -72,8 +76,12 @@ _PIP_SPEC = re.compile(
 _NODE_SPEC = re.compile(
     r"(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*(?:@[A-Za-z0-9.^~<>=*|+_-]+)?"
 )
-#: File names npm, yarn and pip read as local archives.
-_ARCHIVE = re.compile(r"\.(?:whl|zip|tgz|tar|tar\.gz|tar\.bz2|tbz|tar\.xz|txz)$", re.IGNORECASE)
+#: File names npm, yarn and pip read as local archives (pip's ``ARCHIVE_EXTENSIONS``: zip,
+#: bz2, xz/lzma and tar flavours).
+_ARCHIVE = re.compile(
+    r"\.(?:whl|zip|tgz|tar|tar\.gz|tar\.bz2|tbz|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$",
+    re.IGNORECASE,
+)
 #: Global-install flags of npm and pnpm.
 _NODE_GLOBAL = frozenset({"-g", "--global", "--location=global"})
 #: npm/yarn/pnpm options that take no value and name no file.
@@ -86,11 +94,65 @@ _NODE_FLAGS = frozenset(
     }
 )  # fmt: skip
 #: The project config files a Node tool reads in its working directory.
-NODE_CONFIGS = {"npm": (".npmrc",), "pnpm": (".npmrc",), "yarn": (".yarnrc", ".npmrc")}
+#: (Yarn 1.22 follows a ``.yarnrc.yml``'s ``yarnPath``; pnpm reads settings from
+#: ``pnpm-workspace.yaml`` and hooks from ``.pnpmfile.cjs``; corepack's shims and corepack
+#: itself load ``.corepack.env``.)
+NODE_CONFIGS = {
+    "npm": (".npmrc", ".corepack.env"),
+    "pnpm": (".npmrc", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".corepack.env"),
+    "yarn": (".yarnrc", ".yarnrc.yml", ".npmrc", ".corepack.env"),
+    "corepack": (".corepack.env",),
+}
 #: ``corepack`` subcommands that read no project file when given what to enable or prepare.
 _COREPACK_SUBCOMMANDS = frozenset({"enable", "disable", "prepare", "install"})
 #: The package managers ``corepack enable``/``disable`` take as operands.
 _COREPACK_NAMES = frozenset({"npm", "pnpm", "yarn", "pnpx", "yarnpkg", "npx"})
+
+
+#: Prefixes (upper-cased) of the variables npm, yarn, pnpm, corepack and Node read.
+_NODE_PREFIXES = ("NPM_CONFIG_", "PNPM_CONFIG_", "YARN_", "PNPM_", "COREPACK_", "NODE_")
+#: Variables every tool reads that name folders or files.
+_SHARED_VARIABLES = frozenset(
+    {
+        "PATH", "HOME", "VIRTUAL_ENV", "TMPDIR", "TMP", "TEMP", "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR",
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+    }
+)  # fmt: skip
+#: Variables whose absolute value ``_tool_trees_blocker`` checks as a place the tool writes.
+_TREES_CHECKED = frozenset({"HOME", "VIRTUAL_ENV"})
+#: Variables (upper-cased) known to hold a keyword, a number or a host, never a file.
+_KEYWORD_VARIABLES = frozenset(
+    {
+        "PIP_NO_CACHE_DIR", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_ROOT_USER_ACTION",
+        "PIP_DEFAULT_TIMEOUT", "PIP_TIMEOUT", "PIP_RETRIES", "PIP_TRUSTED_HOST",
+        "PIP_PROGRESS_BAR", "PIP_BREAK_SYSTEM_PACKAGES", "PIP_NO_INPUT", "PIP_PREFER_BINARY",
+        "PIP_NO_COMPILE", "PIP_NO_WARN_SCRIPT_LOCATION", "PIP_NO_COLOR", "PIP_QUIET",
+        "PIP_UPGRADE_STRATEGY", "PIP_ONLY_BINARY", "PIP_NO_BINARY", "PIP_PRE",
+        "PIP_REQUIRE_VIRTUALENV", "PIP_USE_PEP517",
+        "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONFAULTHANDLER", "PYTHONHASHSEED",
+        "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONOPTIMIZE", "PYTHONWARNINGS", "PYTHONSAFEPATH",
+        "PYTHONNOUSERSITE", "PYTHON_GET_PIP_SHA256",
+        "NPM_CONFIG_LOGLEVEL", "NPM_CONFIG_UPDATE_NOTIFIER", "NPM_CONFIG_FUND",
+        "NPM_CONFIG_AUDIT", "NPM_CONFIG_PROGRESS", "NPM_CONFIG_UNSAFE_PERM", "NPM_CONFIG_YES",
+        "NPM_CONFIG_COLOR", "NPM_CONFIG_FETCH_RETRIES", "NPM_CONFIG_FETCH_RETRY_MINTIMEOUT",
+        "NPM_CONFIG_FETCH_RETRY_MAXTIMEOUT", "NPM_CONFIG_FETCH_TIMEOUT",
+        "NPM_CONFIG_MAXSOCKETS", "NPM_CONFIG_STRICT_SSL", "NPM_CONFIG_LEGACY_PEER_DEPS",
+        "NPM_CONFIG_IGNORE_SCRIPTS", "NPM_CONFIG_ENGINE_STRICT", "NODE_ENV",
+        "COREPACK_ENABLE_DOWNLOAD_PROMPT", "COREPACK_DEFAULT_TO_LATEST",
+        "COREPACK_ENABLE_STRICT", "COREPACK_ENABLE_NETWORK", "COREPACK_ENABLE_AUTO_PIN",
+    }
+)  # fmt: skip
+#: ``NODE_OPTIONS`` flags that name no file (``--require``/``--import``/``--env-file`` do).
+_NODE_OPTION = re.compile(
+    r"--(?:max-old-space-size|max-semi-space-size|stack-trace-limit|max-http-header-size"
+    r"|dns-result-order|unhandled-rejections)=[A-Za-z0-9_-]+"
+    r"|--(?:enable-source-maps|no-warnings|no-deprecation|openssl-legacy-provider"
+    r"|use-openssl-ca|use-bundled-ca|trace-warnings|trace-deprecation)"
+)
+#: Modules ``python -m pip`` may import from the working directory instead of Python's own:
+#: the standard library's top-level modules, pip itself and the startup hooks.
+_SHADOWED = tuple(sorted({*sys.stdlib_module_names, "pip", "sitecustomize", "usercustomize"}))
 
 
 def is_tool_command(command: Any) -> bool:
@@ -114,28 +176,41 @@ def tool_install_blocker(
     text: str,
     env: Mapping[str, str | None],
     moved: Callable[[str], bool | None],
+    protected: tuple[str, ...] = (),
 ) -> str | None:
     """None when ``command`` (one ``is_tool_command`` accepts) only installs tools from a
     registry without reading the copied sources; else why it may read them.
 
     ``env`` is the environment of the RUN (None: a value dfopt does not know), to which the
-    command's ``NAME=value`` prefixes and what earlier commands of its script set are added
-    (with unknown values); ``moved(name)`` says whether the project file ``name`` would no
-    longer reach the command once the broad COPY moves below it (None: not known)."""
-    env = {**env, **dict.fromkeys(_set_by_script(command))}
+    command's ``NAME=value`` prefixes and what earlier commands of its script set are added;
+    ``moved(name)`` says whether the project file ``name`` would no longer reach the command
+    once the broad COPY moves below it (None: not known); ``protected`` are the COPY's
+    destination and the WORKDIR, where no variable the tool reads may point."""
+    env = {**env, **_set_by_script(command)}
     values = [w.value for w in command.words]
     if any(v is None for v in values):
         return f"`{text}` uses a word whose value dfopt does not know"
     argv: list[str] = [v for v in values if v is not None]
-    if command.name == "corepack":
-        return _corepack_blocker(argv[1:], text)
-    if argv[0].rpartition("/")[2].startswith("pip") or argv[1:2] == ["-m"]:
-        rest = argv[3:] if argv[1:2] == ["-m"] else argv[1:]
-        return _pip_blocker(rest, text, env)
-    tool = command.name or ""
-    reason = _node_blocker(tool, argv[1:], text)
+    python = command.name != "corepack" and (
+        argv[0].rpartition("/")[2].startswith("pip") or argv[1:2] == ["-m"]
+    )
+    reason = environment_blocker("python" if python else "node", text, env, protected)
     if reason is not None:
         return reason
+    if command.name == "corepack":
+        reason = _corepack_blocker(argv[1:], text)
+        return reason or _config_blocker("corepack", text, moved)
+    if python:
+        if argv[1:2] == ["-m"]:  # python -m puts the working directory first on sys.path
+            return _pip_blocker(argv[3:], text, env) or module_blocker(text, moved)
+        return _pip_blocker(argv[1:], text, env)
+    tool = command.name or ""
+    return _node_blocker(tool, argv[1:], text) or _config_blocker(tool, text, moved)
+
+
+def _config_blocker(tool: str, text: str, moved: Callable[[str], bool | None]) -> str | None:
+    """Why a project config file the Node tool reads in its working directory may differ once
+    the broad COPY moves below it (only the manifest COPY's files reach it then)."""
     for name in NODE_CONFIGS[tool]:
         lost = moved(name)
         if lost is None:
@@ -145,10 +220,123 @@ def tool_install_blocker(
     return None
 
 
-def _set_by_script(command: Any) -> list[str]:
-    """Variables the command's prefixes or its script's earlier commands set (or may set)."""
-    names = [name for name, _status, _value in command.variables]
-    names += [w.raw.partition("=")[0] for w in command.assignments]
+def module_blocker(text: str, moved: Callable[[str], bool | None]) -> str | None:
+    """Why Python may import a module of the copied folder instead of the standard library's
+    or pip's own (``python -m`` puts the working directory first on ``sys.path``, so a
+    project's ``token.py``, ``logging/`` or ``pip/`` would be imported by pip).
+
+    Checked by name against the modules of the standard library as this Python knows it, in
+    the forms Python imports from a folder (``.py``, ``.pyc``, a package's ``__init__``);
+    without the build context nothing can be checked."""
+    for name in _SHADOWED:
+        for form in (".py", ".pyc", "/__init__.py", "/__init__.pyc", ".so", ".abi3.so"):
+            lost = moved(name + form)
+            if lost is None:
+                return (
+                    f"`{text}` imports from the working directory first, and dfopt has no"
+                    " build context to check it holds no module pip imports"
+                )
+            if lost:
+                return f"`{text}` would import the project's {name}{form} instead of Python's"
+    return None
+
+
+def environment_blocker(
+    kind: str, text: str, env: Mapping[str, str | None], protected: tuple[str, ...]
+) -> str | None:
+    """Why a variable the tool reads (``kind``: ``python`` for pip, ``node`` for npm, yarn,
+    pnpm and corepack) may name a file of the working directory or one the COPY brings: a
+    value dfopt does not know, a relative path, or a path into ``protected``.
+
+    Why a list and not every variable: pip reads ``PIP_*`` and Python ``PYTHON*``; npm, yarn
+    and pnpm read ``npm_config_*`` (any case), ``YARN_*``, ``PNPM_*`` and
+    ``pnpm_config_*``; corepack ``COREPACK_*``; Node ``NODE_*`` (``NODE_OPTIONS=--require
+    ./hook.js`` runs a file); all of them TMPDIR, XDG folders and CA bundles. A variable
+    known to hold a keyword (``PIP_NO_CACHE_DIR=1``, ``npm_config_loglevel=warn``) passes;
+    any other must hold an http(s) URL or absolute paths away from ``protected``."""
+    for name, value in env.items():
+        upper = name.upper()
+        if not _read_by(kind, upper, name):
+            continue
+        if upper.endswith("_VERSION") and upper != "PIP_VERSION":
+            continue  # the images' own NODE_VERSION, YARN_VERSION, PYTHON_VERSION
+        if upper in _PIP_FILE_VARIABLES:
+            return f"`{text}` runs with {name} set, which may name a file"
+        if upper in _PIP_INDEX_VARIABLES:
+            continue  # see _pip_blocker
+        if name == "PATH":
+            reason = _path_variable_blocker(text, value)
+        elif value is None or "$" in value:
+            reason = f"`{text}` runs with {name} set to a value dfopt does not know"
+        elif _REMOTE.match(value) or name in _TREES_CHECKED:
+            reason = None  # a URL; HOME and VIRTUAL_ENV: see _tool_trees_blocker
+        elif upper in _KEYWORD_VARIABLES:
+            reason = None if "/" not in value else f"`{text}` runs with {name}={value}"
+        elif upper == "NODE_OPTIONS":
+            reason = _node_options_blocker(text, value)
+        else:
+            reason = _paths_blocker(text, name, value, protected)
+        if reason is not None:
+            return reason
+    return None
+
+
+def _read_by(kind: str, upper: str, name: str) -> bool:
+    """Whether the tools of ``kind`` read the variable ``name`` (``upper``: upper-cased)."""
+    if name in _SHARED_VARIABLES:
+        return True
+    if kind == "python":
+        return upper.startswith(("PIP_", "PYTHON"))
+    return upper.startswith(_NODE_PREFIXES)
+
+
+def _path_variable_blocker(text: str, value: str | None) -> str | None:
+    """Why the PATH may find the tool in the working directory: an empty or relative entry,
+    or one dfopt does not know (``$PATH``, the image's own, is taken as absolute). Absolute
+    entries under the COPY's destination are ``_tool_trees_blocker``'s."""
+    if value is None:
+        return None  # the image's PATH, as it comes
+    for entry in value.split(":"):
+        if entry in ("$PATH", "${PATH}"):
+            continue
+        if "$" in entry:
+            return f"`{text}` runs with a PATH entry `{entry}` dfopt does not know"
+        if not entry.startswith("/"):
+            return f"`{text}` runs with the PATH entry `{entry}`, which is in the working directory"
+    return None
+
+
+def _paths_blocker(text: str, name: str, value: str, protected: tuple[str, ...]) -> str | None:
+    """Why a variable naming files or folders (a ``:``-list for ``PYTHONPATH``/``NODE_PATH``)
+    may name one of the working directory or where the COPY writes."""
+    for entry in value.split(":") if name.endswith("PATH") else [value]:
+        if not entry.startswith("/"):
+            return (
+                f"`{text}` runs with {name}={value}, which may name a file in the working directory"
+            )
+        path = posixpath.normpath(entry)
+        for folder in protected:
+            if is_within(path, folder) or is_within(folder, path):
+                return f"`{text}` runs with {name}={value}, and the COPY or WORKDIR is {folder}"
+    return None
+
+
+def _node_options_blocker(text: str, value: str) -> str | None:
+    """Why ``NODE_OPTIONS`` may make Node load a file (``--require``, ``--import``,
+    ``--env-file``...): only flags known to name none pass."""
+    for word in value.split():
+        if _NODE_OPTION.fullmatch(word) is None:
+            return f"`{text}` runs with NODE_OPTIONS holding `{word}`, which may name a file"
+    return None
+
+
+def _set_by_script(command: Any) -> dict[str, str | None]:
+    """Variables the command's prefixes or its script's earlier commands set (or may set),
+    with their values (None: not known)."""
+    names: dict[str, str | None] = {name: value for name, _status, value in command.variables}
+    for word in command.assignments:
+        name, _eq, value = (word.value or word.raw).partition("=")
+        names[name] = value if word.value is not None else None
     return names
 
 
@@ -156,8 +344,9 @@ def _pip_blocker(args: list[str], text: str, env: Mapping[str, str | None]) -> s
     """``pip install`` of registry names only, with options that name no file."""
     for name in _PIP_FILE_VARIABLES & env.keys():
         return f"`{text}` runs with {name} set, which may name a file"
-    for name in _PIP_INDEX_VARIABLES & env.keys():
-        if not _REMOTE.match(env[name] or ""):
+    for name in _PIP_INDEX_VARIABLES & env.keys():  # (pip splits a list on whitespace)
+        value = env[name]
+        if value is None or not all(_REMOTE.match(url) for url in value.split()):
             return f"`{text}` runs with {name} set to what may be a local folder"
     operands = _operands(args, _PIP_FLAGS, _PIP_VALUES)
     if isinstance(operands, str):

@@ -1,0 +1,232 @@
+"""DF101 with a tool install between the broad COPY and the install: inputs found by
+adversarial testing where the first version of the rule moved the COPY below a tool that
+would have seen the copied sources (or written where they go). Each now blocks the fix, with
+its reason in the message; the look-alikes that stay safe still get the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rules.test_copy_before_install import fixed, left_alone, make, one
+from tests.rules.test_copy_before_install_tools import NODE, PYTHON
+
+
+def python_file(between: str, pre: str = "") -> str:
+    return (
+        f"FROM python:3.12\n{pre}WORKDIR /app\nCOPY . .\n{between}\n"
+        'RUN pip install -r requirements.txt\nCMD ["app"]\n'
+    )
+
+
+def node_file(between: str, pre: str = "") -> str:
+    return f'FROM node:20\n{pre}WORKDIR /app\nCOPY . .\n{between}\nRUN npm ci\nCMD ["app"]\n'
+
+
+@pytest.mark.parametrize(
+    ("between", "why"),
+    [
+        ("RUN ./pip install -U pip", "names the relative path `./pip`"),
+        ("RUN .venv/bin/pip install -U pip", "names the relative path `.venv/bin/pip`"),
+        ("RUN .venv/bin/python -m pip install -U pip", "relative path `.venv/bin/python`"),
+        ("RUN /app/.venv/bin/pip install -U pip", "the COPY or WORKDIR is /app"),
+    ],
+)
+def test_a_tool_run_from_the_copied_folder_blocks(tmp_path: Path, between: str, why: str) -> None:
+    """The program itself (a virtualenv's pip, node_modules/.bin/npm) may be a file the COPY
+    brings: it would not exist, or be another, once the COPY moves below the RUN."""
+    left_alone(python_file(between), make(tmp_path, PYTHON), why)
+
+
+def test_a_node_tool_run_from_node_modules_blocks(tmp_path: Path) -> None:
+    left_alone(
+        node_file("RUN ./node_modules/.bin/npm i -g pnpm"),
+        make(tmp_path, NODE),
+        "names the relative path `./node_modules/.bin/npm`",
+    )
+
+
+@pytest.mark.parametrize("spec", ["tool.tlz", "tool.tar.lz", "tool.tar.lzma", "tool.TAR.LZ"])
+def test_pip_reads_every_archive_extension_as_a_local_file(tmp_path: Path, spec: str) -> None:
+    """pip reads a requirement ending in any of its archive extensions as a file."""
+    left_alone(
+        python_file(f"RUN pip install {spec}"),
+        make(tmp_path, PYTHON),
+        f"installs `{spec}`, which may be a local file or folder",
+    )
+
+
+@pytest.mark.parametrize(
+    ("between", "pre", "why"),
+    [
+        ("RUN PATH=bin pip install -U pip", "", "runs with the PATH entry `bin`"),
+        ("RUN export PATH=bin && pip install -U pip", "", "runs with the PATH entry `bin`"),
+        ("RUN pip install -U pip", "ENV PATH=bin:/usr/bin:/bin\n", "the PATH entry `bin`"),
+        ("RUN pip install -U pip", "ENV PATH=:/usr/bin:/bin\n", "the PATH entry ``"),
+        ("RUN pip install -U pip", "ARG X\nENV PATH=$X:/usr/bin\n", "PATH entry `$X` dfopt"),
+    ],
+)
+def test_a_path_that_may_find_the_tool_in_the_working_directory_blocks(
+    tmp_path: Path, between: str, pre: str, why: str
+) -> None:
+    """An empty or relative PATH entry is looked up from the working directory: the shell
+    would run a ``bin/pip`` the COPY brings; an entry dfopt does not know may be one."""
+    left_alone(python_file(between, pre), make(tmp_path, PYTHON), why)
+
+
+def test_a_path_with_the_images_own_path_does_not_block(tmp_path: Path) -> None:
+    source = python_file("RUN pip install -U pip", "ENV PATH=/opt/venv/bin:$PATH\n")
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+@pytest.mark.parametrize(
+    ("pre", "why"),
+    [
+        ("ENV PIP_LOG=pip.log\n", "runs with PIP_LOG=pip.log, which may name a file"),
+        ("ENV PIP_CERT=ca.pem\n", "runs with PIP_CERT=ca.pem"),
+        ("ENV PIP_CACHE_DIR=.cache\n", "runs with PIP_CACHE_DIR=.cache"),
+        ("ENV PIP_PYTHON=.venv/bin/python\n", "runs with PIP_PYTHON=.venv/bin/python"),
+        ("ENV PIP_REPORT=/app/report.json\n", "the COPY or WORKDIR is /app"),
+        ("ENV PYTHONPATH=/app\n", "runs with PYTHONPATH=/app, and the COPY or WORKDIR is /app"),
+        ("ENV PYTHONPATH=src:/opt/lib\n", "runs with PYTHONPATH=src:/opt/lib"),
+        ("ARG CACHE\nENV PIP_CACHE_DIR=$CACHE\n", "PIP_CACHE_DIR set to a value dfopt does"),
+        ('ENV PIP_EXTRA_INDEX_URL="https://a.example/simple ./wheels"\n', "a local folder"),
+        ("ENV XDG_CACHE_HOME=cache\n", "runs with XDG_CACHE_HOME=cache"),
+        ("ENV TMPDIR=/app/tmp\n", "runs with TMPDIR=/app/tmp, and the COPY"),
+    ],
+)
+def test_a_python_variable_naming_a_file_of_the_working_directory_blocks(
+    tmp_path: Path, pre: str, why: str
+) -> None:
+    """pip reads every ``PIP_<OPTION>`` variable as its option (``PIP_LOG`` writes a log,
+    ``PIP_CERT`` reads a CA bundle, ``PIP_PYTHON`` runs another interpreter), Python reads
+    ``PYTHONPATH`` (a project's ``sitecustomize.py`` or ``logging/`` there is imported);
+    only a variable known to hold a keyword, a URL or a path away from the COPY passes."""
+    left_alone(python_file("RUN pip install -U pip", pre), make(tmp_path, PYTHON), why)
+
+
+def test_keyword_variables_and_remote_indexes_do_not_block(tmp_path: Path) -> None:
+    pre = (
+        "ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=on PYTHONUNBUFFERED=1 \\\n"
+        "    PIP_INDEX_URL=https://pypi.example/simple PIP_ROOT_USER_ACTION=ignore\n"
+    )
+    source = python_file("RUN pip install -U pip", pre)
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+@pytest.mark.parametrize(
+    ("pre", "between", "why"),
+    [
+        ("ENV NPM_CONFIG_USERCONFIG=npmrc.ci\n", "", "NPM_CONFIG_USERCONFIG=npmrc.ci"),
+        ("ENV npm_config_cafile=certs/ca.pem\n", "", "npm_config_cafile=certs/ca.pem"),
+        ("ENV NPM_CONFIG_PREFIX=/app\n", "", "the COPY or WORKDIR is /app"),
+        ('ENV NODE_OPTIONS="--require ./hook.js"\n', "", "NODE_OPTIONS holding `--require`"),
+        ("ENV COREPACK_HOME=.corepack\n", "RUN corepack enable", "COREPACK_HOME=.corepack"),
+        ("ENV PNPM_HOME=/app/.pnpm\n", "RUN pnpm add -g tsx", "PNPM_HOME=/app/.pnpm, and"),
+        ("", "RUN YARN_RC_FILENAME=ci.yarnrc yarn global add x", "YARN_RC_FILENAME=ci.yarnrc"),
+        ("ENV PATH=node_modules/.bin:/usr/bin:/bin\n", "", "the PATH entry `node_modules/.bin`"),
+        ("ENV PNPM_HOME=/pnpm PATH=$PNPM_HOME:$PATH\n", "", "PATH entry `$PNPM_HOME`"),
+    ],
+)
+def test_a_node_variable_naming_a_file_of_the_working_directory_blocks(
+    tmp_path: Path, pre: str, between: str, why: str
+) -> None:
+    """npm, yarn and pnpm read ``npm_config_*`` (any case), ``YARN_*``, ``PNPM_*``; corepack
+    ``COREPACK_*``; Node ``NODE_OPTIONS``: a relative file, a prefix under the COPY's
+    destination or a preloaded script would differ once the COPY moves. (In one ENV, a
+    ``$PNPM_HOME`` set by the same instruction is not yet set: the entry is empty.)"""
+    source = node_file(between or "RUN npm i -g pnpm", pre)
+    left_alone(source, make(tmp_path, NODE), why)
+
+
+def test_node_keyword_variables_and_absolute_prefixes_do_not_block(tmp_path: Path) -> None:
+    pre = (
+        "ENV NPM_CONFIG_PREFIX=/usr/local NODE_ENV=production \\\n"
+        "    NODE_OPTIONS=--max-old-space-size=4096 NPM_CONFIG_LOGLEVEL=warn\n"
+    )
+    assert one(node_file("RUN npm i -g pnpm", pre), make(tmp_path, NODE)).fix is not None
+
+
+@pytest.mark.parametrize("module", ["token.py", "logging/__init__.py", "pip/__init__.py"])
+def test_python_m_pip_with_a_module_of_the_copied_folder_blocks(
+    tmp_path: Path, module: str
+) -> None:
+    """``python -m`` puts the working directory first on ``sys.path``: a project's
+    ``token.py`` would be imported by pip instead of Python's (or fail it) while the COPY
+    stays above, and not once it moves."""
+    context = make(tmp_path, {**PYTHON, module: "raise SystemExit('shadowed')\n"})
+    left_alone(
+        python_file("RUN python -m pip install -U pip"),
+        context,
+        f"would import the project's {module.replace('/__init__.py', '')}",
+    )
+
+
+def test_python_m_pip_without_a_build_context_blocks() -> None:
+    left_alone(
+        python_file("RUN python -m pip install -U pip"),
+        None,
+        "imports from the working directory first, and dfopt has no build context",
+    )
+
+
+def test_a_tool_install_as_a_user_whose_home_is_unknown_blocks(tmp_path: Path) -> None:
+    """pip and npm write their caches into HOME; a numeric USER's HOME is not known (the
+    runtime gives ``/`` when /etc/passwd does not list it, which holds the WORKDIR)."""
+    left_alone(
+        python_file("USER 1000\nRUN pip install -U pip"),
+        make(tmp_path, PYTHON),
+        "writes into HOME, and dfopt does not know the HOME of its USER",
+    )
+
+
+@pytest.mark.parametrize(
+    ("mount", "why"),
+    [
+        ("--mount=type=cache,target=/app/.cache", "it mounts at /app/.cache, and the COPY"),
+        ("--mount=type=secret,id=conf,target=pip.conf", "it mounts at `pip.conf`, which may"),
+    ],
+)
+def test_a_mount_into_the_copy_destination_blocks(tmp_path: Path, mount: str, why: str) -> None:
+    """A mount over a path the COPY writes hides (or stands in for) the copied file while
+    the RUN runs; only mounts away from the COPY's destination and the WORKDIR pass."""
+    left_alone(python_file(f"RUN {mount} pip install -U pip"), make(tmp_path, PYTHON), why)
+
+
+def test_a_cache_mount_outside_the_copy_destination_does_not_block(tmp_path: Path) -> None:
+    source = python_file("RUN --mount=type=cache,target=/root/.cache/pip pip install -U pip")
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+@pytest.mark.parametrize(
+    ("between", "files", "why"),
+    [
+        ("RUN yarn global add x", {".yarnrc.yml": "yarnPath: .yarn/releases/y.cjs\n"},
+         "reads the project's .yarnrc.yml"),
+        ("RUN corepack enable", {".corepack.env": "COREPACK_HOME=.c\n"},
+         "reads the project's .corepack.env"),
+        ("RUN pnpm add -g tsx", {".pnpmfile.cjs": "module.exports = {}\n"},
+         "reads the project's .pnpmfile.cjs"),
+    ],
+)  # fmt: skip
+def test_a_node_tool_that_would_lose_another_project_file_blocks(
+    tmp_path: Path, between: str, files: dict[str, str], why: str
+) -> None:
+    """Yarn 1.22 follows a ``.yarnrc.yml``'s ``yarnPath`` to the project's own Yarn, corepack
+    loads ``.corepack.env``, pnpm runs ``.pnpmfile.cjs`` hooks: npm ci's manifest COPY brings
+    none of them."""
+    left_alone(node_file(between), make(tmp_path, {**NODE, **files}), why)
+
+
+def test_corepack_without_a_build_context_blocks() -> None:
+    left_alone(
+        node_file("RUN corepack enable"),
+        None,
+        "may read a project .corepack.env, and dfopt has no build context to check",
+    )
+
+
+def test_the_fixed_file_keeps_the_tool_run_as_written(tmp_path: Path) -> None:
+    out = fixed(python_file("RUN pip install -U pip"), make(tmp_path, PYTHON))
+    assert "COPY requirements.txt ./\nRUN pip install -U pip\nRUN pip install -r" in out
