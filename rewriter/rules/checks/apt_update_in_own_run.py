@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 _INDEXED = ("apt-get", "apk", "dnf", "yum", "microdnf")
@@ -34,15 +34,22 @@ class AptUpdateInOwnRun(Rule):
     ```
 
     ## Fix
-    None: merging two RUNs changes the layer layout and is left to you (move the update into
-    the install's RUN, joined with `&&`).
+    Safe: the update moves to the start of the install's RUN, joined with `&&`, as written
+    (`RUN apt-get update -qq && apt-get install -y curl`), and its own RUN goes. Offered only
+    when the update is its RUN's only command, on one line and without flags; nothing between
+    the two RUNs but LABEL, EXPOSE, CMD, ENTRYPOINT and similar metadata, or ENV/ARG that set no
+    proxy or package-tool option; the install's RUN joins its commands with `&&` (so a failed
+    update still fails it, as before) and sets no `--network`. Otherwise the message says why.
     """
 
     code = "DF105"
     name = "apt-update-in-own-run"
     severity = Severity.WARNING
+    fixes = (Applicability.SAFE,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        from rewriter.fixes.index_update_merge import index_update_fix
+
         runs = ctx.model.runs()
         for index, run in enumerate(runs):
             actions = run.actions  # a list built on each access: read it once
@@ -64,11 +71,14 @@ class AptUpdateInOwnRun(Rule):
                 )
                 if later is None:
                     continue
+                fix, why = index_update_fix(ctx.model, run, later)
                 yield ctx.finding(
                     self,
                     run.instruction,
                     f"the `{tool}` index update is cached apart from the install on line "
-                    f"{later.instruction.start_line}: update and install in the same RUN",
+                    f"{later.instruction.start_line}: update and install in the same RUN"
+                    + (f" (not fixed: {why})" if why else ""),
+                    fix=fix,
                 )
 
 
