@@ -22,6 +22,7 @@ Anything else returns the reason, which DF101 puts in its message.
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING, Any
 
 from rewriter.analyse.packages import CLEANUP, DEPENDENCY_INSTALL, INDEX_UPDATE
@@ -65,6 +66,11 @@ _HOME_OPTIONS = frozenset({"-d", "--home-dir", "--home", "-h"})
 #: Compound commands that run their body once, in place: a command nested only in these (with
 #: no redirection, not piped or in the background) runs as it would at the top level.
 _PLAIN_GROUPS = frozenset({"brace_group", "subshell"})
+#: Letters of the shell options ``SHELL`` may pass that read no startup file (``-c``, ``-e``,
+#: ``-u``, ``-x``, ``-v``, ``-o pipefail``'s ``o``...; not ``-l``/``-i``).
+_SHELL_FLAG_LETTERS = frozenset("ceuxvonfaCEhBHPT")
+#: Words of ``test``/``[`` that are operators, not operands.
+_TEST_OPERATORS = frozenset({"!", "]", "=", "==", "!=", "(", ")", "<", ">"})
 #: Redirection targets that are no file under the WORKDIR.
 _FD_TARGETS = ("/dev/null", "/dev/stdout", "/dev/stderr")
 
@@ -97,6 +103,9 @@ def system_run_blocker(
     shell = posixpath.basename(state.shell[0]) if state.shell else ""
     if shell not in POSIX_SHELLS:
         return f"it runs in the SHELL `{' '.join(state.shell)}`"
+    reason = _startup_blocker(shell, state)
+    if reason is not None:
+        return reason
     if chown is not None and not all(p.isdigit() for p in chown.split(":")):
         return f"the COPY's --chown={chown} names an owner this RUN may create or change"
     workdir = known_dir(state.workdir)
@@ -139,6 +148,25 @@ def system_run_blocker(
     return None
 
 
+def _startup_blocker(shell: str, state: Any) -> str | None:
+    """Why the shell may run files before the RUN's script: a login or interactive shell
+    (``SHELL ["/bin/bash", "-lc"]`` reads /etc/profile and ~/.profile, which may ``cd`` or
+    source project files), bash's ``BASH_ENV`` and zsh's ``.zshenv`` under ``ZDOTDIR``
+    (``ENV BASH_ENV=/app/.env.sh`` sources a file the COPY brings)."""
+    for flag in state.shell[1:]:
+        login = flag.startswith("--") or (
+            flag.startswith(("-", "+")) and not set(flag[1:]) <= _SHELL_FLAG_LETTERS
+        )
+        if login and flag not in ("--norc", "--noprofile", "--posix"):
+            shown = " ".join(state.shell)
+            return f"it runs in the SHELL `{shown}`, which may read startup files"
+    names = {"bash": ("BASH_ENV",), "zsh": ("ZDOTDIR",)}.get(shell, ())
+    for name in names:
+        if name in state.variables:
+            return f"it runs in {shell} with {name} set, which runs a startup file first"
+    return None
+
+
 def _tool_blocker(
     cmd: Command,
     text: str,
@@ -151,6 +179,9 @@ def _tool_blocker(
     its options, operands and variables (``tool_install_blocker``), by the program it runs
     (``./venv/bin/pip`` or ``/app/bin/pip`` would be the COPY's), by its ``NAME=value``
     prefixes and redirections, or because its HOME, where it writes its caches, is unknown."""
+    for word in cmd.words:
+        if _is_pattern(word):  # ``pip install flask[async]`` is ``flaska`` when the COPY brings one
+            return f"`{text}` has the pattern `{word.raw}`, which may match files of the WORKDIR"
     program = cmd.words[0] if cmd.words else None
     if program is not None and "/" in (program.value or program.raw):
         reason = _word_blocker(program, True, text, protected, env, "/")
@@ -266,12 +297,19 @@ def _words_blocker(
     (``operands=False``: only its ``NAME=value`` prefixes and redirections, for a command
     whose words were checked already)."""
     # (word, is a path whatever it looks like): a redirection's target and the operands of
-    # mkdir/rm are paths (``mkdir data`` writes under the WORKDIR); other words are paths only
-    # when they look like one.
+    # mkdir/rm are paths (``mkdir data`` writes under the WORKDIR), and so are those of
+    # ``test``/``[`` (``[ -f app.py ] && ...`` runs the rest only while the COPY stays above);
+    # other words are paths only when they look like one.
     checks: list[tuple[Word, bool]] = [(w, False) for w in cmd.assignments]
-    paths = cmd.name in PATH_COMMANDS
+    paths = cmd.name in PATH_COMMANDS or cmd.name in ("[", "test")
     checks += [
-        (w, paths and k > 0 and not (w.value or w.raw).startswith("-"))
+        (
+            w,
+            paths
+            and k > 0
+            and not (w.value or w.raw).startswith("-")
+            and (w.value or w.raw) not in _TEST_OPERATORS,
+        )
         for k, w in enumerate(cmd.words if operands else ())
     ]
     checks += [(target, True) for target in _file_targets(cmd.redirects)]
@@ -311,11 +349,21 @@ def _word_blocker(
     value = word.value if word.value is not None else word.expand(env, home)
     if value is None:
         return f"`{text}` uses `{word.raw}`, whose value dfopt does not know"
+    if _is_pattern(word) and not value.startswith("/"):  # ``flask[async]`` matches ./flaska
+        return f"`{text}` has the pattern `{word.raw}`, which may match files of the WORKDIR"
     if value in _FD_TARGETS:
         return None
     if is_path and not value.startswith("/"):
         return f"`{text}` names the relative path `{value}`"
     return _path_blocker(value, text, protected)
+
+
+def _is_pattern(word: Word) -> bool:
+    """Whether the shell may replace ``word`` by the names of files it matches: an unquoted
+    ``*``, ``?`` or bracket expression (a lone ``[``, the test command, matches nothing)."""
+    return word.glob and (
+        "*" in word.raw or "?" in word.raw or re.search(r"\[[^\]]+\]", word.raw) is not None
+    )
 
 
 def _is_fd(value: str | None) -> bool:

@@ -94,13 +94,15 @@ _NODE_FLAGS = frozenset(
     }
 )  # fmt: skip
 #: The project config files a Node tool reads in its working directory.
-#: (Yarn 1.22 follows a ``.yarnrc.yml``'s ``yarnPath``; pnpm reads settings from
+#: (``package.json``: once corepack is enabled, ``npm``/``pnpm``/``yarn`` are its shims, and
+#: they run the version its ``packageManager`` names. Yarn 1.22 follows a ``.yarnrc.yml``'s
+#: ``yarnPath``; pnpm reads settings from
 #: ``pnpm-workspace.yaml`` and hooks from ``.pnpmfile.cjs``; corepack's shims and corepack
 #: itself load ``.corepack.env``.)
 NODE_CONFIGS = {
-    "npm": (".npmrc", ".corepack.env"),
-    "pnpm": (".npmrc", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".corepack.env"),
-    "yarn": (".yarnrc", ".yarnrc.yml", ".npmrc", ".corepack.env"),
+    "npm": (".npmrc", ".corepack.env", "package.json"),
+    "pnpm": (".npmrc", "pnpm-workspace.yaml", ".pnpmfile.cjs", ".corepack.env", "package.json"),
+    "yarn": (".yarnrc", ".yarnrc.yml", ".npmrc", ".corepack.env", "package.json"),
     "corepack": (".corepack.env",),
 }
 #: ``corepack`` subcommands that read no project file when given what to enable or prepare.

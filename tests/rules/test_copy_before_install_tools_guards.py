@@ -230,3 +230,79 @@ def test_corepack_without_a_build_context_blocks() -> None:
 def test_the_fixed_file_keeps_the_tool_run_as_written(tmp_path: Path) -> None:
     out = fixed(python_file("RUN pip install -U pip"), make(tmp_path, PYTHON))
     assert "COPY requirements.txt ./\nRUN pip install -U pip\nRUN pip install -r" in out
+
+
+@pytest.mark.parametrize(
+    ("between", "pattern"),
+    [
+        ("RUN pip install flask[async]", "flask[async]"),
+        ("RUN pip install pip==24.*", "pip==24.*"),
+        ("RUN npm i -g pnpm@9.?", "pnpm@9.?"),
+        ("RUN apt-get update && apt-get install -y lib*-dev", "lib*-dev"),
+    ],
+)
+def test_an_unquoted_pattern_that_may_match_copied_files_blocks(
+    tmp_path: Path, between: str, pattern: str
+) -> None:
+    """The shell replaces an unquoted ``flask[async]`` by ``flaska`` when the working
+    directory holds such a file: the word depends on what the COPY brought."""
+    left_alone(
+        python_file(between),
+        make(tmp_path, PYTHON),
+        f"has the pattern `{pattern}`, which may match files of the WORKDIR",
+    )
+
+
+def test_a_quoted_pattern_and_the_test_bracket_do_not_block(tmp_path: Path) -> None:
+    source = python_file("RUN [ -d /opt ] && pip install 'flask[async]' \"pip==24.*\"")
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "RUN test -f app.py && pip install -U pip",
+        "RUN [ -f app.py ] || pip install -U pip",
+        "RUN [ ! -d venv ] && apt-get update",
+    ],
+)
+def test_a_test_of_a_relative_path_blocks(tmp_path: Path, between: str) -> None:
+    """``[ -f app.py ] && ...`` runs the rest only while the COPY stays above: each operand
+    of ``test``/``[`` is a path."""
+    left_alone(python_file(between), make(tmp_path, PYTHON), "names the relative path")
+
+
+@pytest.mark.parametrize(
+    ("pre", "why"),
+    [
+        ('SHELL ["/bin/bash", "-lc"]\n', "`/bin/bash -lc`, which may read startup files"),
+        ('SHELL ["/bin/bash", "--login", "-c"]\n', "which may read startup files"),
+        ('SHELL ["/bin/bash", "-c"]\nENV BASH_ENV=/app/env.sh\n', "with BASH_ENV set"),
+        ('SHELL ["/bin/zsh", "-c"]\nENV ZDOTDIR=/app\n', "with ZDOTDIR set"),
+    ],
+)
+def test_a_shell_that_runs_startup_files_blocks(tmp_path: Path, pre: str, why: str) -> None:
+    """A login shell reads /etc/profile and ~/.profile, bash sources ``BASH_ENV`` and zsh
+    ``$ZDOTDIR/.zshenv`` before the RUN's script: files dfopt does not read, which may be
+    the COPY's."""
+    left_alone(python_file("RUN pip install -U pip", pre), make(tmp_path, PYTHON), why)
+
+
+def test_a_shell_with_plain_options_does_not_block(tmp_path: Path) -> None:
+    source = python_file(
+        "RUN pip install -U pip", 'SHELL ["/bin/bash", "-euxo", "pipefail", "-c"]\n'
+    )
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+def test_a_node_tool_before_a_pip_install_blocks_when_the_project_has_a_package_json(
+    tmp_path: Path,
+) -> None:
+    """Once corepack is enabled, ``pnpm`` is its shim and runs the version package.json's
+    ``packageManager`` names: pip's manifest COPY does not bring package.json."""
+    context = make(tmp_path, {**PYTHON, "package.json": '{"packageManager": "pnpm@8.15.0"}'})
+    left_alone(
+        python_file("RUN pnpm add -g tsx", "ENV PNPM_HOME=/pnpm\n"),
+        context,
+        "reads the project's package.json, which would arrive only after it",
+    )
