@@ -1,8 +1,8 @@
 FROM node:20
-ARG GIT_COMMIT
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci
+ARG GIT_COMMIT
 COPY . .
 LABEL org.opencontainers.image.revision=$GIT_COMMIT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rewriter.rules.base import Finding, Rule, Severity
+from rewriter.rules.base import Applicability, Finding, Rule, Severity
 from rewriter.rules.context import RuleContext
 
 _VOLATILE = re.compile(
@@ -49,50 +49,58 @@ class VolatileValueBeforeInstall(Rule):
     ```
 
     ## Fix
-    None: moving an ARG or ENV changes what the RUNs in between see, which dfopt cannot prove
-    harmless.
+    Unsafe: the ARG or ENV (with the comment lines just above it) moves to just after the last
+    install of the stage. A program may read an environment variable without naming it, so
+    the RUNs it passes over could behave differently. Offered only when every name it declares
+    is a per-build one, nothing it passes over names the variable or declares it again, and each
+    RUN it passes over runs only package-manager commands (installs, index updates, downloads,
+    cache cleanups) and simple builtins; a build or a script (`npm run build`, `make`,
+    `./build.sh`) may read the value, so it blocks the fix, and the message says so.
     """
 
     code = "DF109"
     name = "volatile-value-before-install"
     severity = Severity.WARNING
+    fixes = (Applicability.UNSAFE,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.may_have("arg", "env"):
             return
+        from rewriter.fixes.volatile_move import declared_names, volatile_move_fix
+
         model = ctx.model
         runs = model.runs()
         for stage in model.stages:
             for ins in stage.body:
                 if ins.name not in ("arg", "env"):
                     continue
-                names = _declared_names(ins)
+                names = declared_names(ins)
                 volatile = [n for n in names if _VOLATILE.match(n)]
                 if not volatile:
                     continue
-                install = next(
-                    (
-                        r
-                        for r in runs
-                        if r.stage is stage
-                        and r.instruction.start_line > ins.start_line
-                        and any(a.kind in _INSTALLS for a in r.actions)
-                    ),
-                    None,
-                )
-                if install is None:
+                installs = [
+                    r
+                    for r in runs
+                    if r.stage is stage
+                    and r.instruction.start_line > ins.start_line
+                    and any(a.kind in _INSTALLS for a in r.actions)
+                ]
+                if not installs:
                     continue
+                if len(volatile) < len(names):
+                    fix, why = None, f"the {ins.keyword} also declares {_other(names)}"
+                else:
+                    fix, why = volatile_move_fix(ctx, ins, volatile, installs[-1])
                 yield ctx.finding(
                     self,
                     ins,
                     f"{ins.keyword} {volatile[0]} changes on every build and comes before the "
-                    f"install on line {install.instruction.start_line}, which then never hits "
-                    "the cache: declare it after the installs",
+                    f"install on line {installs[0].instruction.start_line}, which then never "
+                    "hits the cache: declare it after the installs"
+                    + (f" (not fixed: {why})" if why else ""),
+                    fix=fix,
                 )
 
 
-def _declared_names(ins) -> list[str]:
-    if ins.name == "arg":
-        return [v.split("=", 1)[0] for v in ins.values]
-    values = ins.values
-    return [values[i] for i in range(0, len(values) - 2, 3)]
+def _other(names: list[str]) -> str:
+    return next(n for n in names if not _VOLATILE.match(n))
