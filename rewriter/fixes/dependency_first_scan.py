@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from rewriter.parser import Instruction
 
 #: Ecosystems whose installs read manifests that can be copied first.
-REWRITABLE = frozenset({"node", "python", "go", "maven", "gradle"})
+REWRITABLE = frozenset({"node", "python", "go", "maven", "gradle", "ruby"})
 #: Ecosystems whose *build* step downloads dependencies, so a download step can go first.
 BUILD_DOWNLOADS = frozenset({"go", "maven", "gradle"})
 #: Ecosystems dfopt recognises but has no rewrite for (reported without a fix).
-REPORT_ONLY = frozenset({"ruby", "php", "rust"})
+REPORT_ONLY = frozenset({"php", "rust"})
 _NOT_PLAIN = re.compile(r"[$'\"\s]")
 
 #: Commands that neither read the sources nor write files the sources could replace.
@@ -69,9 +69,11 @@ class DependencyStep(Record):
 
     ``commands`` are all the RUN's simple commands (with their recognised actions, None for
     others), so callers can tell whether the RUN does anything besides installing.
+    ``state`` is the build state the RUN runs in (its variables, known or not: bundler reads
+    its settings from ``BUNDLE_*`` variables), None when the caller has none.
     """
 
-    __slots__ = ("action", "commands", "inst", "script")
+    __slots__ = ("action", "commands", "inst", "script", "state")
 
     def __init__(
         self,
@@ -79,11 +81,13 @@ class DependencyStep(Record):
         action: PackageAction,
         script: Script,
         commands: tuple[tuple[Command, Any], ...],
+        state: Any = None,
     ):
         self.inst = inst
         self.action = action
         self.script = script
         self.commands = commands
+        self.state = state
 
     @property
     def directory(self) -> str | None:
@@ -209,7 +213,7 @@ def dependency_step(inst: Instruction, state: Any, run: Any = None) -> Dependenc
             chosen = action
     if chosen is None:
         return None
-    return DependencyStep(inst, chosen, script, tuple(commands))
+    return DependencyStep(inst, chosen, script, tuple(commands), state)
 
 
 def _model_actions(run: Any, script: Script, state: Any) -> dict[int, Any]:

@@ -580,8 +580,8 @@ def test_copy_with_an_exclude_flag() -> None:
 
 
 def test_ecosystem_without_a_rewrite_is_reported() -> None:
-    source = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
-    left_alone(source, None, "no dependency-first rewrite for `bundle`")
+    source = "FROM php:8.3\nWORKDIR /app\nCOPY . .\nRUN composer install\n"
+    left_alone(source, None, "no dependency-first rewrite for `composer`")
 
 
 def test_poetry_only_root_installs_the_project_and_is_left_alone() -> None:

@@ -125,6 +125,29 @@ KITS: dict[str, Kit] = {
         links={"/root/.gradle": "/home/gradle/.gradle"},
         volumes=("/home/gradle/.gradle",),
     ),
+    # The official ruby images: gems go to GEM_HOME=/usr/local/bundle (world-writable), which is
+    # also BUNDLE_APP_CONFIG, so bundler's local config lives there, not in the project.
+    "ruby": Kit(
+        tools={
+            f"/usr/local/bin/{name}": impl
+            for name, impl in {
+                "ruby": "ruby",
+                "gem": "gem",
+                "bundle": "bundle",
+                "bundler": "bundle",
+            }.items()
+        },
+        env={
+            "LANG": "C.UTF-8",
+            "RUBY_VERSION": "3.3.4",
+            "GEM_HOME": "/usr/local/bundle",
+            "BUNDLE_SILENCE_ROOT_WARNING": "1",
+            "BUNDLE_APP_CONFIG": "/usr/local/bundle",
+        },
+        path=("/usr/local/bundle/bin",),
+        impls=("rubylib.sh",),
+        owned_dirs=(("/usr/local/bundle", 0o1777, 0),),
+    ),
 }
 
 # Distroless images have no shell, so their "tools" are inert files at the real paths: enough for

@@ -1,0 +1,5 @@
+require "greeter/version"
+
+module Greeter
+  def self.hello = "hello #{VERSION}"
+end

@@ -1,0 +1,3 @@
+module Greeter
+  VERSION = "0.1.0"
+end

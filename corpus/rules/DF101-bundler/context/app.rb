@@ -1,0 +1,2 @@
+require "rack"
+puts "hello from rack #{Rack.release}"

@@ -1,0 +1,343 @@
+"""DF101 for Ruby's bundler: ``COPY . .`` before ``bundle install`` becomes a COPY of the Gemfile
+and Gemfile.lock (and the local config or version file they need), the install, then the rest;
+and every case where what bundler reads is not certain is left alone with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriter.config import Config
+from rewriter.fixes.engine import fix_source
+from rewriter.rules.base import Applicability, Finding
+from rewriter.rules.engine import lint_source
+
+ONLY = Config(select=("DF101",))
+GEMFILE = 'source "https://rubygems.org"\n\ngem "rack", "~> 3.0"\ngem "puma", require: false\n'
+LOCK = (
+    "GEM\n  remote: https://rubygems.org/\n  specs:\n    puma (6.4.2)\n    rack (3.0.11)\n\n"
+    "PLATFORMS\n  ruby\n\nDEPENDENCIES\n  puma\n  rack (~> 3.0)\n\nBUNDLED WITH\n   2.5.9\n"
+)
+APP = 'FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD ["ruby", "app.rb"]\n'
+
+
+def findings(source: str, context: Path | None = None) -> list[Finding]:
+    result = lint_source(source, context_dir=context, config=ONLY)
+    assert result.error is None, result.error
+    return result.findings
+
+
+def one(source: str, context: Path | None = None) -> Finding:
+    found = findings(source, context)
+    assert len(found) == 1, [f.message for f in found]
+    return found[0]
+
+
+def fixed(source: str, context: Path | None = None, *, unsafe: bool = False) -> str:
+    first = fix_source(source, context_dir=context, config=ONLY, unsafe=unsafe)
+    second = fix_source(first.output, context_dir=context, config=ONLY, unsafe=unsafe)
+    assert second.output == first.output, "a second --fix pass changed the file"
+    return first.output
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "context"
+    root.mkdir(exist_ok=True)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def app(tmp_path: Path, extra: dict[str, str] | None = None, **overrides: str) -> Path:
+    files = {"Gemfile": GEMFILE, "Gemfile.lock": LOCK, "app.rb": "puts 1\n"}
+    files.update(extra or {})
+    files.update(overrides)
+    return make(tmp_path, {k: v for k, v in files.items() if v is not None})
+
+
+def left_alone(source: str, context: Path | None, why: str) -> None:
+    finding = one(source, context)
+    assert finding.fix is None, finding.fix
+    assert "not fixed: " in finding.message
+    assert why in finding.message, finding.message
+    assert fixed(source, context, unsafe=True) == source
+
+
+def expect(install: str, copies: str) -> str:
+    return (
+        f"FROM ruby:3.3-slim\nWORKDIR /app\n{copies}\nRUN {install}\nCOPY . .\n"
+        'CMD ["ruby", "app.rb"]\n'
+    )
+
+
+# -- the fix -------------------------------------------------------------------------------------
+
+
+def test_frozen_install_copies_gemfile_and_lock_first_safely(tmp_path: Path) -> None:
+    source = APP.format(install="bundle install --frozen")
+    context = app(tmp_path)
+    finding = one(source, context)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+    assert "copy Gemfile and Gemfile.lock first" in finding.message
+    assert fixed(source, context) == expect(
+        "bundle install --frozen", "COPY Gemfile Gemfile.lock ./"
+    )
+
+
+@pytest.mark.parametrize(
+    ("install", "env"),
+    [
+        ("BUNDLE_FROZEN=true bundle install", ""),
+        ("bundle install", "ENV BUNDLE_DEPLOYMENT=1\n"),
+        ("bundle install --deployment", ""),
+        ("bundle install", "ENV BUNDLE_FROZEN=1\n"),
+    ],
+)
+def test_frozen_settings_make_the_fix_safe(tmp_path: Path, install: str, env: str) -> None:
+    source = f"FROM ruby:3.3\n{env}WORKDIR /app\nCOPY . .\nRUN {install}\n"
+    finding = one(source, app(tmp_path))
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+
+
+def test_frozen_in_the_local_config_makes_the_fix_safe_and_the_config_is_copied(
+    tmp_path: Path,
+) -> None:
+    source = APP.format(install="bundle install")
+    context = app(tmp_path, {".bundle/config": '---\nBUNDLE_FROZEN: "true"\n'})
+    finding = one(source, context)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+    assert fixed(source, context) == expect(
+        "bundle install", "COPY Gemfile Gemfile.lock ./\nCOPY .bundle/config ./.bundle/"
+    )
+
+
+def test_install_that_may_rewrite_the_lockfile_is_unsafe_with_a_note(tmp_path: Path) -> None:
+    source = APP.format(install="bundle install")
+    context = app(tmp_path)
+    finding = one(source, context)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert "may rewrite Gemfile.lock" in finding.fix.notes[0]
+    assert fixed(source, context) == source
+    assert fixed(source, context, unsafe=True) == expect(
+        "bundle install", "COPY Gemfile Gemfile.lock ./"
+    )
+
+
+def test_without_a_lockfile_only_the_gemfile_is_copied_and_the_fix_is_safe(
+    tmp_path: Path,
+) -> None:
+    source = APP.format(install="bundle install")
+    context = app(tmp_path, **{"Gemfile.lock": None})
+    assert fixed(source, context) == expect("bundle install", "COPY Gemfile ./")
+
+
+def test_without_the_context_the_fix_uses_patterns_and_is_unsafe() -> None:
+    source = APP.format(install="bundle install --frozen")
+    finding = one(source)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert "cannot read the Gemfile" in finding.fix.notes[0]
+    assert fixed(source) == source
+    assert fixed(source, unsafe=True) == expect(
+        "bundle install --frozen", "COPY Gemfile Gemfile.lock* ./"
+    )
+
+
+def test_ruby_file_version_files_are_copied_with_the_gemfile(tmp_path: Path) -> None:
+    gemfile = f'source "https://rubygems.org"\nruby file: ".ruby-version"\n{GEMFILE}'
+    context = app(tmp_path, {".ruby-version": "3.3.4\n"}, Gemfile=gemfile)
+    source = APP.format(install="bundle install --frozen")
+    assert fixed(source, context) == expect(
+        "bundle install --frozen", "COPY Gemfile Gemfile.lock .ruby-version ./"
+    )
+
+
+def test_a_rails_style_gemfile_with_groups_platforms_and_options_is_fixed(tmp_path: Path) -> None:
+    gemfile = (
+        'source "https://rubygems.org"\n'
+        'git_source(:github) { |repo| "https://github.com/#{repo}.git" }\n\n'
+        'ruby "3.3.4"\n# Bundle edge Rails instead: gem "rails", github: "rails/rails"\n'
+        'gem "rails", "~> 7.1.3", ">= 7.1.3.4"\n'
+        'gem "tzinfo-data", platforms: %i[ windows jruby ]\n'
+        'gem "bootsnap", require: false\n'
+        'gem "sidekiq",\n  "~> 7.2",\n  require: "sidekiq/web"\n'
+        'gem "nokogiri", git: "https://github.com/sparklemotion/nokogiri.git", branch: "main"\n'
+        "group :development, :test do\n"
+        '  gem "debug", platforms: %i[ mri windows ], require: "debug/prelude"\nend\n'
+        'gem "pg" if ENV["DB"] == "postgres"\n'
+    )
+    context = app(tmp_path, Gemfile=gemfile)
+    finding = one(APP.format(install="bundle install --frozen"), context)
+    assert finding.fix is not None, finding.message
+
+
+def test_array_flags_and_job_options_are_accepted(tmp_path: Path) -> None:
+    install = "bundle install --jobs 4 --retry=3 --without development test --frozen"
+    finding = one(APP.format(install=install), app(tmp_path))
+    assert finding.fix is not None, finding.message
+
+
+def test_gemfile_named_exactly_by_bundle_gemfile_is_fixed(tmp_path: Path) -> None:
+    source = "FROM ruby:3.3\nENV BUNDLE_GEMFILE=/app/Gemfile\nWORKDIR /app\nCOPY . .\n"
+    source += "RUN bundle install --frozen\n"
+    assert one(source, app(tmp_path)).fix is not None
+
+
+def test_a_copy_into_a_subfolder_of_the_context_is_fixed(tmp_path: Path) -> None:
+    context = make(tmp_path, {"web/Gemfile": GEMFILE, "web/Gemfile.lock": LOCK})
+    source = "FROM ruby:3.3\nWORKDIR /app\nCOPY web/ .\nRUN bundle install --frozen\n"
+    assert fixed(source, context) == (
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY web/Gemfile web/Gemfile.lock ./\n"
+        "RUN bundle install --frozen\nCOPY web/ .\n"
+    )
+
+
+# -- left alone ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("gemspec", "reads the project's *.gemspec"),
+        ('gem "mylib", path: "vendor/mylib"', "installs a gem from a local folder"),
+        ('gem "mylib", :path => "../mylib"', "installs a gem from a local folder"),
+        ('path "engines" do\n  gem "admin"\nend', "installs gems from a local folder"),
+        ('eval_gemfile "Gemfile.common"', "evaluates another Gemfile"),
+        ('require_relative "lib/version"', "loads other Ruby files"),
+        ('ruby File.read(".ruby-version").strip', "may read other files"),
+        ('gem "x", "~> #{File.read(\'VERSION\')}"', "may read other files"),
+        ('ruby file: "config/ruby-version"', "reads config/ruby-version"),
+        ('gem "mylib", git: "../mylib"', "from a local repository"),
+        ('source "vendor/gems"', "reads gems from a local folder"),
+        ("Dir['plugins/*/Gemfile'].each { |f| eval(File.read(f)) }", "runs Ruby"),
+        ("def helper\n  1\nend", "runs Ruby that dfopt does not read"),
+        ("plugin 'bundler-inject'", "runs Ruby that dfopt does not read"),
+    ],
+)
+def test_gemfile_that_may_read_other_files_is_left_alone(
+    tmp_path: Path, line: str, why: str
+) -> None:
+    context = app(tmp_path, Gemfile=f"{GEMFILE}{line}\n")
+    left_alone(APP.format(install="bundle install --frozen"), context, why)
+
+
+def test_the_refusal_names_the_gemfile_line(tmp_path: Path) -> None:
+    context = app(tmp_path, Gemfile=f"{GEMFILE}\ngemspec\n")
+    left_alone(APP.format(install="bundle install"), context, "Gemfile line 6: `gemspec`")
+
+
+def test_missing_version_file_is_left_alone(tmp_path: Path) -> None:
+    context = app(tmp_path, Gemfile=f'ruby file: ".ruby-version"\n{GEMFILE}')
+    left_alone(APP.format(install="bundle install"), context, ".ruby-version is not in the")
+
+
+def test_lockfile_with_path_gems_is_left_alone(tmp_path: Path) -> None:
+    lock = "PATH\n  remote: .\n  specs:\n    mylib (0.1.0)\n\n" + LOCK
+    left_alone(APP.format(install="bundle install"), app(tmp_path, **{"Gemfile.lock": lock}),
+               "installs gems from a local folder (PATH)")  # fmt: skip
+
+
+def test_missing_gemfile_is_left_alone(tmp_path: Path) -> None:
+    context = make(tmp_path, {"app.rb": "puts 1\n"})
+    left_alone(APP.format(install="bundle install"), context, "Gemfile is not in the build")
+
+
+def test_gemfile_excluded_by_dockerignore_is_left_alone(tmp_path: Path) -> None:
+    context = app(tmp_path, {".dockerignore": "Gemfile\n"})
+    left_alone(APP.format(install="bundle install"), context, "`.dockerignore` excludes Gemfile")
+
+
+def test_gems_rb_projects_are_left_alone(tmp_path: Path) -> None:
+    context = app(tmp_path, {"gems.rb": GEMFILE})
+    left_alone(APP.format(install="bundle install"), context, "gems.rb/gems.locked")
+
+
+def test_vendored_gem_cache_in_the_context_is_left_alone(tmp_path: Path) -> None:
+    context = app(tmp_path, {"vendor/cache/rack-3.0.11.gem": "gem"})
+    left_alone(APP.format(install="bundle install --local"), context, "vendor/cache (cached gems")
+
+
+def test_local_install_without_the_context_is_left_alone() -> None:
+    left_alone(APP.format(install="bundle install --local"), None, "`--local` installs from")
+
+
+@pytest.mark.parametrize(
+    ("install", "extra", "why"),
+    [
+        ("bundle install --deployment", {"vendor/bundle/ruby/x": "1"}, "holds vendor/bundle"),
+        ("bundle install --path gems", {"gems/x": "1"}, "holds gems (the folder the gems"),
+        ("bundle install --path=/app/gems", {"gems/x": "1"}, "holds gems (the folder"),
+        ("bundle install --without test", {".bundle/config": "---\n"}, "holds .bundle (the local"),
+    ],
+)
+def test_install_writing_into_a_folder_the_context_holds_is_left_alone(
+    tmp_path: Path, install: str, extra: dict[str, str], why: str
+) -> None:
+    left_alone(APP.format(install=install), app(tmp_path, extra), why)
+
+
+def test_relative_bundle_path_in_env_counts_as_an_output(tmp_path: Path) -> None:
+    source = "FROM ruby:3.3\nENV BUNDLE_PATH=vendor/bundle\nWORKDIR /app\nCOPY . .\n"
+    source += "RUN bundle install --frozen\n"
+    left_alone(source, app(tmp_path, {"vendor/bundle/x": "1"}), "holds vendor/bundle")
+
+
+def test_install_path_outside_the_context_is_fixed(tmp_path: Path) -> None:
+    source = APP.format(install="bundle install --deployment")
+    assert one(source, app(tmp_path)).fix is not None
+
+
+@pytest.mark.parametrize(
+    ("install", "env", "why"),
+    [
+        ("bundle install --gemfile=other/Gemfile", "", "--gemfile names another Gemfile"),
+        ("bundle install --gemfile Gemfile.next", "", "--gemfile names another Gemfile"),
+        ("bundle install", "ENV BUNDLE_GEMFILE=Gemfile.next\n", "BUNDLE_GEMFILE names another"),
+        ("BUNDLE_GEMFILE=x/Gemfile bundle install", "", "BUNDLE_GEMFILE names another"),
+        ("bundle install", "ARG G\nENV BUNDLE_GEMFILE=$G\n", "BUNDLE_GEMFILE is set to a value"),
+        ("bundle install", "ARG P\nENV BUNDLE_PATH=$P\n", "BUNDLE_PATH is set to a value"),
+        ("bundle install", "ENV BUNDLE_CACHE_PATH=gems/cache\n", "BUNDLE_CACHE_PATH names"),
+        ("bundle install", "ENV BUNDLE_BIN=bin\n", "BUNDLE_BIN makes the install write"),
+        ("bundle install --binstubs", "", "`--binstubs` writes binstubs into the project"),
+        ("bundle install --standalone", "", "`--standalone` writes a standalone bundle"),
+        ("bundle install --target-rbconfig x", "", "does not know what `--target-rbconfig`"),
+        ("bundle install rack", "", "does not know what `rack`"),
+        ("export BUNDLE_PATH=/x && bundle install", "", "the RUN sets bundler settings itself"),
+    ],
+)
+def test_flags_and_settings_that_move_the_inputs_are_left_alone(
+    tmp_path: Path, install: str, env: str, why: str
+) -> None:
+    source = f"FROM ruby:3.3\n{env}WORKDIR /app\nCOPY . .\nRUN {install}\n"
+    left_alone(source, app(tmp_path), why)
+    if "is set to a value" not in why:
+        left_alone(source, None, why)
+
+
+@pytest.mark.parametrize("key", ["BUNDLE_GEMFILE", "BUNDLE_CACHE_PATH", "BUNDLE_BIN"])
+def test_local_config_that_moves_the_inputs_is_left_alone(tmp_path: Path, key: str) -> None:
+    context = app(tmp_path, {".bundle/config": f'---\n{key}: "x"\n'})
+    left_alone(APP.format(install="bundle install"), context, f".bundle/config sets {key}")
+
+
+def test_a_run_between_that_is_not_a_system_setup_is_left_alone(tmp_path: Path) -> None:
+    source = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN gem install bundler -v 2.5.9\n"
+    source += "RUN bundle install --frozen\n"
+    left_alone(source, app(tmp_path), "`RUN gem install bundler -v 2.5.9` (line 4) runs between")
+
+
+def test_the_same_run_doing_more_work_is_left_alone(tmp_path: Path) -> None:
+    install = "bundle install --frozen && bundle exec bootsnap precompile --gemfile"
+    left_alone(APP.format(install=install), app(tmp_path), "the same RUN also runs `bundle exec")
+
+
+def test_gem_install_of_a_tool_is_not_a_dependency_step() -> None:
+    source = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN gem install rake\n"
+    assert findings(source) == []
+
+
+def test_the_well_written_shape_is_not_reported(tmp_path: Path) -> None:
+    source = expect("bundle install --frozen", "COPY Gemfile Gemfile.lock ./")
+    assert findings(source, app(tmp_path)) == []
