@@ -198,6 +198,8 @@ def _tool_blocker(
 def _mount_blocker(mount: dict[str, Any], protected: tuple[str, ...]) -> str | None:
     """Why a ``--mount`` (cache, secret, tmpfs) may show the RUN something else at a path the
     COPY writes: a target under the COPY's destination or the WORKDIR, or a relative one."""
+    if mount.get("env"):  # (a secret as a variable: PIP_CONSTRAINT=c.txt would read a file)
+        return f"it sets {mount['env']} from a secret, whose value dfopt does not know"
     target = mount.get("target") or mount.get("dst") or mount.get("destination")
     if target is None:
         return None  # a secret or ssh mount at its default place under /run

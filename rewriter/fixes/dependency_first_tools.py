@@ -152,6 +152,12 @@ _NODE_OPTION = re.compile(
     r"|--(?:enable-source-maps|no-warnings|no-deprecation|openssl-legacy-provider"
     r"|use-openssl-ca|use-bundled-ca|trace-warnings|trace-deprecation)"
 )
+#: Subcommands of the tools, never package names.
+_SUBCOMMANDS = frozenset({"install", "i", "add", "global"})
+#: The package name at the start of an operand (``pnpm`` of ``pnpm@9``, ``@a/b`` of
+#: ``@a/b@1``, ``flask`` of ``flask[async]>=3``).
+_NODE_NAME = re.compile(r"@?[^@]+")
+_PIP_NAME = re.compile(r"[A-Za-z0-9._-]+")
 #: Modules ``python -m pip`` may import from the working directory instead of Python's own:
 #: the standard library's top-level modules, pip itself and the startup hooks.
 _SHADOWED = tuple(sorted({*sys.stdlib_module_names, "pip", "sitecustomize", "usercustomize"}))
@@ -203,11 +209,37 @@ def tool_install_blocker(
         reason = _corepack_blocker(argv[1:], text)
         return reason or _config_blocker("corepack", text, moved)
     if python:
-        if argv[1:2] == ["-m"]:  # python -m puts the working directory first on sys.path
-            return _pip_blocker(argv[3:], text, env) or module_blocker(text, moved)
-        return _pip_blocker(argv[1:], text, env)
+        args = argv[3:] if argv[1:2] == ["-m"] else argv[1:]
+        reason = _pip_blocker(args, text, env)
+        if reason is None and argv[1:2] == ["-m"]:  # it puts the WORKDIR first on sys.path
+            reason = module_blocker(text, moved)
+        return reason or _folder_blocker("python", args, text, moved)
     tool = command.name or ""
-    return _node_blocker(tool, argv[1:], text) or _config_blocker(tool, text, moved)
+    return (
+        _node_blocker(tool, argv[1:], text)
+        or _config_blocker(tool, text, moved)
+        or _folder_blocker("node", argv[1:], text, moved)
+    )
+
+
+def _folder_blocker(
+    kind: str, args: list[str], text: str, moved: Callable[[str], bool | None]
+) -> str | None:
+    """Why a registry name may be read as the project folder of that name: npm before 5
+    (``realize-package-specifier``) and early pip installed ``./pnpm`` for ``pnpm`` when such
+    a folder existed. Checked when the build context shows the COPY brings a package folder
+    (``NAME/package.json``, ``NAME/setup.py``, ``NAME/pyproject.toml``) named like an operand;
+    without a context pip's names pass (pip reads a bare name as a path only with a slash)."""
+    markers = ("package.json",) if kind == "node" else ("setup.py", "pyproject.toml")
+    for arg in args:
+        if arg.startswith("-") or arg in _SUBCOMMANDS:
+            continue
+        found = _NODE_NAME.match(arg) if kind == "node" else _PIP_NAME.match(arg)
+        name = found.group() if found is not None else arg
+        for marker in markers:
+            if moved(f"{name}/{marker}"):
+                return f"`{text}` names `{name}`, and the COPY brings a folder {name}/{marker}"
+    return None
 
 
 def _config_blocker(tool: str, text: str, moved: Callable[[str], bool | None]) -> str | None:

@@ -306,3 +306,39 @@ def test_a_node_tool_before_a_pip_install_blocks_when_the_project_has_a_package_
         context,
         "reads the project's package.json, which would arrive only after it",
     )
+
+
+@pytest.mark.parametrize(
+    ("between", "files", "why"),
+    [
+        ("RUN npm i -g pnpm@9", {"pnpm/package.json": "{}"}, "names `pnpm`, and the COPY"),
+        ("RUN npm i -g @acme/cli", {"@acme/cli/package.json": "{}"}, "names `@acme/cli`"),
+    ],
+)
+def test_a_node_registry_name_that_is_also_a_copied_package_folder_blocks(
+    tmp_path: Path, between: str, files: dict[str, str], why: str
+) -> None:
+    """npm before 5 installed ``./pnpm`` for ``npm i -g pnpm`` when that folder existed."""
+    left_alone(node_file(between), make(tmp_path, {**NODE, **files}), why)
+
+
+def test_a_pip_registry_name_that_is_also_a_copied_package_folder_blocks(
+    tmp_path: Path,
+) -> None:
+    """Early pip installed a folder named like the requirement when it existed."""
+    context = make(tmp_path, {**PYTHON, "pip/setup.py": ""})
+    left_alone(
+        python_file("RUN pip install -U pip"),
+        context,
+        "names `pip`, and the COPY brings a folder pip/setup.py",
+    )
+
+
+def test_a_secret_mounted_as_a_variable_blocks(tmp_path: Path) -> None:
+    """``--mount=type=secret,env=PIP_CONSTRAINT`` sets a variable pip reads, to a value dfopt
+    cannot see (it may name a file of the working directory)."""
+    left_alone(
+        python_file("RUN --mount=type=secret,id=c,env=PIP_CONSTRAINT pip install -U pip"),
+        make(tmp_path, PYTHON),
+        "it sets PIP_CONSTRAINT from a secret",
+    )
