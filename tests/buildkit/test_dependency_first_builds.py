@@ -40,6 +40,11 @@ CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
         "#",
         (("--upgrade pip setuptools", "--upgrade pip setuptools"), ("-r requirements", "-r requ")),
     ),
+    "DF101-pip-module-between": (
+        ("app/main.py",),
+        "#",
+        (("-m pip install", "-m pip install"), ("-r requirements", "-r requ")),
+    ),
     "DF101-npm-global-between": (
         ("src/index.js",),
         "//",
