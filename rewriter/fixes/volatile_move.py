@@ -13,10 +13,12 @@ may read one without naming it (an install script that reads ``process.env.VERSI
 goes below the last install and no further, so what comes after it sees the value as before.
 
 Why it is strict: it moves the whole instruction, so every name it declares must be a
-per-build one; nothing it passes over may name the variable (``$GIT_COMMIT`` in a RUN, a COPY,
-an ENV...), and a RUN it passes over may only run package-manager commands (installs, index
-updates, downloads, cache cleanups) and a few builtins: a build (``npm run build``, ``make``) or
-a script may well read the value from its environment. The comment lines directly above the
+per-build one, set nowhere before it in the stage (an earlier ARG, or an ENV of the base
+stage, would keep it in the install's environment); nothing it passes over may name the
+variable (``$GIT_COMMIT`` in a RUN, a COPY, an ENV...), and a RUN it passes over may only run
+package-manager commands (installs, index updates, downloads, cache cleanups) and a few
+builtins: a build (``npm run build``, ``make``) or a script may well read the value from its
+environment. The comment lines directly above the
 instruction move with it.
 """
 
@@ -39,6 +41,13 @@ def volatile_move_fix(
 ) -> tuple[Fix | None, str | None]:
     """The fix moving ``ins`` (an ARG/ENV declaring ``names``, all per-build) to just after
     the RunStep ``target`` (the stage's last install after it), or None and why not."""
+    earlier = ctx.model.state_of(ins).variables
+    for name in names:
+        if name in earlier:  # an earlier ARG/ENV of the stage, or its base stage's ENV
+            return (
+                None,
+                f"{name} is set before line {ins.start_line} too: moving this one would not help",
+            )
     body = target.stage.body
     between = body[body.index(ins) + 1 : body.index(target.instruction) + 1]
     reference = re.compile(r"\$\{?(?:" + "|".join(map(re.escape, names)) + r")\b")

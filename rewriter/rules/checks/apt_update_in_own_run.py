@@ -77,7 +77,7 @@ class AptUpdateInOwnRun(Rule):
                     run.instruction,
                     f"the `{tool}` index update is cached apart from the install on line "
                     f"{later.instruction.start_line}: update and install in the same RUN"
-                    + (f" (not fixed: {why})" if why else ""),
+                    + (f"; not fixed: {why}" if why else ""),
                     fix=fix,
                 )
 

@@ -97,7 +97,7 @@ class VolatileValueBeforeInstall(Rule):
                     f"{ins.keyword} {volatile[0]} changes on every build and comes before the "
                     f"install on line {installs[0].instruction.start_line}, which then never "
                     "hits the cache: declare it after the installs"
-                    + (f" (not fixed: {why})" if why else ""),
+                    + (f"; not fixed: {why}" if why else ""),
                     fix=fix,
                 )
 
