@@ -665,6 +665,10 @@ _BUNDLE_VALUED = frozenset(
 _BUNDLE_SETTINGS = ("BUNDLE_GEMFILE", "BUNDLE_APP_CONFIG", "BUNDLE_PATH", "BUNDLE_DEPLOYMENT",
                     "BUNDLE_FROZEN", "BUNDLE_CACHE_PATH", "BUNDLE_BIN")  # fmt: skip
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+#: Settings markers: the RUN writes the local config itself (``bundle config set``); a
+#: ``bundle config`` that sets nothing.
+_CONFIG_WRITTEN = "bundle config set"
+_CONFIG_NONE = "bundle config get"
 _VERSION_FILES = frozenset({".ruby-version", ".tool-versions"})
 _BUNDLE_CONFIG_LINE = re.compile(r"""^\s*(BUNDLE_[A-Z0-9_]+)\s*:\s*["']?(.*?)["']?\s*$""")
 
@@ -717,14 +721,29 @@ def _bundle_env(step: DependencyStep) -> dict[str, str] | Refusal:
     for word in step.action.command.assignments:
         name, _, _ = word.raw.partition("=")
         variables[name] = word.value.partition("=")[2] if word.value is not None else None
-    for cmd, _action in step.commands:
+    local: dict[str, str] = {}
+    for cmd, action in step.commands:
         if cmd is step.action.command:
             break
+        text = " ".join(w.raw for w in cmd.words)
         if any("BUNDLE_" in w.raw for w in cmd.words):
-            text = " ".join(w.raw for w in cmd.words)
             return Refusal(f"the RUN sets bundler settings itself (`{text}`) before the install")
+        if action is not None and action.tool == "bundle" and action.subcommand == "config":
+            setting = _bundle_config_set([w.value for w in cmd.words])
+            if setting is None:
+                return Refusal(f"dfopt does not follow `{text}` before the install")
+            name, value, is_local = setting
+            if is_local:
+                local[name] = value
+            elif name not in variables:
+                variables[name] = value  # the global config: the environment wins over it
+    if local:
+        # Written to the local config, which the install reads wherever it is, and which
+        # the COPY after the install could replace (``_bundle_with_context`` checks).
+        variables.update(local)
+        variables[_CONFIG_WRITTEN] = "1"
     settings: dict[str, str] = {}
-    for name in _BUNDLE_SETTINGS:
+    for name in (*_BUNDLE_SETTINGS, _CONFIG_WRITTEN):
         if name not in variables:
             continue
         value = variables[name]
@@ -739,6 +758,29 @@ def _bundle_env(step: DependencyStep) -> dict[str, str] | Refusal:
             return Refusal(f"{name} is set to a value dfopt cannot read")
         settings[name] = value
     return settings
+
+
+def _bundle_config_set(words: list[str | None]) -> tuple[str, str, bool] | None:
+    """``bundle config [set] [--local|--global] NAME VALUE`` as (``BUNDLE_NAME``, value, local);
+    a read-only ``bundle config [get] [NAME]`` as a setting of nothing; None for anything else
+    (``unset``, ``--delete``, values dfopt cannot read)."""
+    if any(w is None for w in words):
+        return None
+    rest = [w for w in words[2:] if w is not None]
+    if rest and (rest[0] == "unset" or "--delete" in rest):
+        return None
+    if not rest or rest[0] in ("list", "get") or (len(rest) == 1 and not rest[0].startswith("-")):
+        return (_CONFIG_NONE, "", False)
+    if rest[0] == "set":
+        rest = rest[1:]
+    is_local = True
+    if rest and rest[0] in ("--local", "--global"):
+        is_local = rest[0] == "--local"
+        rest = rest[1:]
+    if len(rest) < 2 or rest[0].startswith("-"):
+        return None
+    name = "BUNDLE_" + rest[0].upper().replace(".", "__").replace("-", "_")
+    return name, " ".join(rest[1:]), is_local
 
 
 def _bundle_config_dir(step: DependencyStep, settings: dict[str, str]) -> str | None:
@@ -826,6 +868,11 @@ def _bundle_without_context(
         )
     if inside is not None:
         notes.append(f"the gems go to {inside} in the project: keep it out of the build context")
+    if _BUNDLE_REMEMBERED & set(flags) or _CONFIG_WRITTEN in settings:
+        notes.append(
+            "the install writes the local config (.bundle/config unless BUNDLE_APP_CONFIG"
+            " moves it): keep .bundle out of the build context"
+        )
     return Inputs(
         ("Gemfile", "Gemfile.lock*"),
         required=("Gemfile",),
@@ -844,19 +891,27 @@ def _bundle_with_context(
     if not ctx.sent_file("Gemfile"):
         return _missing(ctx, "Gemfile")
     config_dir = _bundle_config_dir(step, settings)
+    # An unknown BUNDLE_APP_CONFIG (the official images') may point elsewhere: then the project's
+    # config is not read, so it may add guards (an install path) but never make the fix safe.
+    trusted = "BUNDLE_APP_CONFIG" not in settings or bool(settings["BUNDLE_APP_CONFIG"])
     config_files: tuple[str, ...] = ()
+    merged = settings
     if config_dir is not None and ctx.sent_file(f"{config_dir}/config"):
         config_files = (posixpath.normpath(f"{config_dir}/config"),)
         local = _bundle_local_config(ctx.read(config_files[0]) or "")
         for name in ("BUNDLE_GEMFILE", "BUNDLE_APP_CONFIG", "BUNDLE_CACHE_PATH", "BUNDLE_BIN"):
             if name in local:
                 return Refusal(f"{config_files[0]} sets {name}, which dfopt does not follow")
-        settings = {**settings, **local}  # the local config wins over the environment
-    inside = _bundle_install_path(step, flags, settings)
-    if isinstance(inside, Refusal):
-        return inside
-    outputs = ("vendor/cache",) + ((inside,) if inside else ())
-    if config_dir is not None and _BUNDLE_REMEMBERED & set(flags):
+        merged = {**settings, **local}  # the local config wins over the environment
+    outputs: tuple[str, ...] = ("vendor/cache",)
+    for view in (settings, merged):
+        inside = _bundle_install_path(step, flags, view)
+        if isinstance(inside, Refusal):
+            return inside
+        if inside in (".", ""):
+            return Refusal("the install path is the project folder itself")
+        outputs += (inside,) if inside else ()
+    if config_dir is not None and (_BUNDLE_REMEMBERED & set(flags) or _CONFIG_WRITTEN in settings):
         outputs += (config_dir,)
     for name in outputs:
         if ctx.sent(name):
@@ -880,7 +935,7 @@ def _bundle_with_context(
     if lock is not None and re.search(r"^PATH\s*$", lock, re.MULTILINE):
         return Refusal(f"{ctx.rel('Gemfile.lock')} installs gems from a local folder (PATH)")
     files = ("Gemfile", *_present(ctx, ("Gemfile.lock",)), *extra, *config_files)
-    unsafe = lock is not None and not _bundle_frozen(flags, settings)
+    unsafe = lock is not None and not _bundle_frozen(flags, merged if trusted else settings)
     note = (
         f"`{step.text}` may rewrite Gemfile.lock; after this fix the image keeps the context's"
         " copy instead: use `--frozen` or BUNDLE_FROZEN=1 to make this fix safe"
@@ -960,7 +1015,8 @@ def _gemfile_reads(text: str) -> list[str] | Refusal:
 
 
 def _remote(value: str) -> bool:
-    return "://" in value or value.startswith("git@")
+    """A source on the network (``file://`` and plain paths are local folders)."""
+    return re.match(r"(https?|git|ssh)://", value) is not None or value.startswith("git@")
 
 
 def _gemfile_statements(text: str) -> list[tuple[int, str]]:

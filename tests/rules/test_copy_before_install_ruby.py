@@ -43,7 +43,7 @@ def fixed(source: str, context: Path | None = None, *, unsafe: bool = False) -> 
 
 def make(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "context"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,13 +105,85 @@ def test_frozen_settings_make_the_fix_safe(tmp_path: Path, install: str, env: st
 def test_frozen_in_the_local_config_makes_the_fix_safe_and_the_config_is_copied(
     tmp_path: Path,
 ) -> None:
-    source = APP.format(install="bundle install")
+    source = APP.format(install="bundle install").replace("ruby:3.3-slim", "example.com/rb:3")
     context = app(tmp_path, {".bundle/config": '---\nBUNDLE_FROZEN: "true"\n'})
     finding = one(source, context)
     assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
     assert fixed(source, context) == expect(
         "bundle install", "COPY Gemfile Gemfile.lock ./\nCOPY .bundle/config ./.bundle/"
+    ).replace("ruby:3.3-slim", "example.com/rb:3")
+
+
+def test_local_config_does_not_make_the_fix_safe_where_bundle_app_config_may_move_it(
+    tmp_path: Path,
+) -> None:
+    """The official ruby images set BUNDLE_APP_CONFIG (elsewhere): the project's config may not
+    be read at all, so its frozen setting cannot make the fix safe (the file is still copied)."""
+    source = APP.format(install="bundle install")
+    context = app(tmp_path, {".bundle/config": '---\nBUNDLE_FROZEN: "true"\n'})
+    finding = one(source, context)
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert fixed(source, context, unsafe=True) == expect(
+        "bundle install", "COPY Gemfile Gemfile.lock ./\nCOPY .bundle/config ./.bundle/"
     )
+
+
+def test_an_install_path_in_the_local_config_counts_as_an_output(tmp_path: Path) -> None:
+    extra = {".bundle/config": '---\nBUNDLE_PATH: "vendor/bundle"\n', "vendor/bundle/x": "1"}
+    left_alone(APP.format(install="bundle install --frozen"), app(tmp_path, extra),
+               "holds vendor/bundle")  # fmt: skip
+
+
+def test_bundle_app_config_outside_the_project_is_not_copied(tmp_path: Path) -> None:
+    source = "FROM ruby:3.3\nENV BUNDLE_APP_CONFIG=/usr/local/bundle\nWORKDIR /app\nCOPY . .\n"
+    source += "RUN bundle install --without test\n"
+    context = app(tmp_path, {".bundle/config": '---\nBUNDLE_PATH: "x"\n'})
+    assert "COPY Gemfile Gemfile.lock ./\nRUN" in fixed(source, context, unsafe=True)
+
+
+def test_install_path_that_is_the_project_itself_is_left_alone(tmp_path: Path) -> None:
+    left_alone(APP.format(install="bundle install --frozen --path=."), app(tmp_path),
+               "the install path is the project folder itself")  # fmt: skip
+
+
+def test_config_set_in_the_same_run_counts_as_settings(tmp_path: Path) -> None:
+    install = (
+        "bundle config set --local deployment true && bundle config set without 'development"
+        " test' && bundle install"
+    )
+    finding = one(APP.format(install=install), app(tmp_path / "clean"))
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+    left_alone(APP.format(install=install), app(tmp_path / "vendored", {"vendor/bundle/x": "1"}),
+               "holds vendor/bundle")  # fmt: skip
+    left_alone(APP.format(install=install), app(tmp_path / "config", {".bundle/config": "---\n"}),
+               "holds .bundle (the local config")  # fmt: skip
+
+
+def test_global_config_set_in_the_same_run_yields_to_the_environment(tmp_path: Path) -> None:
+    install = "bundle config set --global gemfile other/Gemfile && bundle install --frozen"
+    left_alone(APP.format(install=install), app(tmp_path), "BUNDLE_GEMFILE names another")
+    source = "FROM ruby:3.3\nENV BUNDLE_GEMFILE=Gemfile\nWORKDIR /app\nCOPY . .\n"
+    source += f"RUN {install}\n"
+    assert one(source, app(tmp_path)).fix is not None
+
+
+@pytest.mark.parametrize(
+    "config", ["bundle config unset path", "bundle config --delete path", "bundle config set x"]
+)
+def test_config_changes_dfopt_does_not_follow_are_left_alone(tmp_path: Path, config: str) -> None:
+    install = f"{config} && bundle install --frozen"
+    left_alone(APP.format(install=install), app(tmp_path), "dfopt does not follow `bundle config")
+
+
+def test_reading_the_config_in_the_same_run_is_fine(tmp_path: Path) -> None:
+    install = "bundle config && bundle config get path && bundle install --frozen"
+    assert one(APP.format(install=install), app(tmp_path)).fix is not None
+
+
+def test_remembered_flags_without_the_context_say_where_bundler_writes() -> None:
+    finding = one(APP.format(install="bundle install --without development"))
+    assert finding.fix is not None
+    assert any("keep .bundle out of the build context" in n for n in finding.fix.notes)
 
 
 def test_install_that_may_rewrite_the_lockfile_is_unsafe_with_a_note(tmp_path: Path) -> None:
@@ -211,6 +283,8 @@ def test_a_copy_into_a_subfolder_of_the_context_is_fixed(tmp_path: Path) -> None
         ('ruby file: "config/ruby-version"', "reads config/ruby-version"),
         ('gem "mylib", git: "../mylib"', "from a local repository"),
         ('source "vendor/gems"', "reads gems from a local folder"),
+        ('source "file:///gems" do\n  gem "x"\nend', "reads gems from a local folder"),
+        ('gem "mylib", git: "file:///src/mylib"', "from a local repository"),
         ("Dir['plugins/*/Gemfile'].each { |f| eval(File.read(f)) }", "runs Ruby"),
         ("def helper\n  1\nend", "runs Ruby that dfopt does not read"),
         ("plugin 'bundler-inject'", "runs Ruby that dfopt does not read"),
