@@ -219,7 +219,22 @@ def tool_install_blocker(
         _node_blocker(tool, argv[1:], text)
         or _config_blocker(tool, text, moved)
         or _folder_blocker("node", argv[1:], text, moved)
+        or _pin_blocker(tool, text, env)
     )
+
+
+def _pin_blocker(tool: str, text: str, env: Mapping[str, str | None]) -> str | None:
+    """Why ``yarn``/``pnpm`` may write the project's package.json: once corepack is enabled
+    they are its shims, and corepack 0.26 to 0.32 adds a ``packageManager`` field to a
+    package.json without one on any command (auto-pin). The manifest COPY's package.json
+    would get it, and the broad COPY, now below, would put the context's back: only
+    ``COREPACK_ENABLE_AUTO_PIN=0`` rules that out."""
+    if tool in ("yarn", "pnpm") and env.get("COREPACK_ENABLE_AUTO_PIN") != "0":
+        return (
+            f"`{text}` may run as corepack's shim, which adds a packageManager field to the"
+            " project's package.json (COREPACK_ENABLE_AUTO_PIN=0 turns that off)"
+        )
+    return None
 
 
 def _folder_blocker(

@@ -51,8 +51,9 @@ def test_a_pip_tool_install_between_stays_in_place(tmp_path: Path, between: str)
     [
         "RUN npm install -g pnpm",
         "RUN npm i --global @angular/cli@17",
-        "RUN yarn global add @vue/cli",
-        "RUN pnpm add -g tsx",
+        # (yarn and pnpm may be corepack's shims, which pin packageManager into package.json)
+        "RUN COREPACK_ENABLE_AUTO_PIN=0 yarn global add @vue/cli",
+        "RUN COREPACK_ENABLE_AUTO_PIN=0 pnpm add -g tsx",
         "RUN corepack enable",
         "RUN corepack enable pnpm",
         "RUN corepack prepare pnpm@9.12.0 --activate",

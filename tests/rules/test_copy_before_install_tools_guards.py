@@ -342,3 +342,21 @@ def test_a_secret_mounted_as_a_variable_blocks(tmp_path: Path) -> None:
         make(tmp_path, PYTHON),
         "it sets PIP_CONSTRAINT from a secret",
     )
+
+
+@pytest.mark.parametrize(
+    "between", ["RUN yarn global add @vue/cli", "RUN corepack enable && pnpm add -g tsx"]
+)
+def test_yarn_or_pnpm_that_corepack_may_run_blocks_unless_auto_pin_is_off(
+    tmp_path: Path, between: str
+) -> None:
+    """Corepack 0.26 to 0.32 writes a ``packageManager`` field into a package.json without
+    one whenever its yarn/pnpm shim runs: the manifest COPY's package.json would get it, and
+    the broad COPY, moved below, would put the context's back."""
+    left_alone(
+        node_file(between),
+        make(tmp_path, NODE),
+        "may run as corepack's shim, which adds a packageManager field",
+    )
+    source = node_file(between, "ENV COREPACK_ENABLE_AUTO_PIN=0\n")
+    assert one(source, make(tmp_path, NODE)).fix is not None
