@@ -143,3 +143,28 @@ def test_remove_command_keeps_an_escaped_blank_of_the_word_before(text, expected
     words = [w.value for c in parse_shell(expected).commands for w in (*c.assignments, *c.words)]
     before = [w.value for c in parse_shell(text).commands[:-1] for w in (*c.assignments, *c.words)]
     assert words == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a && b && c", "b && c"),  # the first command has no && before it: the one after
+        ("x && a && b && c", "x && b && c"),
+        ("x && a", "x"),  # the last command has no && after it: the one before, as usual
+    ],
+)
+def test_remove_command_can_take_the_connector_after_it(text: str, expected: str) -> None:
+    script = parse_shell(text)
+    command = next(c for c in script.commands if c.name == "a")
+    edit = remove_command(script, command, following=True)
+    assert apply_edits(text, [edit]) == expected
+
+
+def test_two_neighbours_removed_together_need_not_overlap() -> None:
+    """`C0 && C1 && rest`: C0 takes the && after it, so C1 must take the next one (DF107 once
+    crashed with overlapping edits on `npm cache clean --force` twice before `npm ci`)."""
+    text = "c0 && c1 && rest"
+    script = parse_shell(text)
+    first, second = script.commands[0], script.commands[1]
+    edits = [remove_command(script, first), remove_command(script, second, following=True)]
+    assert apply_edits(text, edits) == "rest"

@@ -650,6 +650,11 @@ def _store_group(
     return group
 
 
+def _overlaps(edit: Any, edits: list[Any]) -> bool:
+    """Whether ``edit`` overlaps one of ``edits`` (touching ends do not overlap)."""
+    return any(edit.start < other.end and other.start < edit.end for other in edits)
+
+
 def _defeater_edits(
     run: RunStep, plan: RunPlan, names: set[str], paths: set[str]
 ) -> Refusal | None:
@@ -671,7 +676,9 @@ def _defeater_edits(
         whole = action.kind == "cleanup" and _only_paths_removed(command, mine)
         if whole:
             edit = remove_command(script, command.command)
-            if edit is None:
+            if edit is not None and _overlaps(edit, plan.removals):  # (`C0 && C && b`)
+                edit = remove_command(script, command.command, following=True)
+            if edit is None or _overlaps(edit, plan.removals):
                 return Refusal(
                     f"`{_short(command.command, script)}` cannot be removed without changing "
                     "what else runs"

@@ -375,6 +375,8 @@ VARIABLES = (
     "ENV GOFLAGS=-mod=vendor",
     "ARG TARGETOS TARGETARCH",
     "ENV YARN_CACHE_FOLDER=/cache/yarn",
+    "ARG GIT_COMMIT",
+    "ENV BUILD_DATE=2024-05-01",
 )
 COMMENTS = (
     "# install the dependencies",
@@ -417,6 +419,13 @@ ODD_INSTRUCTIONS = (
     "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt",
     "RUN pip install -r requirements.txt -r requirements-dev.txt",
     "USER 1000:1000",
+    "RUN apt-get update",
+    "RUN apk update",
+    "RUN apt-get install -y --no-install-recommends curl",
+    "RUN pip install --upgrade pip",
+    "RUN python -m pip install -U pip setuptools",
+    "RUN npm install -g pnpm",
+    "RUN corepack enable",
 )
 CONTEXT_FILES = {
     "package.json": '{"name": "app", "scripts": {"build": "tsc"}}',

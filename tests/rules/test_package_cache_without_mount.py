@@ -543,3 +543,19 @@ def test_mount_goes_before_a_non_ascii_space_that_starts_the_arguments(space: st
     (inst,) = parse(fixed(f"FROM alpine:3.20\nRUN {space}apk add curl\n")).instructions[1:]
     assert inst.flag_values("mount") == ["type=cache,target=/var/cache/apk,sharing=locked"]
     assert inst.args.startswith("apk add")
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ("npm cache clean --force && npm cache clean --force && npm ci", "    npm ci\n"),
+        ("npm ci && npm cache clean --force && rm -rf /root/.npm", "    npm ci\n"),
+    ],
+)
+def test_neighbouring_cache_cleanups_all_go_in_one_fix(run: str, expected: str) -> None:
+    """Two cleanups side by side: each takes its own `&&` (DF107 crashed with overlapping
+    edits when the first of them started the script)."""
+    src = f"FROM node:20\nRUN {run}\n"
+    [finding] = df107(src)
+    assert finding.fix is not None
+    assert fixed(src).endswith(expected)

@@ -33,7 +33,7 @@ def remove_word(script: Script, word: Word) -> TextEdit:
     return TextEdit(word.start, _skip_forward(text, word.end))
 
 
-def remove_command(script: Script, command: Command) -> TextEdit | None:
+def remove_command(script: Script, command: Command, *, following: bool = False) -> TextEdit | None:
     """The edit that drops ``command`` with one of its connectors, or None when unsafe.
 
     ``a && C && b`` -> ``a && b``; ``C && b`` -> ``b``; ``a; C`` -> ``a``; a command alone on
@@ -41,6 +41,10 @@ def remove_command(script: Script, command: Command) -> TextEdit | None:
     ``a || C``, a pipeline element), when ``C`` carries a here-document, or when it is the only
     command of the script (the caller decides what to do with the instruction). A command that
     is alone in a nested body (``then C; fi``) is replaced by ``:`` so the body stays valid.
+
+    In ``a && C && b`` the ``&&`` before ``C`` goes; ``following=True`` takes the one after it
+    instead, for a caller that also removes the command before ``C`` (``C0 && C && b``: ``C0``
+    takes the ``&&`` between them, so ``C`` must take the next one or the edits overlap).
     """
     if not command.known or any(r.heredoc for r in command.redirects):
         return None
@@ -53,6 +57,10 @@ def remove_command(script: Script, command: Command) -> TextEdit | None:
     follows = text[after : after + 2]
     if follows.startswith("|") and follows != "||":
         return None
+    if command.connector == "&&" and following and follows == "&&":
+        return _checked(
+            script, command, TextEdit(command.start, _skip_forward(text, after + 2, True))
+        )
     if command.connector == "&&":
         op = _skip_back(text, command.start, newlines=True)
         if text[op - 2 : op] != "&&":
