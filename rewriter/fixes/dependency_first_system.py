@@ -379,6 +379,8 @@ def _path_blocker(value: str, text: str, protected: tuple[str, ...]) -> str | No
     candidates = [value]
     if "=" in value:
         candidates.append(value.partition("=")[2])
+    if ":" in candidates[-1] and "://" not in candidates[-1]:  # PATH=/opt/x:/app/bin
+        candidates += candidates[-1].split(":")
     for candidate in candidates:
         if not candidate or "://" in candidate:
             continue

@@ -194,7 +194,10 @@ def tool_install_blocker(
     ``moved(name)`` says whether the project file ``name`` would no longer reach the command
     once the broad COPY moves below it (None: not known); ``protected`` are the COPY's
     destination and the WORKDIR, where no variable the tool reads may point."""
-    env = {**env, **_set_by_script(command)}
+    script = _set_by_script(command)
+    if "PATH" in script and script["PATH"] is None:
+        return f"`{text}` runs with a PATH its script sets to a value dfopt does not know"
+    env = {**env, **script}
     values = [w.value for w in command.words]
     if any(v is None for v in values):
         return f"`{text}` uses a word whose value dfopt does not know"
@@ -314,7 +317,7 @@ def environment_blocker(
         if upper in _PIP_INDEX_VARIABLES:
             continue  # see _pip_blocker
         if name == "PATH":
-            reason = _path_variable_blocker(text, value)
+            reason = _path_variable_blocker(text, value, protected)
         elif value is None or "$" in value:
             reason = f"`{text}` runs with {name} set to a value dfopt does not know"
         elif _REMOTE.match(value) or name in _TREES_CHECKED:
@@ -339,12 +342,12 @@ def _read_by(kind: str, upper: str, name: str) -> bool:
     return upper.startswith(_NODE_PREFIXES)
 
 
-def _path_variable_blocker(text: str, value: str | None) -> str | None:
-    """Why the PATH may find the tool in the working directory: an empty or relative entry,
-    or one dfopt does not know (``$PATH``, the image's own, is taken as absolute). Absolute
-    entries under the COPY's destination are ``_tool_trees_blocker``'s."""
+def _path_variable_blocker(text: str, value: str | None, protected: tuple[str, ...]) -> str | None:
+    """Why the PATH may find the tool in the working directory or where the COPY writes: an
+    empty or relative entry, one dfopt does not know (``$PATH``, the image's own, is taken as
+    absolute), or one under the COPY's destination (``/app/.venv/bin``)."""
     if value is None:
-        return None  # the image's PATH, as it comes
+        return None  # the image's PATH, as it comes (a script's unknown PATH: see the caller)
     for entry in value.split(":"):
         if entry in ("$PATH", "${PATH}"):
             continue
@@ -352,6 +355,11 @@ def _path_variable_blocker(text: str, value: str | None) -> str | None:
             return f"`{text}` runs with a PATH entry `{entry}` dfopt does not know"
         if not entry.startswith("/"):
             return f"`{text}` runs with the PATH entry `{entry}`, which is in the working directory"
+        path = posixpath.normpath(entry)
+        for folder in protected:
+            if is_within(path, folder) or is_within(folder, path):
+                where = f"the COPY or WORKDIR is {folder}"
+                return f"`{text}` runs with the PATH entry {entry}, and {where}"
     return None
 
 

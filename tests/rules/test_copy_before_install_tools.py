@@ -174,7 +174,7 @@ def test_a_tool_install_into_the_copy_destination_blocks(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("setup", "why"),
     [
-        ("ENV PATH=/app/.venv/bin:/usr/local/bin:/usr/bin:/bin", "may install into /app/.venv"),
+        ("ENV PATH=/app/.venv/bin:/usr/local/bin:/usr/bin:/bin", "PATH entry /app/.venv/bin"),
         ("ENV VIRTUAL_ENV=/app/venv", "may install into /app/venv"),
         ("ENV HOME=/app", "may install into /app"),
     ],

@@ -360,3 +360,19 @@ def test_yarn_or_pnpm_that_corepack_may_run_blocks_unless_auto_pin_is_off(
     )
     source = node_file(between, "ENV COREPACK_ENABLE_AUTO_PIN=0\n")
     assert one(source, make(tmp_path, NODE)).fix is not None
+
+
+@pytest.mark.parametrize(
+    ("between", "why"),
+    [
+        ("RUN PATH=/opt/x:/app/bin pip install -U pip", "the PATH entry /app/bin, and the COPY"),
+        ("RUN export PATH=/opt/x:/app/bin && pip install -U pip", "PATH=/opt/x:/app/bin"),
+    ],
+)
+def test_a_path_the_script_points_into_the_copy_destination_blocks(
+    tmp_path: Path, between: str, why: str
+) -> None:
+    """A PATH the RUN sets itself finds ``pip`` in ``/app/bin``, which the COPY brings; each
+    entry of a ``:``-list is checked, not only the first."""
+    source = python_file(between, "ENV PATH=/usr/local/bin:/usr/bin:/bin\n")
+    left_alone(source, make(tmp_path, PYTHON), why)
