@@ -66,6 +66,11 @@ _HOME_OPTIONS = frozenset({"-d", "--home-dir", "--home", "-h"})
 #: Compound commands that run their body once, in place: a command nested only in these (with
 #: no redirection, not piped or in the background) runs as it would at the top level.
 _PLAIN_GROUPS = frozenset({"brace_group", "subshell"})
+#: What names (or writes) pip's configuration, and that of npm, yarn, pnpm and corepack.
+_PIP_CONFIG_NAMES = ("pip.conf", "pip.ini", "pip config", "PIP_CONFIG_FILE")
+_NODE_CONFIG_NAMES = (
+    "npmrc", "yarnrc", "npm config", "yarn config", "pnpm config", "pnpm/rc", ".corepack.env",
+)  # fmt: skip
 #: Letters of the shell options ``SHELL`` may pass that read no startup file (``-c``, ``-e``,
 #: ``-u``, ``-x``, ``-v``, ``-o pipefail``'s ``o``...; not ``-l``/``-i``).
 _SHELL_FLAG_LETTERS = frozenset("ceuxvonfaCEhBHPT")
@@ -182,6 +187,9 @@ def _tool_blocker(
     for word in cmd.words:
         if _is_pattern(word):  # ``pip install flask[async]`` is ``flaska`` when the COPY brings one
             return f"`{text}` has the pattern `{word.raw}`, which may match files of the WORKDIR"
+    reason = _tool_config_blocker(cmd, text, state)
+    if reason is not None:
+        return reason
     program = cmd.words[0] if cmd.words else None
     if program is not None and "/" in (program.value or program.raw):
         reason = _word_blocker(program, True, text, protected, env, "/")
@@ -193,6 +201,51 @@ def _tool_blocker(
     if reason is None:  # (its operands are registry names, not paths)
         reason = _words_blocker(cmd, text, protected, env, state.home, operands=False)
     return reason
+
+
+def _tool_config_blocker(cmd: Command, text: str, state: Any) -> str | None:
+    """Why the tool may read a configuration an earlier instruction of the stage (or of the
+    stages it builds on) wrote: ``pip.conf``'s ``find-links = wheels`` or an ``.npmrc``'s
+    ``prefix`` are read relative to the working directory or point into it, and dfopt does
+    not read them. A COPY/ADD naming such a file, or writing into a folder that holds one
+    (``COPY rootfs/ /``, ``COPY conf/ /etc/``), or a RUN that mentions one (``pip config
+    set``, ``echo ... > ~/.npmrc``) blocks; a base image's own files are not known."""
+    node = cmd.name not in ("pip", "pip3") and not (cmd.name or "").startswith(("pip", "python"))
+    names = _NODE_CONFIG_NAMES if node else _PIP_CONFIG_NAMES
+    home = state.home or "/root"
+    parents = {"/", "/etc", "/usr", "/usr/local", "/usr/local/etc", home, f"{home}/.config"}
+    stage = getattr(state, "stage", None)
+    seen: set[int] = set()
+    while stage is not None and id(stage) not in seen:
+        seen.add(id(stage))
+        for inst in stage.instructions:
+            written = _config_writer(inst, names, parents)
+            if written is not None:
+                return (
+                    f"`{text}` reads its configuration, which line {inst.start_line} may"
+                    f" write (`{written}`)"
+                )
+            if inst is state.instruction:
+                break
+        stage = stage.base_stage
+    return None
+
+
+def _config_writer(inst: Any, names: tuple[str, ...], parents: set[str]) -> str | None:
+    """The configuration file (or folder) ``inst`` may write, if any."""
+    if inst.name == "run":
+        body = inst.to_source()
+        return next((name for name in names if name in body), None)
+    if inst.name not in ("copy", "add"):
+        return None
+    values = [v for v in inst.values if v]
+    for value in values:
+        if any(name in value for name in names):
+            return value
+    dest = posixpath.normpath(values[-1]) if values else ""
+    if len(values) > 1 and (dest in parents or "$" in dest):
+        return f"the folder {values[-1]}"
+    return None
 
 
 def _mount_blocker(mount: dict[str, Any], protected: tuple[str, ...]) -> str | None:

@@ -376,3 +376,32 @@ def test_a_path_the_script_points_into_the_copy_destination_blocks(
     entry of a ``:``-list is checked, not only the first."""
     source = python_file(between, "ENV PATH=/usr/local/bin:/usr/bin:/bin\n")
     left_alone(source, make(tmp_path, PYTHON), why)
+
+
+@pytest.mark.parametrize(
+    ("pre", "between", "why"),
+    [
+        ("COPY pip.conf /etc/pip.conf\n", "", "line 2 may write (`pip.conf`)"),
+        ("RUN pip config set global.find-links wheels\n", "", "line 2 may write (`pip config`)"),
+        ("COPY rootfs/ /\n", "", "line 2 may write (`the folder /`)"),
+        ("", "RUN echo find-links=wheels >> /etc/pip.conf && pip install -U pip", "line 4"),
+    ],
+)
+def test_a_tool_configuration_written_earlier_in_the_stage_blocks(
+    tmp_path: Path, pre: str, between: str, why: str
+) -> None:
+    """``pip.conf``'s ``find-links = wheels`` is read from the working directory: pip would
+    find the COPY's wheels only while the COPY stays above. dfopt does not read such files,
+    so a configuration the stage writes blocks."""
+    source = python_file(between or "RUN pip install -U pip", pre)
+    left_alone(source, make(tmp_path, PYTHON), f"reads its configuration, which {why}")
+
+
+def test_a_node_configuration_written_earlier_in_the_stage_blocks(tmp_path: Path) -> None:
+    source = node_file("RUN npm i -g pnpm", "RUN npm config set prefix /app/.global\n")
+    left_alone(source, make(tmp_path, NODE), "line 2 may write (`npm config`)")
+
+
+def test_an_unrelated_configuration_written_earlier_does_not_block(tmp_path: Path) -> None:
+    source = python_file("RUN pip install -U pip", "COPY nginx.conf /etc/nginx/\n")
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
