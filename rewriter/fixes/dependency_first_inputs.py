@@ -645,9 +645,11 @@ def _gradle(step: DependencyStep, ctx: _Context | None) -> Inputs | Refusal | No
 # ``.bundle/config``, the gems under a relative install path (``--path``, BUNDLE_PATH,
 # ``vendor/bundle`` in deployment mode), binstubs (``--binstubs``) and ``--standalone``'s bundle.
 
-#: Flags that change nothing the install reads or writes in the project.
+#: The install flags dfopt knows (any other is refused); those that move what the install reads
+#: or writes are judged one by one.
 _BUNDLE_FLAGS = frozenset(
-    {"--jobs", "-j", "--retry", "--quiet", "--verbose", "--full-index", "--force", "--redownload",
+    {"--jobs", "-j", "--retry", "--quiet", "--verbose", "--no-color", "--full-index", "--force",
+     "--redownload",
      "--trust-policy", "--with", "--without", "--clean", "--no-prune", "--shebang", "--system",
      "--no-cache", "--frozen", "--deployment", "--path", "--gemfile", "--local", "--prefer-local",
      "--binstubs", "--standalone"}
@@ -700,6 +702,8 @@ def _bundle_flags(step: DependencyStep) -> dict[str, str] | Refusal:
     while k < len(rest):
         word = rest[k]
         name, eq, value = word.partition("=")
+        if re.fullmatch(r"-j\d+", word):  # -j4
+            name, eq, value = "-j", "=", word[2:]
         if not word.startswith("-") or name not in _BUNDLE_FLAGS:
             return Refusal(f"dfopt does not know what `{word}` makes `bundle install` read")
         k += 1
@@ -715,8 +719,10 @@ def _bundle_flags(step: DependencyStep) -> dict[str, str] | Refusal:
 
 
 def _bundle_env(step: DependencyStep) -> dict[str, str] | Refusal:
-    """The ``BUNDLE_*`` settings from ENV and the install's ``NAME=value`` prefixes; a refusal
-    when one of them has a value dfopt cannot read, or the RUN exports one itself."""
+    """The ``BUNDLE_*`` settings from ENV, the install's ``NAME=value`` prefixes and the
+    ``bundle config`` commands before it in the same RUN; a refusal when one of them has a value
+    dfopt cannot read, or the RUN changes settings in a way dfopt does not follow (``export``,
+    ``bundle config unset``)."""
     variables = dict(getattr(step.state, "variables", None) or {})
     for word in step.action.command.assignments:
         name, _, _ = word.raw.partition("=")

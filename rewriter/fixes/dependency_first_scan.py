@@ -40,7 +40,9 @@ REPORT_ONLY = frozenset({"php", "rust"})
 _NOT_PLAIN = re.compile(r"[$'\"\s]")
 
 #: Commands that neither read the sources nor write files the sources could replace.
-HARMLESS_COMMANDS = frozenset({"cd", "set", "true", ":", "echo", "printf", "export", "corepack"})
+HARMLESS_COMMANDS = frozenset(
+    {"cd", "set", "true", ":", "echo", "printf", "export", "corepack", "nproc"}
+)  # nproc: `bundle install --jobs $(nproc)`
 #: Instructions that change nothing a RUN or a COPY sees (image metadata only).
 METADATA = frozenset(
     {"label", "expose", "cmd", "entrypoint", "healthcheck", "stopsignal", "maintainer", "onbuild"}

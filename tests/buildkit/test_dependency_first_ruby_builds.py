@@ -28,6 +28,7 @@ ONLY = Config(select=("DF101",))
 # case -> (source files to edit, comment syntax, steps: (needle in the original, in the fix)).
 CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
     "DF101-bundler": (("app.rb",), "#", (("bundle install", "bundle install"),)),
+    "DF101-bundler-deployment": (("config/boot.rb",), "#", (("bundle install", "bundle install"),)),
 }
 # The shared coverage test (every fixable DF101 corpus case has a BuildKit proof) counts these
 # cases too. Until it reads this module's CASES itself, register them in its table (tables are
@@ -121,7 +122,9 @@ def test_bundle_stand_in_installs_the_locked_gems_and_fails_like_bundler(tmp_pat
         + "RUN test -f vendor/bundle/ruby/3.3.0/gems/puma-1.0.0/lib/puma.rb"
         " && grep -q '    puma (1.0.0)' Gemfile.lock\n"
         + "RUN ruby -e 1 && echo 'require \"rack\"' > a.rb && ruby a.rb"
-        " && echo 'require \"nope\"' > b.rb && ! ruby b.rb\n"
+        " && echo 'require \"nope\"' > b.rb && ! ruby b.rb"
+        " && echo 'require \"puma\"' > p.rb && ! ruby p.rb"
+        " && BUNDLE_PATH=vendor/bundle bundle exec ruby p.rb\n"
         + reports("bundle install --without test", "[DEPRECATED] The `--without` flag")
         + "RUN grep -q 'BUNDLE_WITHOUT: \"test\"' /usr/local/bundle/config\n"
     )
@@ -151,4 +154,19 @@ def test_gem_stand_in_installs_bundler_into_gem_home(tmp_path: Path) -> None:
         + "RUN test -x /usr/local/bundle/bin/bundle && gem list | grep -q 'bundler (2.5.11)'\n"
     )
     result = build(dockerfile, make_context(tmp_path, {"x": "1"}))
+    assert result.ok, result.log
+
+
+@pytest.mark.buildkit
+def test_bundle_stand_in_installs_from_vendor_cache_and_fails_offline_without_it(
+    tmp_path: Path,
+) -> None:
+    dockerfile = (
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock .ruby-version ./\n"
+        + fails_with("bundle install --local", "Could not find gem 'rack' in locally installed")
+        + "COPY vendor vendor\n"
+        + reports("bundle install --local", "from vendor/cache", "downloaded 0 package(s)")
+    )
+    files = {**PROJECT, "vendor/cache/rack-3.0.11.gem": "gem"}
+    result = build(dockerfile, make_context(tmp_path, files))
     assert result.ok, result.log

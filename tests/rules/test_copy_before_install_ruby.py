@@ -246,7 +246,7 @@ def test_a_rails_style_gemfile_with_groups_platforms_and_options_is_fixed(tmp_pa
 
 
 def test_array_flags_and_job_options_are_accepted(tmp_path: Path) -> None:
-    install = "bundle install --jobs 4 --retry=3 --without development test --frozen"
+    install = "bundle install -j4 --jobs $(nproc) --retry=3 --without development test --frozen"
     finding = one(APP.format(install=install), app(tmp_path))
     assert finding.fix is not None, finding.message
 

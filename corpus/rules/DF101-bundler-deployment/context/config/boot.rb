@@ -1,0 +1,3 @@
+require "rack"
+require "puma"
+puts "booting with rack #{Rack.release}"
