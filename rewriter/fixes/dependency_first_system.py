@@ -195,12 +195,38 @@ def _tool_blocker(
         reason = _word_blocker(program, True, text, protected, env, "/")
         if reason is not None:
             return reason
-    if state.home is None or not state.home.startswith("/") or "$" in state.home:
+    if not _home_known(state):
         return f"`{text}` writes into HOME, and dfopt does not know the HOME of its USER"
     reason = tool_install_blocker(cmd, text, state.variables, moved, protected)
     if reason is None:  # (its operands are registry names, not paths)
         reason = _words_blocker(cmd, text, protected, env, state.home, operands=False)
     return reason
+
+
+def _home_known(state: Any) -> bool:
+    """Whether the HOME the tool writes its caches into is known: set by ENV, root's, or that
+    of a user an account command of the stage creates. (``/home/<name>`` is only a guess for
+    a user of the base image: www-data's is /var/www, nobody's /nonexistent.)"""
+    home = state.home
+    if home is None or not home.startswith("/") or "$" in home:
+        return False
+    if state.variables.get("HOME") is not None or state.is_root:
+        return True
+    name = state.user_name
+    stage = getattr(state, "stage", None)
+    seen: set[int] = set()
+    while stage is not None and id(stage) not in seen:
+        seen.add(id(stage))
+        for inst in stage.instructions:
+            if inst is state.instruction:
+                break
+            body = inst.to_source() if inst.name == "run" else ""
+            if re.search(r"\b(?:useradd|adduser)\b", body) and re.search(
+                rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", body
+            ):
+                return True
+        stage = stage.base_stage
+    return False
 
 
 def _tool_config_blocker(cmd: Command, text: str, state: Any) -> str | None:

@@ -131,7 +131,7 @@ _KEYWORD_VARIABLES = frozenset(
         "PIP_PROGRESS_BAR", "PIP_BREAK_SYSTEM_PACKAGES", "PIP_NO_INPUT", "PIP_PREFER_BINARY",
         "PIP_NO_COMPILE", "PIP_NO_WARN_SCRIPT_LOCATION", "PIP_NO_COLOR", "PIP_QUIET",
         "PIP_UPGRADE_STRATEGY", "PIP_ONLY_BINARY", "PIP_NO_BINARY", "PIP_PRE",
-        "PIP_REQUIRE_VIRTUALENV", "PIP_USE_PEP517",
+        "PIP_REQUIRE_VIRTUALENV", "PIP_USE_PEP517", "PIP_USER",
         "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONFAULTHANDLER", "PYTHONHASHSEED",
         "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONOPTIMIZE", "PYTHONWARNINGS", "PYTHONSAFEPATH",
         "PYTHONNOUSERSITE", "PYTHON_GET_PIP_SHA256",
@@ -141,14 +141,16 @@ _KEYWORD_VARIABLES = frozenset(
         "NPM_CONFIG_FETCH_RETRY_MAXTIMEOUT", "NPM_CONFIG_FETCH_TIMEOUT",
         "NPM_CONFIG_MAXSOCKETS", "NPM_CONFIG_STRICT_SSL", "NPM_CONFIG_LEGACY_PEER_DEPS",
         "NPM_CONFIG_IGNORE_SCRIPTS", "NPM_CONFIG_ENGINE_STRICT", "NODE_ENV",
+        "NODE_NO_WARNINGS", "NODE_TLS_REJECT_UNAUTHORIZED", "NODE_PENDING_DEPRECATION",
         "COREPACK_ENABLE_DOWNLOAD_PROMPT", "COREPACK_DEFAULT_TO_LATEST",
         "COREPACK_ENABLE_STRICT", "COREPACK_ENABLE_NETWORK", "COREPACK_ENABLE_AUTO_PIN",
     }
 )  # fmt: skip
 #: ``NODE_OPTIONS`` flags that name no file (``--require``/``--import``/``--env-file`` do).
 _NODE_OPTION = re.compile(
-    r"--(?:max-old-space-size|max-semi-space-size|stack-trace-limit|max-http-header-size"
-    r"|dns-result-order|unhandled-rejections)=[A-Za-z0-9_-]+"
+    r"--(?:max[-_]old[-_]space[-_]size|max[-_]semi[-_]space[-_]size|stack[-_]trace[-_]limit"
+    r"|max[-_]http[-_]header[-_]size|dns[-_]result[-_]order|unhandled[-_]rejections)"
+    r"=[A-Za-z0-9_-]+"
     r"|--(?:enable-source-maps|no-warnings|no-deprecation|openssl-legacy-provider"
     r"|use-openssl-ca|use-bundled-ca|trace-warnings|trace-deprecation)"
 )

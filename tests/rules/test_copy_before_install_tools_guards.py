@@ -405,3 +405,26 @@ def test_a_node_configuration_written_earlier_in_the_stage_blocks(tmp_path: Path
 def test_an_unrelated_configuration_written_earlier_does_not_block(tmp_path: Path) -> None:
     source = python_file("RUN pip install -U pip", "COPY nginx.conf /etc/nginx/\n")
     assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+def test_a_tool_install_as_a_base_image_user_blocks(tmp_path: Path) -> None:
+    """``/home/<name>`` is only a guess for a user the stage does not create (www-data's HOME
+    is /var/www): the tool's caches may land anywhere."""
+    left_alone(
+        python_file("USER www-data\nRUN pip install --user -U pip"),
+        make(tmp_path, PYTHON),
+        "writes into HOME, and dfopt does not know the HOME of its USER",
+    )
+
+
+@pytest.mark.parametrize("pre", ["RUN useradd -m app\n", "ENV HOME=/srv/home\n"])
+def test_a_tool_install_as_a_user_the_stage_creates_does_not_block(
+    tmp_path: Path, pre: str
+) -> None:
+    source = python_file("USER app\nRUN pip install -U pip", pre)
+    assert one(source, make(tmp_path, PYTHON)).fix is not None
+
+
+def test_node_options_with_underscored_flags_do_not_block(tmp_path: Path) -> None:
+    pre = "ENV NODE_OPTIONS=--max_old_space_size=4096 NODE_NO_WARNINGS=1\n"
+    assert one(node_file("RUN npm i -g pnpm", pre), make(tmp_path, NODE)).fix is not None
