@@ -968,7 +968,7 @@ def _bundle_local_config(text: str) -> dict[str, str]:
 # declarative statements of gemfile(5) and refuses everything else, with the statement.
 _GEMFILE_STATEMENTS = frozenset(
     {"source", "gem", "group", "platforms", "platform", "ruby", "git_source", "git", "github",
-     "end", "if", "unless", "else", "elsif"}
+     "install_if", "end", "if", "unless", "else", "elsif"}
 )  # fmt: skip
 _GEMFILE_READERS = {
     "gemspec": "reads the project's *.gemspec (and what it requires), which are sources",
@@ -991,6 +991,7 @@ def _gemfile_reads(text: str) -> list[str] | Refusal:
     """The files besides itself that the Gemfile reads (a version file named by ``ruby file:``),
     or why dfopt cannot tell."""
     files: list[str] = []
+    in_git_source = False  # inside ``git_source(:name) do |repo| ... end``: it builds a URL
     for number, statement in _gemfile_statements(text):
         shown = statement if len(statement) <= 60 else statement[:57] + "..."
         strings = _GEMFILE_STRING.findall(statement)
@@ -1000,8 +1001,12 @@ def _gemfile_reads(text: str) -> list[str] | Refusal:
         name = head.group(0) if head else ""
         if name in _GEMFILE_READERS:
             return Refusal(f"line {number}: `{shown}` {_GEMFILE_READERS[name]}")
-        if name not in _GEMFILE_STATEMENTS and not code.startswith("}"):
+        if in_git_source:
+            in_git_source = name != "end"
+        elif name not in _GEMFILE_STATEMENTS and not code.startswith("}"):
             return Refusal(f"line {number}: `{shown}` runs Ruby that dfopt does not read")
+        elif name == "git_source" and re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", statement):
+            in_git_source = True
         for match in _GEMFILE_OPTION.finditer(statement):
             option, value = match.group(1) or match.group(2), (match.group(3) or "")[1:-1]
             if option == "path":

@@ -245,6 +245,27 @@ def test_a_rails_style_gemfile_with_groups_platforms_and_options_is_fixed(tmp_pa
     assert finding.fix is not None, finding.message
 
 
+def test_an_old_rails_gemfile_with_a_git_source_block_and_install_if_is_fixed(
+    tmp_path: Path,
+) -> None:
+    gemfile = (
+        "source 'https://rubygems.org'\n"
+        "git_source(:github) do |repo_name|\n"
+        '  repo_name = "#{repo_name}/#{repo_name}" unless repo_name.include?("/")\n'
+        '  "https://github.com/#{repo_name}.git"\nend\n\n'
+        "ruby '2.7.8'\ngem 'rails', '~> 5.2.8'\n"
+        "install_if -> { RUBY_PLATFORM =~ /darwin/ } do\n  gem 'rb-fsevent'\nend\n"
+    )
+    finding = one(APP.format(install="bundle install --frozen"), app(tmp_path, Gemfile=gemfile))
+    assert finding.fix is not None, finding.message
+
+
+def test_a_git_source_block_that_reads_files_is_left_alone(tmp_path: Path) -> None:
+    gemfile = f"{GEMFILE}git_source(:mine) do |r|\n  File.read('URL')\nend\n"
+    left_alone(APP.format(install="bundle install"), app(tmp_path, Gemfile=gemfile),
+               "may read other files")  # fmt: skip
+
+
 def test_array_flags_and_job_options_are_accepted(tmp_path: Path) -> None:
     install = "bundle install -j4 --jobs $(nproc) --retry=3 --without development test --frozen"
     finding = one(APP.format(install=install), app(tmp_path))
