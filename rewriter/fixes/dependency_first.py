@@ -18,11 +18,12 @@ download step is inserted before the broad COPY instead, and the build stays whe
 
 Guards, each a reason in the finding when it fails: the install runs in the folder the COPY
 writes to; the RUN does nothing else that may need the sources; nothing between the COPY and
-the install changes what either of them sees (COPY, WORKDIR, VOLUME, ENV/ARG when the COPY uses
-variables, or a RUN other than a system-package setup or a tool install from a registry, see
-``dependency_first_system`` and ``dependency_first_tools``: such a RUN stays in place, between
-the manifest COPY and the install); the inputs are known (see
-``dependency_first_inputs``); no earlier RUN generates a manifest.
+the install changes what either of them sees (COPY, a WORKDIR other than one into the COPY's
+own absolute destination, VOLUME, ENV/ARG when the COPY uses variables, or a RUN other than a
+system-package setup or a tool install from a registry, see ``dependency_first_system`` and
+``dependency_first_tools``: such a RUN stays in place, between the manifest COPY and the
+install); the inputs are known (see ``dependency_first_inputs``); no earlier RUN generates a
+manifest.
 """
 
 from __future__ import annotations
@@ -112,6 +113,20 @@ def _context(ctx: RuleContext) -> Any:
         return usable_context(ctx.build_context)
     except (OSError, ValueError):  # an unreadable context must not hide the finding
         return None
+
+
+def _enters(workdir: Instruction, copy: BroadCopy) -> bool:
+    """Whether ``workdir`` only enters the broad COPY's own destination (``COPY . /app``,
+    ``WORKDIR /app``). The manifest COPY creates that folder where the broad COPY did, so the
+    WORKDIR finds it either way, and an absolute destination does not depend on the WORKDIR:
+    the broad COPY may move below it. A relative destination would (``COPY . app`` after
+    ``WORKDIR /app`` is ``/app/app``), as would a WORKDIR into another folder."""
+    values = workdir.values
+    if len(values) != 1 or "$" in values[0] or not values[0].startswith("/"):
+        return False
+    if "$" in copy.dest or not copy.dest.startswith("/"):
+        return False
+    return posixpath.normpath(values[0]) == posixpath.normpath(copy.directory)
 
 
 def _first_line(inst: Instruction, limit: int = 48) -> str:
@@ -279,6 +294,8 @@ class _Finder:
             if inst.name in METADATA:
                 continue
             if inst.name in _VARIABLES and not copy_uses_variables and not step.is_build:
+                continue
+            if inst.name == "workdir" and not step.is_build and _enters(inst, copy):
                 continue
             why = None
             if inst.name == "run" and not step.is_build:
