@@ -12,11 +12,16 @@ Why it is so strict: a RUN is shell code, and the rewrite is only safe when *not
 see or change the COPY's destination or the WORKDIR. So every simple command must be one we know
 (a system package manager's install, update or cleanup, an account command, ``mkdir``/``rm`` of
 absolute paths, a shell builtin that writes no file), every word must be static (or expand from
-known variables), no word may be a relative path, no absolute path may overlap the protected
-folders, and a nested command must run just as it would at the top level: only ``{ }`` and
-``( )`` groups may hold it, with no redirection and not in a pipeline or in the background
-(loops, conditions, substitutions and function bodies change when or how often it runs).
-Anything else returns the reason, which DF101 puts in its message.
+known variables), no word may be a relative path (an operand of ``test``/``[`` is a path) or
+an unquoted pattern the shell may match against the WORKDIR's files (``flask[async]``), no
+absolute path may overlap the protected folders, and a nested command must run just as it
+would at the top level: only ``{ }`` and ``( )`` groups may hold it, with no redirection and
+not in a pipeline or in the background (loops, conditions, substitutions and function bodies
+change when or how often it runs). The shell must read no startup file (a login shell,
+bash's ``BASH_ENV``, zsh's ``ZDOTDIR``), no ``--mount`` may cover the protected folders or
+set a variable from a secret, and a tool install must run a program from outside them, as a
+user whose HOME is known, with no tool configuration written earlier in the stage. Anything
+else returns the reason, which DF101 puts in its message.
 """
 
 from __future__ import annotations

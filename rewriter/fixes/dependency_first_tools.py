@@ -10,13 +10,19 @@ below the install, and DF101's rewrite can go ahead.
 Why it is so strict: the command must provably not read the sources. So every option must be
 one known to name no file (``-r``, ``-c``, ``-e``, ``--find-links``, ``--target``, ``--prefix``
 and anything unknown refuse), every operand must be a registry name (``pip``, ``poetry==1.8.3``,
-``@angular/cli@17``), never a path, an archive, a URL or a VCS spec, and no word may hold a
-value dfopt does not know. Node tools also read the project's ``.npmrc``/``.yarnrc`` in the
-working directory, which the broad COPY may bring: they are accepted only when the build
-context shows that the copied folder has none, or that the manifest COPY written for the
-install brings it too (npm's, pnpm's and Yarn 1's installs read their ``.npmrc`` as well). pip
-reads no file from the working directory, except through ``PIP_*`` variables naming files,
-which refuse.
+``@angular/cli@17``), never a path, an archive, a URL or a VCS spec, nor the name of a package
+folder the COPY brings (old npm and pip installed ``./pnpm`` for ``pnpm``), and no word may
+hold a value dfopt does not know. The variables the tools read (``PIP_*``, ``PYTHON*``,
+``npm_config_*``, ``YARN_*``, ``PNPM_*``, ``COREPACK_*``, ``NODE_*``, ``PATH``, TMPDIR, XDG
+folders, CA bundles) must hold a known keyword, a URL or absolute paths away from the COPY's
+destination and the WORKDIR. Node tools also read project files in the working directory
+(``.npmrc``, ``.yarnrc``, ``.yarnrc.yml``, ``pnpm-workspace.yaml``, ``.pnpmfile.cjs``,
+``.corepack.env``, package.json's ``packageManager``), which the broad COPY may bring: they
+are accepted only when the build context shows that the copied folder has none, or that the
+manifest COPY written for the install brings it too; yarn and pnpm, which may be corepack's
+shims (auto-pin writes package.json), also need ``COREPACK_ENABLE_AUTO_PIN=0``. pip reads no
+file from the working directory, but ``python -m pip`` imports from it first: the build
+context must show that it holds no module named like one of Python's.
 """
 
 from __future__ import annotations
