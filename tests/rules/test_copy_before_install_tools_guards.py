@@ -428,3 +428,41 @@ def test_a_tool_install_as_a_user_the_stage_creates_does_not_block(
 def test_node_options_with_underscored_flags_do_not_block(tmp_path: Path) -> None:
     pre = "ENV NODE_OPTIONS=--max_old_space_size=4096 NODE_NO_WARNINGS=1\n"
     assert one(node_file("RUN npm i -g pnpm", pre), make(tmp_path, NODE)).fix is not None
+
+
+TOOL_RUN = "RUN pip install --upgrade pip \\\n    # and the build tools\n    setuptools wheel"
+
+
+@pytest.mark.parametrize(
+    "variant", ["plain", "crlf", "backtick", "group", "chained", "cache-mount"]
+)
+def test_a_tool_run_keeps_its_text_comments_and_line_endings(tmp_path: Path, variant: str) -> None:
+    """The tool RUN stays as written (continuations, comments inside it, CRLF, a backtick
+    escape, groups and chains of tool commands), and the fix keeps every invariant."""
+    from tests.rules.test_fix_properties import check_fix_invariants
+
+    run = {
+        "plain": TOOL_RUN,
+        "crlf": TOOL_RUN,
+        "backtick": TOOL_RUN.replace("\\\n", "`\n"),
+        "group": "RUN { pip install -U pip; pip install wheel; } > /dev/null 2>&1",
+        "chained": "RUN set -eux; pip install -U pip && python -m pip install 'uv>=0.4' || true",
+        "cache-mount": "RUN --mount=type=cache,target=/root/.cache/pip pip install -U pip",
+    }[variant]
+    source = python_file(run)
+    if variant == "backtick":
+        source = "# escape=`\n" + source
+    if variant == "crlf":
+        source = source.replace("\n", "\r\n")
+    context = make(tmp_path, PYTHON)
+    result = check_fix_invariants(source, context)
+    assert result is not None and result.output != source
+    newline = "\r\n" if variant == "crlf" else "\n"
+    out = fixed(source, context)
+    written = run.replace("\n", newline)
+    assert out.index(written) < out.index(f"{newline}RUN pip install -r") < out.index("COPY . .")
+
+
+def test_a_heredoc_tool_run_blocks(tmp_path: Path) -> None:
+    source = python_file("RUN <<EOF\npip install -U pip\nEOF")
+    left_alone(source, make(tmp_path, PYTHON), "dfopt reads only shell-form RUNs without heredocs")
