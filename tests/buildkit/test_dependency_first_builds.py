@@ -57,6 +57,12 @@ CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
         "#",
         (("--no-install-project", "--no-install-project"),),
     ),
+    "DF101-bundler": (("app.rb",), "#", (("bundle install", "bundle install"),)),
+    "DF101-bundler-deployment": (
+        ("config/boot.rb",),
+        "#",
+        (("bundle install --jobs 4", "bundle install --jobs 4"),),
+    ),
     "DF101-go-mod-download": (("main.go",), "//", (("go mod download", "go mod download"),)),
     "DF101-go-build": (("main.go",), "//", (("go build", "go mod download"),)),
     "DF101-maven": (
