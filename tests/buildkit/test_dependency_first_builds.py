@@ -35,6 +35,7 @@ CASES: dict[str, tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]]] = {
         (("corepack enable", "corepack enable"), ("pnpm install", "pnpm install")),
     ),
     "DF101-pip": (("app/main.py",), "#", (("pip install", "pip install"),)),
+    "DF101-pip-workdir-between": (("app/main.py",), "#", (("pip install", "pip install"),)),
     "DF101-pip-tool-between": (
         ("app/main.py",),
         "#",
