@@ -248,6 +248,8 @@ def _node(step: DependencyStep, ctx: _Context | None) -> Inputs | Refusal | NotN
         notes = (lock_note,) if writes_lock else ()
         if tool == "yarn" and not writes_lock and unsafe:
             notes = ("yarn berry may need .yarn/releases, which needs the build context",)
+        if tool == "pnpm" and _corepack_may_pin("pnpm", "", step):
+            unsafe, notes = True, (*notes, _PIN_NOTE.format(tool=tool))
         return Inputs(
             _NODE_GLOBS[tool],
             required=("package.json",),
@@ -283,14 +285,40 @@ def _node(step: DependencyStep, ctx: _Context | None) -> Inputs | Refusal | NotN
         files += _present(ctx, ("yarn.lock",))  # npm 7+ reads it when it has no lockfile
     dirs = tuple(d for d in _BERRY_DIRS if ctx.sent_dir(d)) if flavour == "yarn-berry" else ()
     lock_present = any(ctx.sent_file(name) for name in (_LOCKFILES[tool], "npm-shrinkwrap.json"))
-    unsafe = writes_lock and lock_present
+    notes = [lock_note] if writes_lock and lock_present else []
+    yarn_path = flavour == "yarn-berry" and "yarnPath:" in (ctx.read(".yarnrc.yml") or "")
+    if not yarn_path and _corepack_may_pin(flavour, package_json, step):
+        notes.append(_PIN_NOTE.format(tool=tool))
     return Inputs(
         files,
         dirs,
         required=files + dirs,
-        applicability=Applicability.UNSAFE if unsafe else Applicability.SAFE,
-        notes=(lock_note,) if unsafe else (),
+        applicability=Applicability.UNSAFE if notes else Applicability.SAFE,
+        notes=tuple(notes),
     )
+
+
+#: Why a pnpm or Yarn 2+ install may change package.json (see ``_corepack_may_pin``).
+_PIN_NOTE = (
+    "corepack may write a `packageManager` field into package.json when it runs {tool}; after"
+    " this fix the image keeps the context's package.json instead (set the field with"
+    " `corepack use`, or COREPACK_ENABLE_AUTO_PIN=0, and the fix is safe)"
+)
+
+
+def _corepack_may_pin(flavour: str, package_json: str, step: DependencyStep) -> bool:
+    """Whether corepack may add ``packageManager`` to package.json during the install.
+
+    Why: pnpm and Yarn 2+ run through corepack's shims in the node images, and corepack
+    0.26-0.32 pins the version it ran into a package.json that names none. The install then
+    changes package.json, and the moved ``COPY . .`` puts the context's copy back: the image
+    differs. A package.json that names its manager, or ``COREPACK_ENABLE_AUTO_PIN=0``, rules
+    it out, as does a ``yarnPath`` (the caller checks it: that release runs, not corepack's).
+    (Yarn 1 is a plain binary in the node images.)"""
+    if flavour not in ("pnpm", "yarn-berry") or '"packageManager"' in package_json:
+        return False
+    variables = step.state.variables if step.state is not None else {}
+    return variables.get("COREPACK_ENABLE_AUTO_PIN") != "0"
 
 
 # -- python -----------------------------------------------------------------------------------

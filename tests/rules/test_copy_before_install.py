@@ -378,10 +378,27 @@ def test_yarn_classic_and_berry_are_told_apart_by_the_lockfile(tmp_path: Path) -
     )
 
 
+PINNED = json.dumps({**json.loads(PACKAGE), "packageManager": "pnpm@9.12.0"})
+
+
 def test_pnpm_with_context(tmp_path: Path) -> None:
-    context = make(tmp_path, {"package.json": PACKAGE, "pnpm-lock.yaml": "lockfileVersion: 9\n"})
+    context = make(tmp_path, {"package.json": PINNED, "pnpm-lock.yaml": "lockfileVersion: 9\n"})
     source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile\n"
     assert "COPY package.json pnpm-lock.yaml ./\nRUN pnpm" in fixed(source, context)
+
+
+@pytest.mark.parametrize("context_known", [True, False])
+def test_pnpm_without_a_package_manager_field_is_unsafe(tmp_path: Path, context_known) -> None:
+    """corepack (0.26-0.32) pins the pnpm it ran into a package.json naming none; the moved
+    `COPY . .` would then put the context's unpinned package.json back in the image."""
+    context = make(tmp_path, {"package.json": PACKAGE, "pnpm-lock.yaml": "lockfileVersion: 9\n"})
+    source = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile\n"
+    finding = one(source, context if context_known else None)
+    assert finding.fix is not None and finding.fix.applicability == Applicability.UNSAFE
+    assert any("`packageManager` field" in note for note in finding.fix.notes)
+    pinned_off = source.replace("COPY . .", "ENV COREPACK_ENABLE_AUTO_PIN=0\nCOPY . .")
+    safe = one(pinned_off, context if context_known else None)
+    assert safe.fix is not None and safe.fix.applicability == Applicability.SAFE
 
 
 def test_pip_follows_requirement_includes_into_subfolders(tmp_path: Path) -> None:
