@@ -11,7 +11,7 @@ import pytest
 from rewriter.config import Config
 from rewriter.fixes.engine import fix_source
 
-from .harness import build, diff_images, make_context
+from .harness import build, diff_images, make_context, unique_token
 
 ONLY = Config(select=("DF105",))
 
@@ -42,8 +42,9 @@ def test_the_merged_run_builds_the_same_files(name: str, tmp_path: Path) -> None
     assert after.ok, after.log
     difference = diff_images(before.tag, after.tag)
     assert difference.equal, str(difference)
-    # the install edited later: the fixed file updates the index in that same step
-    edited = fixed.replace("curl", "curl wget")
+    # the install edited later (a unique edit: the engine keeps its cache between runs): the
+    # fixed file updates the index in that same step
+    edited = fixed.replace(merged, f"true {unique_token()} && {merged}")
     again = build(edited, context)
     assert again.ok, again.log
     assert not again.cached(merged), "the edited install ran against a cached index"
