@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rewriter.config import Config
-from rewriter.fixes.engine import fix_source
-from rewriter.rules.base import Applicability, Finding
-from rewriter.rules.engine import lint_source
+from rewriter.rules.base import Applicability
+from tests.rules.test_copy_before_install import findings, fixed, left_alone, make, one
 
-ONLY = Config(select=("DF101",))
 GEMFILE = 'source "https://rubygems.org"\n\ngem "rack", "~> 3.0"\ngem "puma", require: false\n'
 LOCK = (
     "GEM\n  remote: https://rubygems.org/\n  specs:\n    puma (6.4.2)\n    rack (3.0.11)\n\n"
@@ -22,48 +19,11 @@ LOCK = (
 APP = 'FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD ["ruby", "app.rb"]\n'
 
 
-def findings(source: str, context: Path | None = None) -> list[Finding]:
-    result = lint_source(source, context_dir=context, config=ONLY)
-    assert result.error is None, result.error
-    return result.findings
-
-
-def one(source: str, context: Path | None = None) -> Finding:
-    found = findings(source, context)
-    assert len(found) == 1, [f.message for f in found]
-    return found[0]
-
-
-def fixed(source: str, context: Path | None = None, *, unsafe: bool = False) -> str:
-    first = fix_source(source, context_dir=context, config=ONLY, unsafe=unsafe)
-    second = fix_source(first.output, context_dir=context, config=ONLY, unsafe=unsafe)
-    assert second.output == first.output, "a second --fix pass changed the file"
-    return first.output
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "context"
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 def app(tmp_path: Path, extra: dict[str, str] | None = None, **overrides: str) -> Path:
     files = {"Gemfile": GEMFILE, "Gemfile.lock": LOCK, "app.rb": "puts 1\n"}
     files.update(extra or {})
     files.update(overrides)
     return make(tmp_path, {k: v for k, v in files.items() if v is not None})
-
-
-def left_alone(source: str, context: Path | None, why: str) -> None:
-    finding = one(source, context)
-    assert finding.fix is None, finding.fix
-    assert "not fixed: " in finding.message
-    assert why in finding.message, finding.message
-    assert fixed(source, context, unsafe=True) == source
 
 
 def expect(install: str, copies: str) -> str:
