@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rewriter.fixes.dependency_first_edits import comment_block_start
 from rewriter.rules.base import Applicability, Edit, Fix
 
 #: Package-manager kinds a passed-over RUN may run (not ``build``: builds read their env).
@@ -63,7 +64,7 @@ def volatile_move_fix(
                 return None, reason
         elif inst.name in ("shell", "onbuild"):
             return None, f"`{inst.keyword}` on line {inst.start_line} comes before the install"
-    start = _comment_block_start(ctx.tree, ins)
+    start = comment_block_start(ctx.tree, ins)  # a comment about the value moves with it
     moved = ctx.source[start : ins.end_offset]
     at = target.instruction.end_offset
     if not target.instruction.to_source().endswith("\n"):  # the file's last line: add one
@@ -89,20 +90,6 @@ def _run_blocker(step: Any, inst: Any) -> str | None:
         words = " ".join(w.raw for w in command.words) or "a command"
         return f"`{words}` on line {inst.start_line} may read it from its environment"
     return None
-
-
-def _comment_block_start(tree: Any, ins: Any) -> int:
-    """The offset of the comment lines directly above ``ins`` (no blank line between), or of
-    ``ins`` itself: a comment about the value moves with it."""
-    from rewriter.parser.nodes import Comment
-
-    nodes = tree.nodes
-    k = next(i for i, node in enumerate(nodes) if node is ins)
-    start = ins.start_offset
-    while k > 0 and isinstance(nodes[k - 1], Comment):
-        k -= 1
-        start = nodes[k].offset
-    return start
 
 
 def declared_names(ins: Any) -> list[str]:
