@@ -59,8 +59,12 @@ SYSTEM_TREES = (
     "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libx32",
     "/usr/libexec", "/usr/share", "/usr/include", "/usr/local", "/usr/games",
 )  # fmt: skip
+#: The system's bin folders on PATH: the prefixes they stand for are in ``TOOL_TREES``.
+_SYSTEM_BINS = frozenset(
+    {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+)
 #: Folders a tool install (pip, npm -g, corepack) writes below, besides HOME and its PATH.
-TOOL_TREES = ("/usr", "/tmp", "/root")
+TOOL_TREES = ("/usr/local", "/usr/lib", "/usr/lib64", "/usr/bin", "/usr/share", "/tmp", "/root")
 #: Folders packages write new entries into (``/usr/src/linux-headers-*``, ``/home/<user>``):
 #: only a COPY into the folder itself, or above it, may meet them.
 SYSTEM_PARENTS = ("/usr/src", "/home")
@@ -297,11 +301,15 @@ def _mount_blocker(mount: dict[str, Any], protected: tuple[str, ...]) -> str | N
 
 
 def _tool_trees_blocker(directory: str, env: dict[str, str], home: str) -> str | None:
-    """Why a tool install (pip, npm -g, corepack) may write where the COPY writes: into /usr
-    (site-packages, node_modules, bin), HOME and /tmp (caches), or the environment the PATH
-    runs it from (a virtualenv's ``bin/`` names its root)."""
+    """Why a tool install (pip, npm -g, corepack) may write where the COPY writes: into the
+    system's prefixes (site-packages, node_modules, bin: ``TOOL_TREES``), HOME and /tmp
+    (caches), or the environment the PATH runs it from (a virtualenv's ``bin/`` names its
+    root). The system's own bin folders map to ``TOOL_TREES``, not to all of ``/usr``: a COPY
+    into ``/usr/src/app`` (the node images' documented WORKDIR) meets none of them."""
     roots = [*TOOL_TREES, home]
     for entry in env.get("PATH", "").split(":"):
+        if posixpath.normpath(entry or ".") in _SYSTEM_BINS:
+            continue
         prefix = posixpath.dirname(entry) if entry.endswith("/bin") else entry
         if prefix.startswith("/") and prefix != "/":  # (``/bin`` itself names no prefix)
             roots.append(prefix)

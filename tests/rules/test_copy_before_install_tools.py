@@ -168,7 +168,9 @@ def test_a_tool_install_into_the_copy_destination_blocks(tmp_path: Path) -> None
         "FROM python:3.12\nWORKDIR /usr/local/app\nCOPY . .\nRUN pip install -U pip\n"
         "RUN pip install -r requirements.txt\n"
     )
-    left_alone(source, context, "it may install into /usr, and the COPY writes to /usr/local/app")
+    left_alone(
+        source, context, "it may install into /usr/local, and the COPY writes to /usr/local/app"
+    )
 
 
 @pytest.mark.parametrize(
@@ -192,7 +194,7 @@ def test_a_tool_install_whose_environment_is_inside_the_copy_destination_blocks(
     left_alone(source, context, why)
 
 
-@pytest.mark.parametrize("workdir", ["/srv", "/opt/app", "/home/app", "/workspace"])
+@pytest.mark.parametrize("workdir", ["/srv", "/opt/app", "/home/app", "/workspace", "/usr/src/app"])
 def test_a_tool_install_away_from_the_copy_destination_does_not_block(
     tmp_path: Path, workdir: str
 ) -> None:
