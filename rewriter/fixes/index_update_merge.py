@@ -24,6 +24,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rewriter.fixes.dependency_first_scan import mounts
+from rewriter.fixes.dependency_first_system import POSIX_SHELLS  # (whose ``&&`` it relies on)
+from rewriter.fixes.volatile_move import declared_names
 from rewriter.rules.base import Applicability, Edit, Fix
 
 #: Instructions that may sit between the two RUNs: they change nothing the update or the
@@ -34,14 +37,12 @@ _HARMLESS |= {"entrypoint", "env", "arg"}
 _SETTING = re.compile(r"proxy|^apt|^dnf|^yum|^apk|^pip_index", re.IGNORECASE)
 #: Top-level connectors that keep "fail as a whole" when the update is put first with ``&&``.
 _CHAINED = frozenset({None, "&&", "|"})
-#: The shells whose ``&&`` the inserted text relies on.
-_POSIX = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 
 
-def index_update_fix(model: Any, update: Any, install: Any) -> tuple[Fix | None, str | None]:
+def index_update_fix(update: Any, install: Any) -> tuple[Fix | None, str | None]:
     """The fix moving ``update`` (a RunStep whose only command updates an index) into
     ``install`` (the later RunStep that installs with that tool), or None and why not."""
-    reason = _update_blocker(update) or _between_blocker(model, update, install)
+    reason = _update_blocker(update) or _between_blocker(update, install)
     reason = reason or _install_blocker(install)
     if reason is not None:
         return None, reason
@@ -77,7 +78,7 @@ def _install_blocker(install: Any) -> str | None:
         return "the install's RUN is not in shell form"
     if install.network is not None or install.security is not None:
         return "the install's RUN sets --network or --security"
-    if any(m.get("type", "bind") != "cache" for m in _mounts(inst)):
+    if any(m.get("type", "bind") != "cache" for m in mounts(inst)):
         return "the install's RUN mounts something other than a cache"
     script = install.script
     if script is None or not script.ok:
@@ -93,7 +94,7 @@ def _install_blocker(install: Any) -> str | None:
     return _shell_blocker(install)
 
 
-def _between_blocker(model: Any, update: Any, install: Any) -> str | None:
+def _between_blocker(update: Any, install: Any) -> str | None:
     body = update.stage.body if update.stage is not None else []
     try:
         start = body.index(update.instruction)
@@ -103,7 +104,7 @@ def _between_blocker(model: Any, update: Any, install: Any) -> str | None:
     for inst in body[start + 1 : end]:
         if inst.name not in _HARMLESS:
             return f"`{inst.keyword}` on line {inst.start_line} runs between them"
-        if inst.name in ("env", "arg") and any(_SETTING.search(n) for n in _declared(inst)):
+        if inst.name in ("env", "arg") and any(_SETTING.search(n) for n in declared_names(inst)):
             return f"`{inst.keyword}` on line {inst.start_line} sets a download setting"
     return None
 
@@ -111,19 +112,6 @@ def _between_blocker(model: Any, update: Any, install: Any) -> str | None:
 def _shell_blocker(step: Any) -> str | None:
     shell = step.state.shell
     name = shell[0].rpartition("/")[2] if shell else "sh"
-    if name not in _POSIX:
+    if name not in POSIX_SHELLS:
         return f"the RUN runs in the SHELL `{' '.join(shell)}`"
     return None
-
-
-def _declared(inst: Any) -> list[str]:
-    """The names an ENV or ARG declares (ENV's values come as name, value, separator)."""
-    if inst.name == "env":
-        return inst.values[0::3]
-    return [value.partition("=")[0] for value in inst.values]
-
-
-def _mounts(inst: Any) -> list[dict[str, str]]:
-    from rewriter.fixes.dependency_first_scan import mounts
-
-    return mounts(inst)

@@ -52,14 +52,13 @@ def volatile_move_fix(
     body = target.stage.body
     between = body[body.index(ins) + 1 : body.index(target.instruction) + 1]
     reference = re.compile(r"\$\{?(?:" + "|".join(map(re.escape, names)) + r")\b")
-    runs = {id(r.instruction): r for r in ctx.model.runs()}
     for inst in between:
         if reference.search(inst.to_source()):
             return None, f"line {inst.start_line} uses {names[0]}"
         if inst.name in ("arg", "env") and set(declared_names(inst)) & set(names):
             return None, f"line {inst.start_line} declares {names[0]} again"
         if inst.name == "run":
-            reason = _run_blocker(runs.get(id(inst)), inst)
+            reason = _run_blocker(ctx.model.run_of(inst), inst)
             if reason is not None:
                 return None, reason
         elif inst.name in ("shell", "onbuild"):
@@ -93,7 +92,7 @@ def _run_blocker(step: Any, inst: Any) -> str | None:
 
 
 def declared_names(ins: Any) -> list[str]:
-    """The names an ARG or ENV declares (ENV's values come as name, value, separator)."""
-    if ins.name == "arg":
-        return [v.split("=", 1)[0] for v in ins.values]
-    return ins.values[0::3]
+    """The names an ARG or ENV declares (``rewriter.analyse.secrets.declarations``)."""
+    from rewriter.analyse.secrets import declarations
+
+    return [d.name for d in declarations(ins)]

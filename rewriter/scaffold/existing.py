@@ -13,9 +13,6 @@ from pathlib import Path
 
 from rewriter.scaffold.model import Notes, Project
 
-#: Dockerfile names at the top of the folder that build from it (what ``dfopt check`` reads).
-_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile")
-
 
 def dockerfiles(root: Path) -> list[Path]:
     """The Dockerfiles at the top of ``root``, by name, sorted."""

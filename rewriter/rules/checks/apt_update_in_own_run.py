@@ -71,7 +71,7 @@ class AptUpdateInOwnRun(Rule):
                 )
                 if later is None:
                     continue
-                fix, why = index_update_fix(ctx.model, run, later)
+                fix, why = index_update_fix(run, later)
                 yield ctx.finding(
                     self,
                     run.instruction,
